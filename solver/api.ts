@@ -1,0 +1,210 @@
+/**
+ * FarmApi and FarmEvent: the one contract every shell (Electron preload, WebSocket
+ * server, CLI) exposes to a UI. Everything here must be plain, structured-cloneable
+ * and JSON-safe data: it crosses IPC and WebSocket boundaries unchanged.
+ *
+ * The renderer may import types from this file and nothing else from solver/.
+ */
+
+/** An error as it crosses a process or network boundary. */
+export interface SerializedError {
+  name: string;
+  message: string;
+  stack?: string;
+}
+
+/** Lifecycle of a run. `stopping` = draining (graceful terminate), `forcing` = killing. */
+export type RunState = 'idle' | 'starting' | 'running' | 'stopping' | 'forcing' | 'done' | 'stopped' | 'failed';
+
+/** What one solver process is doing, as the farm models it (never by asking the busy process). */
+export type SolverState =
+  | 'starting' // process launched, no `ready` yet
+  | 'setup' // ready, loading the job's base model
+  | 'idle' // set up, nothing to do
+  | 'solving' // working on an independent task
+  | 'stepping' // working on barrier step k
+  | 'barrier' // finished step k, waiting for the others
+  | 'crashed' // died unexpectedly (a replacement may follow)
+  | 'stopped'; // shut down or killed on purpose
+
+/** The farm's view of one solver process. */
+export interface SolverStatus {
+  /** Stable slot number 0..N-1 (a replacement keeps the slot, gets a new pid). */
+  id: number;
+  /** OS process id, when known. */
+  pid?: number;
+  /** Host name for remote solvers; absent for local ones. */
+  host?: string;
+  state: SolverState;
+  /** Label of the task being solved (e.g. `P=500`), when `solving`. */
+  task?: string;
+  /** Barrier step the solver is in or waiting after. */
+  step?: number;
+  /** ms epoch when the current task / step / state began. */
+  since: number;
+  tasksDone: number;
+  tasksFailed: number;
+  /** ms epoch of the last message received from this process. */
+  lastMessageAt?: number;
+  /** Resident set size in bytes, as last reported by the process. */
+  memory?: number;
+  /** How many times this slot's process has been replaced after a crash. */
+  restarts: number;
+  /** Why the solver crashed or stopped, in plain words. */
+  reason?: string;
+}
+
+/** Outcome of one task. `time-limit` = stopped by a limit; an incumbent may still be given. */
+export type TaskStatus = 'optimal' | 'feasible' | 'time-limit' | 'infeasible' | 'unbounded' | 'error';
+
+/** The result of one independent task, as stored, shown and exported. */
+export interface TaskResult {
+  /** Identity of the task: a hash of its inputs (stable across runs of the same job). */
+  id: string;
+  /** Position in the plan, 0-based. */
+  index: number;
+  /** Human label, e.g. `P=500` or `afiro.mps`. */
+  label: string;
+  /** Solver slot that produced it. */
+  solver: number;
+  status: TaskStatus;
+  objective: number | null;
+  /** The task's own parameters (e.g. swept values), for tables and charts. */
+  params?: Record<string, number | string>;
+  /** Chosen variable values (only the ones the job asked for). */
+  values?: Record<string, number>;
+  /** Row duals, when the job asked for them. */
+  duals?: Record<string, number>;
+  /** Solve time in milliseconds, measured in the solver process. */
+  timeMs: number;
+  /** Engine that solved it, e.g. `glpk`. */
+  engine?: string;
+  /** Relative MIP gap at the end, when known. */
+  gap?: number;
+  /** Set when status is `error`. */
+  error?: SerializedError;
+}
+
+/** Summary of one barrier step. */
+export interface StepSummary {
+  /** 1-based step number. */
+  step: number;
+  steps: number;
+  /** Best value each solver reached in this step (lower is better unless `sense` says so). */
+  perSolver: { solver: number; value: number }[];
+  /** Solver slot whose output won this step. */
+  winner: number;
+  /** Best value so far, over all steps. */
+  best: number;
+  sense: 'min' | 'max';
+  /** For tour problems: the best tour so far, as indices into RunInfo.view.points. */
+  tour?: number[];
+}
+
+/** Something extra a shell may draw for a run (e.g. the TSP's city coordinates). */
+export type RunView = { kind: 'tour'; points: [number, number][]; name: string } | { kind: 'none' };
+
+/** Progress of the current run. */
+export interface Progress {
+  /** Number of tasks, known before start; null for step jobs. */
+  total: number | null;
+  done: number;
+  failed: number;
+  running: number;
+  /** Tasks per second, smoothed. */
+  rate: number;
+  /** Estimated ms until the end, when it can be estimated. */
+  etaMs: number | null;
+  /** Step jobs: the current step (1-based), the number of steps, solvers still working. */
+  step?: { k: number; n: number; working: number[] };
+  /** Best value so far (step jobs), for 'best so far' displays. */
+  best?: number;
+  /** ms since the run started. */
+  elapsedMs: number;
+}
+
+/** What a started run is. */
+export interface RunInfo {
+  runId: string;
+  /** Job kind, e.g. `sweep` or `tsp`. */
+  kind: string;
+  /** Display name of the job (example name or file name). */
+  name: string;
+  /** Number of tasks (independent jobs) or null (step jobs). */
+  total: number | null;
+  steps: number | null;
+  cores: number;
+  startedAt: number;
+  /** Parameter names of a sweep, in grid order (for the chart's x axis). */
+  params?: string[];
+  view: RunView;
+  /** Folder holding this run's files, when the shell keeps one. */
+  dir?: string;
+}
+
+/** Answer of `status()`: the whole farm at one instant. */
+export interface FarmStatus {
+  state: RunState;
+  run: RunInfo | null;
+  solvers: SolverStatus[];
+  progress: Progress | null;
+  /** Terminate stage already requested for this run. */
+  terminate: 'none' | 'graceful' | 'force';
+  at: number;
+}
+
+/** A job the shell offers ready-made. */
+export interface ExampleJob {
+  id: string;
+  name: string;
+  description: string;
+  kind: string;
+}
+
+/** Start a run: a built-in example by id, or a job document (parsed JSON of a job file). */
+export type StartRequest =
+  | { example: string; cores?: number }
+  | {
+      job: unknown;
+      /** File name shown in errors and as the run's name, e.g. `my-sweep.json`. */
+      source: string;
+      cores?: number;
+    };
+
+/** Events, always delivered in batches (arrays), at most ~60 batches a second. */
+export type FarmEvent =
+  | { type: 'run'; state: RunState; run: RunInfo | null; error?: SerializedError; reason?: string }
+  | { type: 'solver'; solver: SolverStatus }
+  | { type: 'log'; solver: number; lines: string[] }
+  | { type: 'progress'; progress: Progress }
+  | { type: 'results'; results: TaskResult[] }
+  | { type: 'step'; summary: StepSummary }
+  | { type: 'error'; error: SerializedError; solver?: number };
+
+export type FarmEventType = FarmEvent['type'];
+
+/** Listener for event batches; returns nothing. */
+export type FarmListener = (events: FarmEvent[]) => void;
+
+/**
+ * The control surface of a farm. Every shell implements exactly this.
+ * Errors reject the promise with a message a user can read.
+ */
+export interface FarmApi {
+  /** Start a run. Rejects with a located error if the job is invalid, or if a run is active. */
+  start(request: StartRequest): Promise<RunInfo>;
+  /**
+   * First call (or `force: false`): graceful — no new work, running tasks finish, results kept.
+   * Second call (or `force: true`): kill every solver process now. Resolves with the stage reached.
+   */
+  terminate(options?: { force?: boolean }): Promise<'graceful' | 'force' | 'none'>;
+  /** Answered at once from the farm's own model, even while every solver is busy. */
+  status(): Promise<FarmStatus>;
+  /** Built-in example jobs. */
+  examples(): Promise<ExampleJob[]>;
+  /** Subscribe to event batches. Returns an unsubscribe function. */
+  subscribe(listener: FarmListener): () => void;
+}
+
+/** The verbs of FarmApi that are request/response (everything but subscribe). */
+export type FarmVerb = Exclude<keyof FarmApi, 'subscribe'>;
