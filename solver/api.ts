@@ -208,3 +208,14 @@ export interface FarmApi {
 
 /** The verbs of FarmApi that are request/response (everything but subscribe). */
 export type FarmVerb = Exclude<keyof FarmApi, 'subscribe'>;
+
+/**
+ * Browser mode wire format (JSON text frames over one WebSocket at `/farm?token=…`).
+ * The client sends requests; the server answers each by `id` and pushes event batches.
+ */
+export type WsRequest = { [V in FarmVerb]: { id: number; verb: V; args: Parameters<FarmApi[V]> } }[FarmVerb];
+
+export type WsServerMessage =
+  | { type: 'reply'; id: number; ok: true; value: unknown }
+  | { type: 'reply'; id: number; ok: false; error: SerializedError }
+  | { type: 'events'; events: FarmEvent[] };

@@ -11,8 +11,9 @@ export class ValidationError extends Error {
   readonly path: string;
   readonly expected: string;
 
-  constructor(source: string, path: string, expected: string, got?: unknown) {
-    const tail = arguments.length >= 4 ? `, got ${describe(got)}` : '';
+  /** `got` is described in the message when given (pass `[value]` to describe even `undefined`). */
+  constructor(source: string, path: string, expected: string, ...got: [unknown?]) {
+    const tail = got.length > 0 ? `, got ${describeValue(got[0])}` : '';
     super(`${source}: ${path}: expected ${expected}${tail}`);
     this.source = source;
     this.path = path;
@@ -21,7 +22,7 @@ export class ValidationError extends Error {
 }
 
 /** Short description of a JSON value for error messages. */
-export function describe(value: unknown): string {
+export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
   if (Array.isArray(value)) return `an array of ${value.length}`;
@@ -32,11 +33,15 @@ export function describe(value: unknown): string {
 
 /** Walks a JSON document and throws ValidationError with the current path. */
 export class Reader {
-  constructor(
-    readonly source: string,
-    readonly value: unknown,
-    readonly path = '$',
-  ) {}
+  readonly source: string;
+  readonly value: unknown;
+  readonly path: string;
+
+  constructor(source: string, value: unknown, path = '$') {
+    this.source = source;
+    this.value = value;
+    this.path = path;
+  }
 
   fail(expected: string): never {
     throw new ValidationError(this.source, this.path, expected, this.value);
