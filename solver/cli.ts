@@ -1,0 +1,68 @@
+/**
+ * `solver-farm`: run a job file on every core from a terminal, or serve the browser-mode
+ * control panel. Exit codes: 0 all tasks succeeded, 1 tasks failed or the run was stopped
+ * or failed, 2 usage or job error. The commands live in solver/cli/.
+ */
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { EXIT, oneLine, UserError } from './cli/errors.ts';
+
+function positiveInt(what: string, min: number, max: number) {
+  return (text: string): number => {
+    const n = Number(text);
+    if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`expected ${what} from ${min} to ${max}`);
+    }
+    return n;
+  };
+}
+
+/** The commander program (exported for tests and help output). */
+export function program(): Command {
+  const cli = new Command('solver-farm')
+    .description('Run LP/MIP sweeps and parallel searches on every core.')
+    .showHelpAfterError('(add --help for usage)')
+    .exitOverride();
+  cli
+    .command('run')
+    .description('run a job file; results go to DIR (default: runs/<run id>/ under the current folder)')
+    .argument('<job.json>', 'job file (sweep, tsp, batch or custom kind)')
+    .option('-c, --cores <n>', 'solver processes to start (default: all cores)', positiveInt('an integer', 1, 1024))
+    .option('-o, --out <dir>', 'folder for results.jsonl, results.csv, steps.jsonl, summary.json')
+    .option('-l, --logs', "stream every core's log lines, tagged [core N]")
+    .action(async (job: string, opts: { cores?: number; out?: string; logs?: boolean }) => {
+      const { runCommand } = await import('./cli/run-command.ts');
+      process.exitCode = await runCommand(job, opts);
+    });
+  cli
+    .command('serve')
+    .description('serve the browser control panel (prints the URL with its access token)')
+    .option('-p, --port <port>', 'TCP port (0 = any free port)', positiveInt('a port', 0, 65535), 8787)
+    .option('-H, --host <host>', 'address to listen on', '127.0.0.1')
+    .option('-c, --cores <n>', 'solver processes to start (default: all cores)', positiveInt('an integer', 1, 1024))
+    .action(async (opts: { port: number; host: string; cores?: number }) => {
+      const { serveCommand } = await import('./cli/serve-command.ts');
+      process.exitCode = await serveCommand(opts);
+    });
+  return cli;
+}
+
+/** Parse `argv` (as process.argv) and run; sets process.exitCode. Never throws. */
+export async function main(argv: readonly string[] = process.argv): Promise<void> {
+  try {
+    await program().parseAsync([...argv]);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Commander already printed the message (or the help); map its exit to ours.
+      process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    } else if (err instanceof UserError) {
+      process.stderr.write(`solver-farm: ${oneLine(err)}\n`);
+      process.exitCode = err.exitCode;
+    } else {
+      // A bug, not a user error: keep the stack so it can be reported.
+      process.stderr.write(
+        `solver-farm: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+      );
+      process.exitCode = EXIT.failed;
+    }
+  }
+}
