@@ -1,0 +1,260 @@
+/**
+ * RunRecorder: the one object the farm talks to while a run is recorded. It owns the run
+ * directory (lock, job.json, logs, summary) and the journal writer, keeps exactly-once
+ * accounting by plan index (one byte per task, never the results themselves), and writes
+ * summary.json at the start, every few seconds while running, and at the end.
+ *
+ * ```ts
+ * const rec = await RunRecorder.create({ root, job, source, baseDir, kind, name, taskCount, steps, specHash });
+ * rec.result(taskResult);        // appended to results.jsonl (batched, fsynced)
+ * rec.log(slot, lines);          // logs/solver-<slot>.log (rotated)
+ * rec.finish({ status: 'done' }); // flush, fsync, summary.json, release the lock
+ * ```
+ * For a resumed run see resume.ts (`resumeRun`), which returns a recorder prefilled with
+ * what the journal already holds.
+ */
+import type { StepSummary, TaskResult, TaskStatus } from '../api.ts';
+import { JournalWriter, type JournalWriterOptions } from './journal-writer.ts';
+import { type NewRun, RunDir, type RunStatus, type RunSummary, SUMMARY_FORMAT } from './run-dir.ts';
+
+/** How often summary.json is refreshed while a run goes on (so an interrupted run shows its counts). */
+export const SUMMARY_REFRESH_MS = 2000;
+
+/** Per-task state in the recorder's accounting. */
+export const TASK_NONE = 0;
+export const TASK_DONE = 1;
+export const TASK_FAILED = 2;
+
+/** Options shared by new and resumed recorders. */
+export interface RecorderOptions {
+  writer?: JournalWriterOptions;
+  /** Refresh period of summary.json while running; 0 disables the refresh. */
+  summaryRefreshMs?: number;
+}
+
+/** What finish() records. */
+export interface FinishInfo {
+  status: Exclude<RunStatus, 'running'>;
+  reason?: string;
+  stepsDone?: number;
+  best?: number;
+}
+
+/** Internal start state (new run or resume). */
+export interface RecorderStart {
+  run: RunDir;
+  journal: JournalWriter<TaskResult>;
+  /** Per plan index: TASK_NONE / TASK_DONE / TASK_FAILED (length = task count; empty for step jobs). */
+  state: Uint8Array;
+  byStatus: Record<TaskStatus, number>;
+  previous: RunSummary | null;
+}
+
+function zeroCounts(): Record<TaskStatus, number> {
+  return { optimal: 0, feasible: 0, 'time-limit': 0, infeasible: 0, unbounded: 0, error: 0 };
+}
+
+/** Records one run into its run directory. */
+export class RunRecorder {
+  readonly run: RunDir;
+  readonly journal: JournalWriter<TaskResult>;
+  readonly #state: Uint8Array;
+  readonly #byStatus: Record<TaskStatus, number>;
+  #done = 0;
+  #failed = 0;
+  /** Results refused because their task already had a successful result. */
+  duplicatesIgnored = 0;
+  /** Results whose index is outside the plan (ignored). */
+  outOfPlan = 0;
+  readonly #startedAt: string;
+  readonly #sessionStart = Date.now();
+  readonly #previousMs: number;
+  readonly #resumes: number;
+  #steps: StepSummary[] = [];
+  #stepWriter: JournalWriter<StepSummary> | null = null;
+  #timer: NodeJS.Timeout | null = null;
+  #dirty = true;
+  #finished: RunSummary | null = null;
+
+  constructor(start: RecorderStart, options: RecorderOptions = {}) {
+    this.run = start.run;
+    this.journal = start.journal;
+    this.#state = start.state;
+    this.#byStatus = start.byStatus;
+    for (const s of start.state) {
+      if (s === TASK_DONE) this.#done++;
+      else if (s === TASK_FAILED) this.#failed++;
+    }
+    this.#startedAt = start.previous?.startedAt ?? new Date(this.#sessionStart).toISOString();
+    this.#previousMs = start.previous?.durationMs ?? 0;
+    this.#resumes = start.previous === null ? 0 : start.previous.resumes + 1;
+    this.run.writeSummary(this.summary('running'));
+    const every = options.summaryRefreshMs ?? SUMMARY_REFRESH_MS;
+    if (every > 0) {
+      this.#timer = setInterval(() => {
+        if (!this.#dirty) return;
+        this.#dirty = false;
+        try {
+          this.run.writeSummary(this.summary('running'));
+        } catch {
+          // A refresh is a convenience; finish() reports real write errors.
+        }
+      }, every);
+      this.#timer.unref();
+    }
+  }
+
+  /** Creates a run directory for a new run and starts recording. */
+  static async create(newRun: NewRun, options: RecorderOptions = {}): Promise<RunRecorder> {
+    const run = RunDir.create(newRun);
+    try {
+      const journal = await JournalWriter.open<TaskResult>(run.file('journal'), options.writer);
+      const state = new Uint8Array(newRun.taskCount ?? 0);
+      return new RunRecorder({ run, journal, state, byStatus: zeroCounts(), previous: null }, options);
+    } catch (err) {
+      run.release();
+      throw err;
+    }
+  }
+
+  get dir(): string {
+    return this.run.dir;
+  }
+
+  get runId(): string {
+    return this.run.runId;
+  }
+
+  /** Tasks whose latest result is a success / an error (over the whole run, resumes included). */
+  get done(): number {
+    return this.#done;
+  }
+
+  get failed(): number {
+    return this.#failed;
+  }
+
+  /** Whether task i already has a successful result. */
+  isDone(index: number): boolean {
+    return this.#state[index] === TASK_DONE;
+  }
+
+  /**
+   * Journals one result. Returns false (and writes nothing) when that task already has a
+   * successful result — the exactly-once guard against a result arriving twice (e.g. from
+   * a solver that was presumed dead) — or when its index is outside the plan.
+   */
+  result(r: TaskResult): boolean {
+    const i = r.index;
+    if (this.#state.length > 0) {
+      if (!(i >= 0 && i < this.#state.length)) {
+        this.outOfPlan++;
+        return false;
+      }
+      const prev = this.#state[i];
+      if (prev === TASK_DONE) {
+        this.duplicatesIgnored++;
+        return false;
+      }
+      if (prev === TASK_FAILED) {
+        // A retry replaces the earlier error (the reader does the same: the last line counts).
+        this.#failed--;
+        this.#byStatus.error--;
+      }
+      const ok = r.status !== 'error';
+      this.#state[i] = ok ? TASK_DONE : TASK_FAILED;
+      if (ok) this.#done++;
+      else this.#failed++;
+    } else if (r.status === 'error') this.#failed++;
+    else this.#done++;
+    this.#byStatus[r.status]++;
+    this.journal.append(r);
+    this.#dirty = true;
+    return true;
+  }
+
+  /** Journals several results; returns how many were written. */
+  results(rs: readonly TaskResult[]): number {
+    let n = 0;
+    for (const r of rs) if (this.result(r)) n++;
+    return n;
+  }
+
+  /** Appends log lines of a solver slot to its log file. */
+  log(slot: number, lines: readonly string[]): void {
+    this.run.log(slot).write(lines);
+  }
+
+  /** Records a barrier step's summary (step jobs) in steps.jsonl. */
+  async step(summary: StepSummary): Promise<void> {
+    if (this.#stepWriter === null) {
+      this.#stepWriter = await JournalWriter.open<StepSummary>(this.run.file('steps'), { maxLines: 1 });
+    }
+    this.#steps.push(summary);
+    this.#stepWriter.append(summary);
+    this.#dirty = true;
+  }
+
+  /** The summary as of now. */
+  summary(status: RunStatus, info: Omit<FinishInfo, 'status'> = {}): RunSummary {
+    const now = Date.now();
+    const s: RunSummary = {
+      format: SUMMARY_FORMAT,
+      runId: this.run.runId,
+      status,
+      total: this.run.job.taskCount,
+      done: this.#done,
+      failed: this.#failed,
+      byStatus: { ...this.#byStatus },
+      startedAt: this.#startedAt,
+      endedAt: status === 'running' ? null : new Date(now).toISOString(),
+      durationMs: this.#previousMs + (now - this.#sessionStart),
+      resumes: this.#resumes,
+    };
+    if (info.reason !== undefined) s.reason = info.reason;
+    const last = this.#steps.at(-1);
+    const stepsDone = info.stepsDone ?? last?.step;
+    if (stepsDone !== undefined) s.stepsDone = stepsDone;
+    const best = info.best ?? last?.best;
+    if (best !== undefined) s.best = best;
+    return s;
+  }
+
+  /** Flushes everything now (journal fsynced, logs written). */
+  flush(): void {
+    this.journal.flush();
+    this.#stepWriter?.flush();
+  }
+
+  /**
+   * Ends the recording: journal flushed, fsynced and closed; logs closed; summary.json
+   * written with the final status; lock released. Returns the summary. Safe to call twice.
+   */
+  finish(info: FinishInfo): RunSummary {
+    if (this.#finished !== null) return this.#finished;
+    if (this.#timer !== null) clearInterval(this.#timer);
+    this.#timer = null;
+    let writeError: unknown = null;
+    try {
+      this.journal.close();
+      this.#stepWriter?.close();
+    } catch (err) {
+      writeError = err;
+    }
+    const extra: Omit<FinishInfo, 'status'> = { ...info };
+    let status = info.status;
+    if (writeError !== null) {
+      status = 'failed';
+      extra.reason = (writeError as Error).message;
+    }
+    const summary = this.summary(status, extra);
+    try {
+      this.run.writeSummary(summary);
+    } finally {
+      this.run.release();
+    }
+    this.#finished = summary;
+    if (writeError !== null) throw writeError;
+    return summary;
+  }
+}

@@ -1,0 +1,377 @@
+/**
+ * The run directory (DESIGN 'Run directory and results'):
+ *
+ * ```
+ * <root>/runs/<run id>/        (or the folder given with --out)
+ *   job.json         the job document, where it came from, kind, task count, spec hash
+ *   results.jsonl    append-only journal: one TaskResult per line (journal-writer.ts)
+ *   steps.jsonl      step jobs: one StepSummary per barrier step
+ *   logs/solver-N.log  one per solver slot, rotated to solver-N.log.1 at 5 MiB (solver-log.ts)
+ *   summary.json     status, counts, start/end, duration, reason
+ *   run.lock         while a process records into the run: {pid, host, since}
+ * ```
+ * Run ids sort by time: `20261122-031500-ab12` (UTC date, time, 4 random hex digits).
+ * job.json and summary.json are replaced atomically (write, fsync, rename), so a crash
+ * leaves either the old or the new file, never half of one.
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import type { TaskStatus } from '../api.ts';
+import { Reader, ValidationError } from '../problems/validate.ts';
+import { SolverLog, type SolverLogOptions } from './solver-log.ts';
+
+/** Format tag of job.json. */
+export const JOB_FORMAT = 'solver-farm/job@1';
+/** Format tag of summary.json. */
+export const SUMMARY_FORMAT = 'solver-farm/summary@1';
+
+/** File names inside a run directory. */
+export const RUN_FILES = {
+  job: 'job.json',
+  journal: 'results.jsonl',
+  steps: 'steps.jsonl',
+  summary: 'summary.json',
+  logs: 'logs',
+  lock: 'run.lock',
+} as const;
+
+/** Contents of job.json. */
+export interface JobFile {
+  format: typeof JOB_FORMAT;
+  runId: string;
+  /** ISO time the run was created. */
+  createdAt: string;
+  /** Where the job came from: a file path (absolute) or `example:<id>`. */
+  source: string;
+  /** Folder the job's relative paths resolve against (absolute). */
+  baseDir: string;
+  kind: string;
+  /** Display name of the job. */
+  name: string;
+  /** Independent tasks in the plan, or null for step jobs. */
+  taskCount: number | null;
+  /** Barrier steps, or null for task jobs. */
+  steps: number | null;
+  /** Content hash of the parsed spec (task-id.ts specHash); part of every task id. */
+  specHash: string;
+  /** Solver processes the run was started with. */
+  cores?: number;
+  /** The job document itself, as given (including its `policy` block). */
+  job: unknown;
+}
+
+/** Final (or current) state of a run, as summary.json holds it. */
+export type RunStatus = 'running' | 'done' | 'stopped' | 'failed';
+
+/** Contents of summary.json. */
+export interface RunSummary {
+  format: typeof SUMMARY_FORMAT;
+  runId: string;
+  status: RunStatus;
+  /** Tasks in the plan (null for step jobs). */
+  total: number | null;
+  /** Tasks whose latest result is not an error. */
+  done: number;
+  /** Tasks whose latest result is an error. */
+  failed: number;
+  /** Latest results by status. */
+  byStatus: Record<TaskStatus, number>;
+  /** ISO time the run first started. */
+  startedAt: string;
+  /** ISO time the last session ended; null while running. */
+  endedAt: string | null;
+  /** Time spent running, summed over the first start and every resume (ms). */
+  durationMs: number;
+  /** Why the run ended as it did (halt reason, error, terminate), when there is one. */
+  reason?: string;
+  /** How many times the run was resumed. */
+  resumes: number;
+  /** Barrier steps completed (step jobs). */
+  stepsDone?: number;
+  /** Best value reached (step jobs). */
+  best?: number;
+}
+
+/** A new run id: `YYYYMMDD-HHMMSS-xxxx` in UTC, sortable by time. */
+export function newRunId(now: Date = new Date()): string {
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  const date = `${p(now.getUTCFullYear(), 4)}${p(now.getUTCMonth() + 1)}${p(now.getUTCDate())}`;
+  const time = `${p(now.getUTCHours())}${p(now.getUTCMinutes())}${p(now.getUTCSeconds())}`;
+  return `${date}-${time}-${randomBytes(2).toString('hex')}`;
+}
+
+/** Whether a string has the shape of a run id. */
+export function isRunId(s: string): boolean {
+  return /^\d{8}-\d{6}-[0-9a-f]{4}$/.test(s);
+}
+
+/** Writes JSON so that a crash leaves the old file or the new one, never a mix. */
+export function writeJsonAtomic(file: string, value: unknown): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  const fd = openSync(tmp, 'w');
+  try {
+    writeSync(fd, `${JSON.stringify(value, null, 2)}\n`);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, file);
+  syncDir(path.dirname(file));
+}
+
+/** fsync a directory so a rename or a new file in it survives a power cut (no-op where unsupported). */
+export function syncDir(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // Windows cannot open or fsync a directory; NTFS journals the rename itself.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** Reads and checks job.json; errors name the file and the JSON path. */
+export function readJobFile(dir: string): JobFile {
+  const file = path.join(dir, RUN_FILES.job);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new Error(`${dir}: not a run directory (it has no ${RUN_FILES.job})`);
+    }
+    throw err;
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    throw new ValidationError(file, '$', `valid JSON (${(err as Error).message})`);
+  }
+  const r = new Reader(file, doc);
+  r.object();
+  if (r.at('format').value !== JOB_FORMAT) r.at('format').fail(JSON.stringify(JOB_FORMAT));
+  const taskCount = r.at('taskCount').value === null ? null : r.at('taskCount').integer(0);
+  const steps = r.at('steps').value === null ? null : r.at('steps').integer(0);
+  if (!r.has('job')) r.at('job').fail('the job document');
+  const out: JobFile = {
+    format: JOB_FORMAT,
+    runId: r.at('runId').string(),
+    createdAt: r.at('createdAt').string(),
+    source: r.at('source').string(),
+    baseDir: r.at('baseDir').string(),
+    kind: r.at('kind').string(),
+    name: r.at('name').optional((x) => x.string(), ''),
+    taskCount,
+    steps,
+    specHash: r.at('specHash').string(),
+    job: r.at('job').value,
+  };
+  if (r.has('cores')) out.cores = r.at('cores').integer(1);
+  return out;
+}
+
+/** Reads summary.json, or null when it is missing or unreadable (a run killed before writing it). */
+export function readSummary(dir: string): RunSummary | null {
+  try {
+    const doc = JSON.parse(readFileSync(path.join(dir, RUN_FILES.summary), 'utf8')) as RunSummary;
+    return doc !== null && typeof doc === 'object' && doc.format === SUMMARY_FORMAT ? doc : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Who holds a run's lock. */
+export interface LockInfo {
+  pid: number;
+  host: string;
+  since: string;
+}
+
+/** The holder of a run's lock if that process is still alive on this host, else null. */
+export function liveLockHolder(dir: string): LockInfo | null {
+  let info: LockInfo;
+  try {
+    info = JSON.parse(readFileSync(path.join(dir, RUN_FILES.lock), 'utf8')) as LockInfo;
+  } catch {
+    return null;
+  }
+  if (typeof info?.pid !== 'number') return null;
+  // A lock from another host (a shared folder) cannot be checked: respect it.
+  if (info.host !== hostname()) return info;
+  if (info.pid === process.pid) return info;
+  try {
+    process.kill(info.pid, 0);
+    return info;
+  } catch (err) {
+    // EPERM: the process exists but belongs to someone else.
+    return (err as NodeJS.ErrnoException).code === 'EPERM' ? info : null;
+  }
+}
+
+function acquireLock(dir: string): void {
+  const file = path.join(dir, RUN_FILES.lock);
+  const info: LockInfo = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(file, JSON.stringify(info), { flag: 'wx' });
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const holder = liveLockHolder(dir);
+      if (holder !== null) {
+        throw new Error(
+          `${dir}: this run is in use by process ${holder.pid} on ${holder.host} since ${holder.since}; stop that process first (or delete ${RUN_FILES.lock} if it is gone)`,
+        );
+      }
+      // Stale lock of a killed process: take it over.
+      rmSync(file, { force: true });
+    }
+  }
+  throw new Error(`${dir}: could not lock the run (${RUN_FILES.lock} keeps reappearing)`);
+}
+
+/** What createRunDir needs to know about the job. */
+export interface NewRun {
+  /** `<root>/runs/<run id>` is created under this root… */
+  root?: string;
+  /** …unless an exact folder is given (CLI --out): it must be empty or not exist. */
+  dir?: string;
+  /** The job document as given. */
+  job: unknown;
+  source: string;
+  baseDir: string;
+  kind: string;
+  name: string;
+  taskCount: number | null;
+  steps: number | null;
+  specHash: string;
+  cores?: number;
+  /** Run id to use (tests); default newRunId(). */
+  runId?: string;
+  logs?: SolverLogOptions;
+}
+
+/** An open run directory: owns its lock and its per-solver log files. */
+export class RunDir {
+  readonly dir: string;
+  readonly job: JobFile;
+  readonly #logOptions: SolverLogOptions;
+  readonly #logs = new Map<number, SolverLog>();
+  #released = false;
+
+  private constructor(dir: string, job: JobFile, logOptions: SolverLogOptions) {
+    this.dir = dir;
+    this.job = job;
+    this.#logOptions = logOptions;
+  }
+
+  get runId(): string {
+    return this.job.runId;
+  }
+
+  /** Path of a file of this run (RUN_FILES key). */
+  file(name: keyof typeof RUN_FILES): string {
+    return path.join(this.dir, RUN_FILES[name]);
+  }
+
+  /**
+   * Creates a new run directory, writes job.json and takes the run's lock. Refuses a
+   * folder that already holds a run (resume it instead) or other files.
+   */
+  static create(options: NewRun): RunDir {
+    const runId = options.runId ?? newRunId();
+    let dir: string;
+    if (options.dir !== undefined) {
+      dir = path.resolve(options.dir);
+      if (existsSync(path.join(dir, RUN_FILES.job))) {
+        throw new Error(
+          `${dir} already holds a run; resume it with \`solver-farm resume ${dir}\` or choose another folder`,
+        );
+      }
+      if (existsSync(dir) && readdirSync(dir).length > 0) {
+        throw new Error(`${dir} is not empty; choose an empty or new folder for the run`);
+      }
+    } else if (options.root !== undefined) {
+      dir = path.join(path.resolve(options.root), 'runs', runId);
+    } else {
+      throw new Error('createRunDir: give a root or a dir');
+    }
+    mkdirSync(path.join(dir, RUN_FILES.logs), { recursive: true });
+    acquireLock(dir);
+    const job: JobFile = {
+      format: JOB_FORMAT,
+      runId,
+      createdAt: new Date().toISOString(),
+      source: options.source,
+      baseDir: path.resolve(options.baseDir),
+      kind: options.kind,
+      name: options.name,
+      taskCount: options.taskCount,
+      steps: options.steps,
+      specHash: options.specHash,
+      job: options.job,
+    };
+    if (options.cores !== undefined) job.cores = options.cores;
+    try {
+      writeJsonAtomic(path.join(dir, RUN_FILES.job), job);
+    } catch (err) {
+      rmSync(path.join(dir, RUN_FILES.lock), { force: true });
+      throw err;
+    }
+    return new RunDir(dir, job, options.logs ?? {});
+  }
+
+  /** Opens an existing run (to resume it): reads job.json and takes the lock. */
+  static open(dir: string, logs: SolverLogOptions = {}): RunDir {
+    const abs = path.resolve(dir);
+    const job = readJobFile(abs);
+    mkdirSync(path.join(abs, RUN_FILES.logs), { recursive: true });
+    acquireLock(abs);
+    return new RunDir(abs, job, logs);
+  }
+
+  /** The log file of a solver slot (opened on first use). */
+  log(slot: number): SolverLog {
+    let log = this.#logs.get(slot);
+    if (log === undefined) {
+      log = new SolverLog(path.join(this.dir, RUN_FILES.logs, `solver-${slot}.log`), this.#logOptions);
+      this.#logs.set(slot, log);
+    }
+    return log;
+  }
+
+  /** summary.json as it is now, or null. */
+  readSummary(): RunSummary | null {
+    return readSummary(this.dir);
+  }
+
+  writeSummary(summary: RunSummary): void {
+    writeJsonAtomic(this.file('summary'), summary);
+  }
+
+  /** Flushes and closes the log files and drops the lock. Safe to call twice. */
+  release(): void {
+    if (this.#released) return;
+    this.#released = true;
+    for (const log of this.#logs.values()) log.close();
+    this.#logs.clear();
+    rmSync(this.file('lock'), { force: true });
+  }
+}
