@@ -9,7 +9,7 @@ import type { FarmEvent, Progress, RunInfo, RunState, SerializedError, StepSumma
 import { EXIT, oneLine, UserError } from './errors.ts';
 import { cleanLine, formatCount, formatDuration, formatValue } from './format.ts';
 import { readJobFile } from './job-file.ts';
-import { createReporter, type ProgressReporter } from './progress-bar.ts';
+import { createReporter } from './progress-bar.ts';
 import { ResultsWriter, type RunFiles } from './results-writer.ts';
 
 /** Options of `run` as parsed by commander. */
