@@ -1,0 +1,74 @@
+import { clearLog, useFarm } from '../state/store.ts';
+import { CoreGrid } from './core-card.tsx';
+import { LogPane } from './log-pane.tsx';
+import { ProgressPanel } from './progress-panel.tsx';
+import { ResultsTable } from './results-table.tsx';
+import { StatusDialog } from './status-dialog.tsx';
+import { SweepChart } from './sweep-chart.tsx';
+import { Toolbar, ToolbarMessages } from './toolbar.tsx';
+import { TourView } from './tour-view.tsx';
+
+function CombinedLog() {
+  const ring = useFarm((s) => s.combined);
+  const version = useFarm((s) => s.combinedVersion);
+  return (
+    <section className="card combined" aria-label="Combined log">
+      <div className="section-head">
+        <h2>Combined log</h2>
+      </div>
+      <LogPane
+        ring={ring}
+        version={version}
+        title="Combined log"
+        tagged
+        onClear={() => clearLog(null)}
+        testId="log-combined"
+      />
+    </section>
+  );
+}
+
+function RecentErrors() {
+  const errors = useFarm((s) => s.errors);
+  const general = errors.filter((e) => e.solver === undefined);
+  if (general.length === 0) return null;
+  return (
+    <section className="card error-list" aria-label="Errors">
+      <h2>Errors</h2>
+      <ul>
+        {general.slice(-5).map((e) => (
+          <li key={`${e.at}-${e.message}`} className="bad-text">
+            {e.message}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/** The control panel. */
+export function App() {
+  const kind = useFarm((s) => s.run?.kind);
+  const hasTour = useFarm((s) => s.run?.view.kind === 'tour');
+  const hasParams = useFarm((s) => (s.run?.params?.length ?? 0) > 0);
+  return (
+    <div className="app">
+      <Toolbar />
+      <ToolbarMessages />
+      <main className="main">
+        <div className="col-left">
+          <ProgressPanel />
+          <RecentErrors />
+          <CoreGrid />
+          <CombinedLog />
+        </div>
+        <div className="col-right">
+          {hasTour && <TourView />}
+          {hasParams && <SweepChart />}
+          {(kind === undefined || !hasTour) && <ResultsTable />}
+        </div>
+      </main>
+      <StatusDialog />
+    </div>
+  );
+}

@@ -1,0 +1,178 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useMemo, useRef, useState } from 'react';
+import { download, exportHeader, fileStem, toCsv, toJson } from '../lib/export.ts';
+import { num } from '../lib/format.ts';
+import { useThrottled } from '../lib/hooks.ts';
+import { columnKey, type ResultColumn, type ResultTable } from '../state/result-table.ts';
+import { useFarm } from '../state/store.ts';
+
+const ROW = 26;
+
+function title(c: ResultColumn): string {
+  switch (c.kind) {
+    case 'index':
+      return '#';
+    case 'label':
+      return 'Task';
+    case 'status':
+      return 'Status';
+    case 'objective':
+      return 'Objective';
+    case 'solver':
+      return 'Core';
+    case 'time':
+      return 'Time (ms)';
+    case 'param':
+      return c.name;
+    case 'value':
+      return c.name;
+  }
+}
+
+function numeric(c: ResultColumn): boolean {
+  return c.kind !== 'label' && c.kind !== 'status';
+}
+
+function show(table: ResultTable, c: ResultColumn, row: number): string {
+  const v = table.cell(c, row);
+  if (v === undefined) return c.kind === 'objective' ? '–' : '';
+  if (typeof v === 'number') return c.kind === 'time' ? v.toFixed(v < 10 ? 2 : 0) : num(v);
+  return v;
+}
+
+/** Sorted row order; the default (plan order) is a linear bucket pass, not a sort. */
+function orderRows(table: ResultTable, sort: { col: ResultColumn; desc: boolean } | null): Int32Array {
+  if (sort) return table.order(sort.col, sort.desc);
+  const n = table.length;
+  let max = -1;
+  for (let i = 0; i < n; i++) max = Math.max(max, table.index[i] ?? 0);
+  if (max > n * 4) return table.order({ kind: 'index' }, false);
+  const slots = new Int32Array(max + 1).fill(-1);
+  for (let i = 0; i < n; i++) slots[table.index[i] ?? 0] = i;
+  const out = new Int32Array(n);
+  let k = 0;
+  for (let i = 0; i <= max && k < n; i++) {
+    const r = slots[i] ?? -1;
+    if (r >= 0) out[k++] = r;
+  }
+  // Duplicate plan indices (should not happen) fall back to a real sort.
+  return k === n ? out : table.order({ kind: 'index' }, false);
+}
+
+/** Every result of the run: virtualized, sortable by any column, exportable. */
+export function ResultsTable() {
+  const table = useFarm((s) => s.results);
+  const version = useFarm((s) => s.resultsVersion);
+  const run = useFarm((s) => s.run);
+  const [sort, setSort] = useState<{ col: ResultColumn; desc: boolean } | null>(null);
+  // Re-sorting 100k rows on every 16 ms batch would eat the frame budget.
+  const shownVersion = useThrottled(version, sort ? 1000 : 200);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `shownVersion` marks appends to the table.
+  const order = useMemo(() => orderRows(table, sort), [table, sort, shownVersion]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: columns appear as results arrive.
+  const columns = useMemo(() => table.columns(), [table, shownVersion]);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: order.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW,
+    overscan: 10,
+  });
+
+  const toggle = (c: ResultColumn) => {
+    setSort((cur) => {
+      if (!cur || columnKey(cur.col) !== columnKey(c)) return { col: c, desc: false };
+      if (!cur.desc) return { col: c, desc: true };
+      return null;
+    });
+  };
+
+  const stem = fileStem(run?.name);
+  const template = columns.map((c) => (numeric(c) ? 'minmax(70px, 1fr)' : 'minmax(90px, 1.4fr)')).join(' ');
+
+  return (
+    <section className="card results" aria-label="Results" data-testid="results">
+      <div className="section-head">
+        <h2>Results</h2>
+        <span className="muted small" data-testid="results-count" data-count={table.length}>
+          {table.length.toLocaleString('en-US')} row{table.length === 1 ? '' : 's'}
+        </span>
+        <span className="spacer" />
+        <button
+          type="button"
+          className="small-button"
+          data-testid="export-csv"
+          disabled={table.length === 0}
+          onClick={() => download(`${stem}.csv`, toCsv(table, orderRows(table, sort)), 'text/csv')}
+        >
+          Export CSV
+        </button>
+        <button
+          type="button"
+          className="small-button"
+          data-testid="export-json"
+          disabled={table.length === 0}
+          onClick={() => download(`${stem}.json`, toJson(table, orderRows(table, sort)), 'application/json')}
+        >
+          Export JSON
+        </button>
+      </div>
+      <div className="table-scroll" ref={scrollRef} data-testid="results-table">
+        <table
+          aria-label="Results"
+          aria-rowcount={order.length + 1}
+          className="grid-table"
+          style={{ minWidth: columns.length * 80 }}
+        >
+          <thead className="thead">
+            <tr className="tr" style={{ gridTemplateColumns: template }} aria-rowindex={1}>
+              {columns.map((c) => {
+                const key = columnKey(c);
+                const active = sort !== null && columnKey(sort.col) === key;
+                const dir = active ? (sort?.desc ? 'descending' : 'ascending') : 'none';
+                return (
+                  <th scope="col" aria-sort={dir} key={key} className={numeric(c) ? 'num' : ''}>
+                    <button
+                      type="button"
+                      className="th-button"
+                      onClick={() => toggle(c)}
+                      title={`Sort by ${exportHeader(c)}`}
+                    >
+                      {title(c)}
+                      <span className="sort-mark" aria-hidden="true">
+                        {active ? (sort?.desc ? '▼' : '▲') : ''}
+                      </span>
+                    </button>
+                  </th>
+                );
+              })}
+            </tr>
+          </thead>
+          <tbody className="tbody" style={{ height: virtualizer.getTotalSize() }}>
+            {virtualizer.getVirtualItems().map((item) => {
+              const row = order[item.index] ?? 0;
+              const status = table.status[row];
+              return (
+                <tr
+                  aria-rowindex={item.index + 2}
+                  key={item.key}
+                  className={`tr body-row status-${status}`}
+                  data-testid="result-row"
+                  style={{ gridTemplateColumns: template, transform: `translateY(${item.start}px)` }}
+                  title={table.errors.get(row)}
+                >
+                  {columns.map((c) => (
+                    <td key={columnKey(c)} className={numeric(c) ? 'num' : ''}>
+                      {show(table, c, row)}
+                    </td>
+                  ))}
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+        {table.length === 0 && <p className="muted pad">Results appear here as tasks finish.</p>}
+      </div>
+    </section>
+  );
+}

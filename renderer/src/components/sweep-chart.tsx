@@ -1,0 +1,151 @@
+import { useEffect, useRef, useState } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { useThrottled } from '../lib/hooks.ts';
+import type { ResultTable } from '../state/result-table.ts';
+import { useFarm } from '../state/store.ts';
+
+const PALETTE = ['#2f7ed8', '#e4572e', '#17a673', '#a05fd1', '#e8a33d', '#1aa3b8', '#d6457a', '#7a8b99'];
+const MAX_SERIES = 8;
+
+/** Sweep results as uPlot data: x = first swept parameter, one series per combination of the others. */
+function chartData(table: ResultTable, xName: string): { data: uPlot.AlignedData; labels: string[]; hidden: number } {
+  const xs = table.params.get(xName) ?? [];
+  const others = table.paramNames.filter((n) => n !== xName);
+  const groups = new Map<string, Map<number, number>>();
+  let hidden = 0;
+  const xSet = new Set<number>();
+  for (let row = 0; row < table.length; row++) {
+    const xv = xs[row];
+    const y = table.objective[row] ?? Number.NaN;
+    const x = typeof xv === 'number' ? xv : Number(xv);
+    if (!Number.isFinite(x)) continue;
+    const key = others.map((n) => `${n}=${table.params.get(n)?.[row] ?? ''}`).join(', ');
+    let g = groups.get(key);
+    if (!g) {
+      if (groups.size >= MAX_SERIES) {
+        hidden++;
+        continue;
+      }
+      g = new Map();
+      groups.set(key, g);
+    }
+    if (Number.isFinite(y)) g.set(x, y);
+    xSet.add(x);
+  }
+  const xAxis = Float64Array.from(xSet).sort();
+  const series: (number | null)[][] = [];
+  for (const g of groups.values()) {
+    const ys = new Array<number | null>(xAxis.length);
+    for (let i = 0; i < xAxis.length; i++) ys[i] = g.get(xAxis[i] ?? 0) ?? null;
+    series.push(ys);
+  }
+  const labels = [...groups.keys()].map((k) => k || 'objective');
+  return { data: [Array.from(xAxis), ...series] as uPlot.AlignedData, labels, hidden };
+}
+
+function cssVar(name: string): string {
+  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
+}
+
+function useColorScheme(): string {
+  const [scheme, setScheme] = useState(() => (matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light'));
+  useEffect(() => {
+    const mq = matchMedia('(prefers-color-scheme: dark)');
+    const on = () => setScheme(mq.matches ? 'dark' : 'light');
+    mq.addEventListener('change', on);
+    return () => mq.removeEventListener('change', on);
+  }, []);
+  return scheme;
+}
+
+/** Objective against the first swept parameter (RunInfo.params[0]), updated a few times a second. */
+export function SweepChart() {
+  const run = useFarm((s) => s.run);
+  const table = useFarm((s) => s.results);
+  const version = useThrottled(
+    useFarm((s) => s.resultsVersion),
+    300,
+  );
+  const scheme = useColorScheme();
+  const boxRef = useRef<HTMLDivElement>(null);
+  const plotRef = useRef<uPlot | null>(null);
+  const shapeRef = useRef('');
+  const [hidden, setHidden] = useState(0);
+  const xName = run?.params?.[0] ?? table.paramNames[0];
+
+  useEffect(() => {
+    return () => {
+      plotRef.current?.destroy();
+      plotRef.current = null;
+    };
+  }, []);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `version` marks appends to the table.
+  useEffect(() => {
+    const box = boxRef.current;
+    if (!box || !xName || table.length === 0) {
+      plotRef.current?.destroy();
+      plotRef.current = null;
+      shapeRef.current = '';
+      return;
+    }
+    const { data, labels, hidden: h } = chartData(table, xName);
+    setHidden(h);
+    const shape = `${scheme}|${xName}|${labels.join(';')}`;
+    if (plotRef.current && shapeRef.current === shape) {
+      plotRef.current.setData(data);
+      return;
+    }
+    plotRef.current?.destroy();
+    shapeRef.current = shape;
+    const fg = cssVar('--fg-muted');
+    const grid = cssVar('--border');
+    const axis = { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
+    plotRef.current = new uPlot(
+      {
+        width: Math.max(200, box.clientWidth),
+        height: 220,
+        scales: { x: { time: false } },
+        legend: { show: labels.length > 1 },
+        axes: [
+          { ...axis, label: xName },
+          { ...axis, label: 'objective', size: 70 },
+        ],
+        series: [
+          { label: xName },
+          ...labels.map((label, i) => ({
+            label,
+            stroke: PALETTE[i % PALETTE.length] ?? '#2f7ed8',
+            width: 1.5,
+            spanGaps: true,
+            points: { show: (data[0]?.length ?? 0) < 200, size: 4 },
+          })),
+        ],
+      },
+      data,
+      box,
+    );
+  }, [table, version, xName, scheme]);
+
+  useEffect(() => {
+    const box = boxRef.current;
+    if (!box) return;
+    const ro = new ResizeObserver(() => {
+      plotRef.current?.setSize({ width: Math.max(200, box.clientWidth), height: 220 });
+    });
+    ro.observe(box);
+    return () => ro.disconnect();
+  }, []);
+
+  return (
+    <section className="card chart" aria-label={`Objective against ${xName ?? 'the swept parameter'}`}>
+      <div className="section-head">
+        <h2>Objective against {xName ?? 'the swept parameter'}</h2>
+        {hidden > 0 && <span className="muted small">{hidden} points in further series not drawn</span>}
+      </div>
+      <div ref={boxRef} className="chart-box" data-testid="sweep-chart" />
+      {table.length === 0 && <p className="muted pad">The chart fills as results arrive.</p>}
+    </section>
+  );
+}
