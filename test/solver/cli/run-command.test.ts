@@ -1,0 +1,255 @@
+/**
+ * The real CLI with real solver processes: results files, exit codes, job errors,
+ * Ctrl-C, logs. Expected optima come from the Wyndor formula, not from a previous run.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { StepSummary, TaskResult } from '../../../solver/api.ts';
+import { killAll, ROOT, runCli, signalGroup, startCli, waitFor } from './run-cli.ts';
+
+let tmp: string;
+const wyndor = (): Record<string, unknown> =>
+  JSON.parse(readFileSync(join(ROOT, 'examples/wyndor-sweep.json'), 'utf8')) as Record<string, unknown>;
+const lines = (file: string): string[] =>
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '');
+/** Wyndor: max 300 d + P w, d ≤ 4, 2w ≤ 12, 3d + 2w ≤ 18 → vertices (4,3) and (2,6). */
+const optimum = (p: number): number => Math.max(1200 + 3 * p, 600 + 6 * p);
+
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'solver-farm-cli-'));
+});
+afterEach(() => killAll());
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('solver-farm run', () => {
+  it('runs the Wyndor sweep on 2 cores and writes every result', async () => {
+    const out = join(tmp, 'wyndor');
+    const r = await runCli(['run', 'examples/wyndor-sweep.json', '--cores', '2', '--out', out]);
+    expect(r.stderr).not.toContain('\r');
+    expect(r.stdout).not.toContain('\r');
+    expect(r.code, r.stderr).toBe(0);
+
+    const results = lines(join(out, 'results.jsonl')).map((l) => JSON.parse(l) as TaskResult);
+    expect(results).toHaveLength(901);
+    const indices = new Set(results.map((x) => x.index));
+    expect(indices.size).toBe(901);
+    const solvers = new Set<number>();
+    for (const x of results) {
+      const p = x.params?.P as number;
+      expect(p).toBe(100 + x.index);
+      expect(x.status).toBe('optimal');
+      expect(x.objective).toBeCloseTo(optimum(p), 6);
+      solvers.add(x.solver);
+    }
+    expect([...solvers].sort()).toEqual([0, 1]);
+
+    const csv = readFileSync(join(out, 'results.csv'), 'utf8').split('\r\n');
+    expect(csv.at(-1)).toBe('');
+    csv.pop();
+    expect(csv).toHaveLength(902);
+    const header = (csv[0] as string).split(',');
+    expect(header.slice(0, 10)).toEqual([
+      'index',
+      'id',
+      'label',
+      'solver',
+      'status',
+      'objective',
+      'timeMs',
+      'P',
+      'doors',
+      'windows',
+    ]);
+    // Rows in plan order; the label "P=100" has no comma, so a naive split is fine here.
+    const row = (csv[501] as string).split(',');
+    expect(row[0]).toBe('500');
+    expect(row[2]).toBe('P=600');
+    expect(Number(row[5])).toBeCloseTo(optimum(600), 6);
+    expect(Number(row[7])).toBe(600);
+
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as Record<string, unknown>;
+    expect(summary).toMatchObject({ state: 'done', done: 901, failed: 0, total: 901, cores: 2 });
+    expect(r.stdout).toMatch(/Finished: 901 of 901 tasks done, 0 failed/);
+    expect(r.stdout).toContain(out);
+  });
+
+  it('writes to runs/<run id>/ under the current folder when --out is omitted', async () => {
+    const cwd = join(tmp, 'default-out');
+    const job = wyndor();
+    job.grid = [{ name: 'P', objective: 'windows', from: 100, to: 104, step: 1 }];
+    rmSync(cwd, { recursive: true, force: true });
+    await import('node:fs').then((fs) => fs.mkdirSync(cwd, { recursive: true }));
+    writeFileSync(join(cwd, 'small.json'), JSON.stringify(job));
+    const r = await runCli(['run', 'small.json', '--cores', '1'], cwd);
+    expect(r.code, r.stderr).toBe(0);
+    const m = /Files: (runs\/[^/\s]+)\//.exec(r.stdout);
+    expect(m, r.stdout).not.toBeNull();
+    const dir = join(cwd, m?.[1] as string);
+    expect(statSync(dir).isDirectory()).toBe(true);
+    expect(lines(join(dir, 'results.jsonl'))).toHaveLength(5);
+  });
+
+  describe('bad job files: exit 2 and one line naming file, place and expectation', () => {
+    const bad = async (name: string, text: string | null) => {
+      const file = join(tmp, name);
+      if (text !== null) writeFileSync(file, text);
+      const r = await runCli(['run', file, '--cores', '1']);
+      expect(r.code).toBe(2);
+      const errLines = r.stderr.split('\n').filter((l) => l.trim() !== '');
+      expect(errLines, r.stderr).toHaveLength(1);
+      expect(errLines[0]).toContain(file);
+      expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+      return errLines[0] as string;
+    };
+
+    it('JSON syntax error: file, line and column', async () => {
+      const line = await bad('syntax.json', '{\n  "kind": "sweep",\n  "name" "x"\n}\n');
+      expect(line).toContain('syntax.json:3:10:');
+      expect(line).toContain("expected ':' after the property name");
+    });
+
+    it('wrong type at a JSON path', async () => {
+      const job = wyndor();
+      (job.grid as Record<string, unknown>[])[0] = {
+        name: 'P',
+        objective: 'windows',
+        from: 100,
+        to: 1000,
+        step: 'one',
+      };
+      const line = await bad('wrong-type.json', JSON.stringify(job, null, 2));
+      expect(line).toContain('$.grid[0].step');
+      expect(line).toMatch(/expected a finite number, got "one"/);
+    });
+
+    it('unknown kind', async () => {
+      const line = await bad('unknown-kind.json', JSON.stringify({ kind: 'warp-drive' }));
+      expect(line).toContain('$.kind');
+      expect(line).toContain('expected');
+      expect(line).toContain('warp-drive');
+    });
+
+    it('missing file', async () => {
+      const line = await bad('does-not-exist.json', null);
+      expect(line).toContain('no such job file');
+    });
+  });
+
+  it('--logs streams each core’s lines tagged [core N]', async () => {
+    const job = wyndor();
+    job.grid = [{ name: 'P', objective: 'windows', from: 100, to: 139, step: 1 }];
+    job.msglev = 'on';
+    const file = join(tmp, 'logs.json');
+    writeFileSync(file, JSON.stringify(job));
+    const r = await runCli(['run', file, '--cores', '2', '--out', join(tmp, 'logs-out'), '--logs']);
+    expect(r.code, r.stderr).toBe(0);
+    const tagged = r.stdout.split('\n').filter((l) => /^\[core [12]\] /.test(l));
+    expect(tagged.length).toBeGreaterThan(40);
+    // GLPK's own simplex output comes through (msglev "on").
+    expect(tagged.some((l) => /OPTIMAL/i.test(l))).toBe(true);
+    expect(r.stdout + r.stderr).not.toContain('\r');
+  });
+
+  it('Ctrl-C once stops gracefully: finished results are written, exit 1', async () => {
+    const job = wyndor();
+    job.grid = [{ name: 'P', objective: 'windows', from: 1, to: 2_000_000, step: 1 }];
+    job.msglev = 'off';
+    const file = join(tmp, 'big.json');
+    writeFileSync(file, JSON.stringify(job));
+    const out = join(tmp, 'big-out');
+    const run = startCli(['run', file, '--cores', '2', '--out', out]);
+    const jsonl = join(out, 'results.jsonl');
+    await waitFor(() => existsSync(jsonl) && statSync(jsonl).size > 0, 30_000, 'the first results');
+    // Like a terminal: SIGINT goes to the CLI and its solver processes alike.
+    signalGroup(run, 'SIGINT');
+    const r = await run.done;
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain('Stopping: finishing running tasks… press Ctrl-C again to kill the solvers');
+    expect(r.stdout).toMatch(/Stopped: [\d,]+ of 2,000,000 tasks done/);
+    const results = lines(jsonl).map((l) => JSON.parse(l) as TaskResult);
+    expect(results.length).toBeGreaterThan(0);
+    expect(results.length).toBeLessThan(2_000_000);
+    for (const x of results.slice(0, 1000)) expect(x.objective).toBeCloseTo(optimum(x.params?.P as number), 6);
+    // Graceful: nothing was cut short, so no task failed.
+    expect(results.every((x) => x.status === 'optimal')).toBe(true);
+    expect(lines(join(out, 'results.csv'))).toHaveLength(results.length + 1);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as Record<string, unknown>;
+    expect(summary).toMatchObject({ state: 'stopped', done: results.length });
+  });
+  it('Ctrl-C twice kills the solvers at once: exit 1, no waiting for running tasks', async () => {
+    const file = join(tmp, 'slow.json');
+    const kind = join(ROOT, 'test/solver/cli/fixtures/slow-kind.ts');
+    writeFileSync(file, JSON.stringify({ kind: 'custom', module: kind, spec: { tasks: 6, ms: 60_000 } }));
+    const out = join(tmp, 'slow-out');
+    const run = startCli(['run', file, '--cores', '2', '--out', out, '--logs']);
+    // Both solvers are inside a 60 s task.
+    await waitFor(
+      () => /\[core 1\] task \d starts/.test(run.out.stdout) && /\[core 2\] task \d starts/.test(run.out.stdout),
+      30_000,
+      'both solvers busy',
+    );
+    const t0 = Date.now();
+    signalGroup(run, 'SIGINT');
+    await waitFor(() => run.out.stderr.includes('Stopping:'), 5000, 'the stopping message');
+    signalGroup(run, 'SIGINT');
+    const r = await run.done;
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain('Killing the solvers');
+    expect(r.stdout).toMatch(/Stopped: 0 of 6 tasks done/);
+    expect(existsSync(join(out, 'results.csv'))).toBe(true);
+  });
+});
+
+describe('solver-farm run on the TSP example', () => {
+  it('ends within 1% of berlin52’s optimum 7542 and writes the steps and the tour', async () => {
+    const out = join(tmp, 'tsp');
+    const r = await runCli(['run', 'examples/tsp-berlin52.json', '--cores', '2', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const job = JSON.parse(readFileSync(join(ROOT, 'examples/tsp-berlin52.json'), 'utf8')) as {
+      steps: number;
+      instance: string;
+    };
+    const steps = lines(join(out, 'steps.jsonl')).map((l) => JSON.parse(l) as StepSummary);
+    expect(steps).toHaveLength(job.steps);
+    const best = steps.at(-1)?.best as number;
+    expect(best).toBeLessThanOrEqual(7542 * 1.01);
+    expect(best).toBeGreaterThanOrEqual(7542);
+
+    // The tour file is a permutation of the 52 cities whose length is the reported best.
+    const coords = readTsplib(join(ROOT, 'examples', job.instance));
+    const tourText = lines(join(out, 'best-tour.tour'));
+    const start = tourText.indexOf('TOUR_SECTION') + 1;
+    const tour = tourText.slice(start, tourText.indexOf('-1')).map((l) => Number(l) - 1);
+    expect([...tour].sort((a, b) => a - b)).toEqual(coords.map((_, i) => i));
+    expect(tourLength(coords, tour)).toBe(best);
+    expect(r.stdout).toMatch(/Best tour length: \d+/);
+  });
+});
+
+function readTsplib(file: string): [number, number][] {
+  const text = readFileSync(file, 'utf8').split('\n');
+  const from = text.findIndex((l) => l.trim() === 'NODE_COORD_SECTION') + 1;
+  const out: [number, number][] = [];
+  for (const l of text.slice(from)) {
+    const f = l.trim().split(/\s+/);
+    if (f[0] === 'EOF' || f.length < 3) break;
+    out.push([Number(f[1]), Number(f[2])]);
+  }
+  return out;
+}
+
+/** TSPLIB EUC_2D: distances rounded to the nearest integer. */
+function tourLength(c: [number, number][], tour: number[]): number {
+  let sum = 0;
+  for (let i = 0; i < tour.length; i++) {
+    const a = c[tour[i] as number] as [number, number];
+    const b = c[tour[(i + 1) % tour.length] as number] as [number, number];
+    sum += Math.round(Math.hypot(a[0] - b[0], a[1] - b[1]));
+  }
+  return sum;
+}
