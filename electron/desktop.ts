@@ -1,0 +1,92 @@
+/**
+ * The desktop app's wiring: single instance, hardened session and pages, one Farm over
+ * utilityProcess solvers, the main window, IPC, the menu, and quit = kill every solver.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { app, type BrowserWindow, session } from 'electron';
+import { Farm } from '../solver/farm/farm.ts';
+import { type AppPage, appUrlMatcher } from './app-url.ts';
+import { registerFarmIpc } from './ipc.ts';
+import { installAppMenu } from './menu.ts';
+import { installQuitHandlers } from './quit.ts';
+import { contentSecurityPolicy, hardenSession, hardenWebContents } from './security.ts';
+import { UtilityLauncher } from './utility-launcher.ts';
+import { createMainWindow } from './window.ts';
+
+export interface DesktopOptions {
+  /** Folder of the built main bundle (.vite/build): preload.cjs and solver.mjs sit beside it. */
+  bundleDir: string;
+  /** Renderer dev server under `electron-forge start`; undefined in a packaged app. */
+  devServerUrl: string | undefined;
+  /** The renderer's name: its folder under .vite/renderer/. */
+  rendererName: string;
+}
+
+/** Where the packaged or development app keeps its pieces. */
+export function appPaths(options: DesktopOptions): {
+  preload: string;
+  solverEntry: string;
+  page: AppPage;
+  examplesDir: string;
+} {
+  const page: AppPage =
+    options.devServerUrl !== undefined
+      ? { devServerUrl: options.devServerUrl }
+      : { indexFile: path.join(options.bundleDir, '..', 'renderer', options.rendererName, 'index.html') };
+  return {
+    preload: path.join(options.bundleDir, 'preload.cjs'),
+    // The solver entry and its wasm are unpacked from the asar (forge.config.ts): they run
+    // as an ES module in a plain Node process and read glpk.wasm beside themselves.
+    solverEntry: path.join(options.bundleDir, 'solver.mjs').replace(/app\.asar(?=[\\/])/, 'app.asar.unpacked'),
+    page,
+    // Packaged: examples/ is an extraResource; in development it is the project's own folder.
+    examplesDir: app.isPackaged
+      ? path.join(process.resourcesPath, 'examples')
+      : path.join(app.getAppPath(), 'examples'),
+  };
+}
+
+/** Start the desktop app (called once by main.ts). */
+export function startDesktop(options: DesktopOptions): void {
+  if (!app.requestSingleInstanceLock()) {
+    // Another instance runs: it gets 'second-instance' and comes to the front.
+    app.quit();
+    return;
+  }
+  const paths = appPaths(options);
+  const isAppUrl = appUrlMatcher(paths.page);
+  let window: BrowserWindow | null = null;
+  const getWindow = (): BrowserWindow | null => (window !== null && !window.isDestroyed() ? window : null);
+
+  app.on('second-instance', () => {
+    const current = getWindow();
+    if (current === null) return;
+    if (current.isMinimized()) current.restore();
+    current.show();
+    current.focus();
+  });
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, isAppUrl));
+
+  void app.whenReady().then(() => {
+    hardenSession(session.defaultSession, contentSecurityPolicy(options.devServerUrl));
+    const launcher = new UtilityLauncher({ entry: paths.solverEntry });
+    const farm = new Farm({ launcher, cores: os.availableParallelism(), examplesDir: paths.examplesDir });
+    installQuitHandlers(app, {
+      closeFarm: async () => {
+        await farm.close();
+        launcher.dispose();
+      },
+    });
+    window = createMainWindow({
+      preload: paths.preload,
+      stateFile: path.join(app.getPath('userData'), 'window-state.json'),
+      page: paths.page,
+    });
+    registerFarmIpc({ farm, getWindow, isAppUrl });
+    installAppMenu({ farm, getWindow, isAppUrl, isMac: process.platform === 'darwin' });
+    window.on('closed', () => {
+      window = null;
+    });
+  });
+}

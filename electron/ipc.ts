@@ -1,0 +1,106 @@
+/**
+ * FarmApi over Electron IPC, main side: one ipcMain.handle per verb, each refusing any
+ * sender that is not the main window's own page, and the farm's event batches forwarded
+ * to that window, one `webContents.send` per batch (the farm already batches at ≤ 60 Hz).
+ */
+import { type BrowserWindow, type IpcMainEvent, type IpcMainInvokeEvent, ipcMain } from 'electron';
+import type { FarmApi, FarmVerb, StartRequest } from '../solver/api.ts';
+import { CHANNELS } from '../solver/channels.ts';
+import type { IpcReply } from './shell-channels.ts';
+
+export interface FarmIpcOptions {
+  farm: FarmApi;
+  /** The window whose page may use the farm (null while there is none). */
+  getWindow: () => BrowserWindow | null;
+  /** Is this URL the app's own page? (see app-url.ts) */
+  isAppUrl: (url: string) => boolean;
+}
+
+/** Thrown to a sender that is not the app's page; it never reaches the farm. */
+export class ForeignSenderError extends Error {
+  override name = 'ForeignSenderError';
+}
+
+/**
+ * Throw unless the message comes from the main frame of the main window, showing the
+ * app's own page. Checked on every call: the page could have been navigated since.
+ */
+export function assertTrustedSender(
+  event: IpcMainInvokeEvent | IpcMainEvent,
+  channel: string,
+  options: Pick<FarmIpcOptions, 'getWindow' | 'isAppUrl'>,
+): void {
+  const window = options.getWindow();
+  const frame = event.senderFrame;
+  const why =
+    window === null || window.isDestroyed()
+      ? 'there is no main window'
+      : event.sender.id !== window.webContents.id
+        ? 'it came from another window'
+        : frame === null
+          ? 'its frame is gone'
+          : frame.parent !== null
+            ? 'it came from a sub-frame'
+            : !options.isAppUrl(frame.url)
+              ? `it came from ${frame.url}, not the app's page`
+              : null;
+  if (why !== null) throw new ForeignSenderError(`Refused ${channel}: ${why}.`);
+}
+
+function isStartRequest(value: unknown): value is StartRequest {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  if (v.cores !== undefined && typeof v.cores !== 'number') return false;
+  return typeof v.example === 'string' || ('job' in v && typeof v.source === 'string');
+}
+
+function isTerminateOptions(value: unknown): value is { force?: boolean } | undefined {
+  if (value === undefined) return true;
+  if (typeof value !== 'object' || value === null) return false;
+  const force = (value as Record<string, unknown>).force;
+  return force === undefined || typeof force === 'boolean';
+}
+
+async function reply<T>(work: () => Promise<T>): Promise<IpcReply<T>> {
+  try {
+    return { ok: true, value: await work() };
+  } catch (err) {
+    const error = err instanceof Error ? err : new Error(String(err));
+    return { ok: false, error: { name: error.name, message: error.message } };
+  }
+}
+
+/** Register the handlers and the event forwarding. Returns a function that undoes both. */
+export function registerFarmIpc(options: FarmIpcOptions): () => void {
+  const { farm } = options;
+  const handlers: { [V in FarmVerb]: (arg: unknown) => Promise<unknown> } = {
+    start: (request) => {
+      if (!isStartRequest(request)) {
+        throw new TypeError('start() expects { example: string } or { job, source: string }, with optional cores.');
+      }
+      return farm.start(request);
+    },
+    terminate: (terminateOptions) => {
+      if (!isTerminateOptions(terminateOptions)) throw new TypeError('terminate() expects { force?: boolean }.');
+      return terminateOptions === undefined ? farm.terminate() : farm.terminate(terminateOptions);
+    },
+    status: () => farm.status(),
+    examples: () => farm.examples(),
+  };
+  for (const verb of Object.keys(handlers) as FarmVerb[]) {
+    const channel = CHANNELS[verb];
+    ipcMain.handle(channel, (event, arg: unknown) => {
+      assertTrustedSender(event, channel, options);
+      return reply(() => handlers[verb](arg));
+    });
+  }
+  const unsubscribe = farm.subscribe((events) => {
+    const window = options.getWindow();
+    if (window === null || window.isDestroyed() || window.webContents.isDestroyed()) return;
+    window.webContents.send(CHANNELS.events, events);
+  });
+  return () => {
+    unsubscribe();
+    for (const verb of Object.keys(handlers) as FarmVerb[]) ipcMain.removeHandler(CHANNELS[verb]);
+  };
+}

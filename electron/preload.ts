@@ -1,0 +1,83 @@
+/**
+ * The page's only door to the farm: `window.farm`, an object with the FarmApi verbs over
+ * fixed IPC channels, and `window.farmShell.onMenu` for the native menu's commands.
+ * No generic send/invoke passthrough. Runs sandboxed, so it is bundled into one
+ * self-contained CommonJS file that requires nothing but 'electron'.
+ */
+import { contextBridge, type IpcRendererEvent, ipcRenderer } from 'electron';
+import type { ExampleJob, FarmApi, FarmEvent, FarmListener, FarmStatus, RunInfo, StartRequest } from '../solver/api.ts';
+import { CHANNELS } from '../solver/channels.ts';
+import { type IpcReply, MENU_COMMANDS, type MenuCommand, SHELL_CHANNELS } from './shell-channels.ts';
+
+async function call<T>(channel: string, arg?: unknown): Promise<T> {
+  const reply = (await ipcRenderer.invoke(channel, arg)) as IpcReply<T>;
+  if (reply.ok) return reply.value;
+  const error = new Error(reply.error.message);
+  error.name = reply.error.name;
+  throw error;
+}
+
+const listeners = new Set<FarmListener>();
+let forwarding = false;
+
+function forwardEvents(_event: IpcRendererEvent, events: FarmEvent[]): void {
+  for (const listener of listeners) {
+    try {
+      listener(events);
+    } catch (err) {
+      // One broken listener must not starve the others of events.
+      console.error('A farm event listener threw:', err);
+    }
+  }
+}
+
+const farmBridge = {
+  start: (request: StartRequest): Promise<RunInfo> => call(CHANNELS.start, request),
+  terminate: (options?: { force?: boolean }): Promise<'graceful' | 'force' | 'none'> =>
+    call(CHANNELS.terminate, options),
+  status: (): Promise<FarmStatus> => call(CHANNELS.status),
+  examples: (): Promise<ExampleJob[]> => call(CHANNELS.examples),
+  subscribe: (listener: FarmListener): (() => void) => {
+    if (typeof listener !== 'function') throw new TypeError('subscribe() expects a function.');
+    listeners.add(listener);
+    if (!forwarding) {
+      forwarding = true;
+      ipcRenderer.on(CHANNELS.events, forwardEvents);
+    }
+    return () => {
+      listeners.delete(listener);
+      if (listeners.size === 0 && forwarding) {
+        forwarding = false;
+        ipcRenderer.removeListener(CHANNELS.events, forwardEvents);
+      }
+    };
+  },
+} satisfies FarmApi;
+
+/** What `window.farm` is: derived from the object, checked against FarmApi. */
+export type FarmBridge = typeof farmBridge;
+
+const shellBridge = {
+  /**
+   * Run the page's own Start / Terminate / Status when the native menu (or its shortcut)
+   * asks. While no page listens, the main process acts on the farm directly instead.
+   */
+  onMenu: (listener: (command: MenuCommand) => void): (() => void) => {
+    if (typeof listener !== 'function') throw new TypeError('onMenu() expects a function.');
+    const handler = (_event: IpcRendererEvent, command: unknown): void => {
+      if ((MENU_COMMANDS as readonly unknown[]).includes(command)) listener(command as MenuCommand);
+    };
+    ipcRenderer.on(SHELL_CHANNELS.menu, handler);
+    ipcRenderer.send(SHELL_CHANNELS.menuListening, true);
+    return () => {
+      ipcRenderer.removeListener(SHELL_CHANNELS.menu, handler);
+      ipcRenderer.send(SHELL_CHANNELS.menuListening, false);
+    };
+  },
+};
+
+/** What `window.farmShell` is. */
+export type ShellBridge = typeof shellBridge;
+
+contextBridge.exposeInMainWorld('farm', farmBridge);
+contextBridge.exposeInMainWorld('farmShell', shellBridge);

@@ -1,0 +1,90 @@
+/**
+ * The window's security settings (DESIGN 'Shells', Electron's security checklist):
+ * isolated sandboxed page without Node, a strict CSP, no navigation, no new windows,
+ * no permissions. Nothing here ever calls shell.openExternal.
+ */
+import type { Session, WebContents, WebPreferences } from 'electron';
+
+/** The production CSP: only the app's own files; no eval, no inline script, no plugins. */
+const BASE_CSP: Record<string, string[]> = {
+  'default-src': ["'self'"],
+  'script-src': ["'self'"],
+  'style-src': ["'self'", "'unsafe-inline'"],
+  'img-src': ["'self'", 'data:', 'blob:'],
+  'connect-src': ["'self'"],
+  'object-src': ["'none'"],
+  'base-uri': ["'none'"],
+  'frame-ancestors': ["'none'"],
+};
+
+/**
+ * The Content-Security-Policy header value. Under `electron-forge start` the page comes
+ * from the Vite dev server, whose React refresh preamble is an inline script and whose
+ * hot-reload channel is a WebSocket: only then are that origin, its ws:// twin and inline
+ * scripts allowed.
+ */
+export function contentSecurityPolicy(devServerUrl?: string): string {
+  const csp = structuredClone(BASE_CSP);
+  if (devServerUrl !== undefined) {
+    const origin = new URL(devServerUrl).origin;
+    const ws = origin.replace(/^http/, 'ws');
+    csp['script-src']?.push(origin, "'unsafe-inline'");
+    csp['connect-src']?.push(origin, ws);
+  }
+  return Object.entries(csp)
+    .map(([directive, sources]) => `${directive} ${sources.join(' ')}`)
+    .join('; ');
+}
+
+/** webPreferences of every window: the page gets `window.farm` from the preload and nothing else. */
+export function secureWebPreferences(preload: string): WebPreferences {
+  return {
+    preload,
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    nodeIntegrationInSubFrames: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    webviewTag: false,
+    experimentalFeatures: false,
+    navigateOnDragDrop: false,
+    safeDialogs: true,
+  };
+}
+
+/**
+ * Session-wide rules: the CSP header on every document the session loads (the packaged
+ * file:// page carries the same policy in a meta tag, since file responses have no headers),
+ * and every permission request or check refused.
+ */
+export function hardenSession(session: Session, csp: string): void {
+  session.webRequest.onHeadersReceived((details, callback) => {
+    const responseHeaders = { ...(details.responseHeaders ?? {}) };
+    for (const name of Object.keys(responseHeaders)) {
+      if (name.toLowerCase() === 'content-security-policy') delete responseHeaders[name];
+    }
+    responseHeaders['Content-Security-Policy'] = [csp];
+    responseHeaders['X-Content-Type-Options'] = ['nosniff'];
+    callback({ responseHeaders });
+  });
+  session.setPermissionRequestHandler((_webContents, _permission, callback) => callback(false));
+  session.setPermissionCheckHandler(() => false);
+}
+
+/**
+ * Per-page rules: navigation anywhere but the app's own page is cancelled, every
+ * window.open is denied, and <webview> cannot be attached. Applied to every WebContents
+ * the app creates (app 'web-contents-created'), not just the main window.
+ */
+export function hardenWebContents(contents: WebContents, isAppUrl: (url: string) => boolean): void {
+  contents.on('will-navigate', (event) => {
+    if (!isAppUrl(event.url)) event.preventDefault();
+  });
+  contents.on('will-redirect', (event) => {
+    if (!isAppUrl(event.url)) event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+}

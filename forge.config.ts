@@ -1,0 +1,59 @@
+/**
+ * Electron Forge: Vite builds the main process, the preload, the solver process entry and
+ * the renderer into .vite/ (see the vite.*.config.ts files); packaging keeps .vite/ only,
+ * ships examples/ as an extra resource, and unpacks the solver entry and its wasm from the
+ * asar so utilityProcess runs them from real files.
+ */
+
+import { FuseV1Options, FuseVersion } from '@electron/fuses';
+import { FusesPlugin } from '@electron-forge/plugin-fuses';
+import { VitePlugin, type VitePluginConfig } from '@electron-forge/plugin-vite';
+import type { ForgeConfig } from '@electron-forge/shared-types';
+
+/** The Vite targets, shared with electron/build-bundles.ts (which builds them without Electron). */
+export const vitePluginConfig: VitePluginConfig = {
+  build: [
+    // → .vite/build/main.cjs (package.json "main")
+    { entry: 'electron/main.ts', config: 'vite.main.config.ts', target: 'main' },
+    // → .vite/build/preload.cjs
+    { entry: 'electron/preload.ts', config: 'vite.preload.config.ts', target: 'preload' },
+    // → .vite/build/solver.mjs + glpk.wasm + highs.wasm (ESM: see vite.solver.config.ts)
+    { entry: 'solver/worker/main.ts', config: 'vite.solver.config.ts', target: 'main' },
+  ],
+  // → .vite/renderer/main_window/index.html
+  renderer: [{ name: 'main_window', config: 'vite.renderer.config.ts' }],
+  // Two cores on the build machines: one Vite build at a time.
+  concurrent: 1,
+};
+
+const config: ForgeConfig = {
+  packagerConfig: {
+    name: 'Solver Farm',
+    executableName: 'solver-farm',
+    appBundleId: 'org.solverfarm.app',
+    asar: {
+      // The solver process is plain Node running an ES module that reads its wasm beside
+      // itself: keep those as real files (app.asar.unpacked/.vite/build/…).
+      unpack: '{solver.mjs,solver.mjs.map,glpk.wasm,highs.wasm}',
+    },
+    // Built-in example jobs (and the files they reference, e.g. berlin52.tsp): resources/examples.
+    extraResource: ['examples'],
+  },
+  rebuildConfig: {},
+  makers: [],
+  plugins: [
+    new VitePlugin(vitePluginConfig),
+    // Applied when packaging only; `electron-forge start` and Playwright run the unfused binary.
+    new FusesPlugin({
+      version: FuseVersion.V1,
+      [FuseV1Options.RunAsNode]: false,
+      [FuseV1Options.EnableCookieEncryption]: true,
+      [FuseV1Options.EnableNodeOptionsEnvironmentVariable]: false,
+      [FuseV1Options.EnableNodeCliInspectArguments]: false,
+      [FuseV1Options.EnableEmbeddedAsarIntegrityValidation]: true,
+      [FuseV1Options.OnlyLoadAppFromAsar]: true,
+    }),
+  ],
+};
+
+export default config;

@@ -1,0 +1,219 @@
+/**
+ * Browser mode (`solver-farm serve`): serves the built control panel and FarmApi over a
+ * WebSocket at `/farm`, on 127.0.0.1 unless a host is given, behind a random token
+ * (see access.ts for the token and origin rules). One farm is shared by every client.
+ */
+import { existsSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import type { FarmApi } from '../api.ts';
+import { type AccessPolicy, checkAccess, loopbackHostNames, newToken, tokenCookie } from './access.ts';
+import { resolveStaticPath, sendFile } from './static-files.ts';
+import { WsBridge } from './ws-bridge.ts';
+
+/** Project root (solver/serve/ → ../..), where dist/renderer and renderer/vite.config.ts live. */
+const PROJECT_ROOT = path.resolve(import.meta.dirname, '..', '..');
+
+/** Content Security Policy of the served page (same as the Electron window's). */
+export const SERVE_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const SECURITY_HEADERS: Record<string, string> = {
+  'Content-Security-Policy': SERVE_CSP,
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'X-Frame-Options': 'DENY',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+/** A farm the server can own: FarmApi plus shutdown (kills every solver process). */
+export interface ClosableFarm extends FarmApi {
+  close(): Promise<void>;
+}
+
+export interface ServeOptions {
+  /** TCP port; 0 picks a free one. */
+  port: number;
+  /** Interface to bind. Default 127.0.0.1: reachable from this machine only. */
+  host?: string;
+  /** Solver processes (default: the farm's own default, one per core). */
+  cores?: number;
+  /** Token to require (default: a fresh random one). */
+  token?: string;
+  /** Folder holding the built control panel (default: dist/renderer). */
+  rendererDir?: string;
+  /** Folder of built-in example jobs (default: the farm's own default). */
+  examplesDir?: string;
+  /** Use this farm instead of creating one (it is still closed by `close()`). */
+  farm?: ClosableFarm;
+  /** Where progress notes go (default: stderr, so stdout carries only what the CLI prints). */
+  log?: (line: string) => void;
+}
+
+export interface ServeHandle {
+  /** The URL to open, carrying the token: `http://127.0.0.1:PORT/?token=…`. */
+  url: string;
+  port: number;
+  token: string;
+  /** Stop serving, disconnect every client and kill every solver process. */
+  close(): Promise<void>;
+}
+
+/** Start the browser-mode server. Resolves once it listens. */
+export async function serve(options: ServeOptions): Promise<ServeHandle> {
+  const host = options.host ?? '127.0.0.1';
+  const token = options.token ?? newToken();
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const rendererDir = path.resolve(options.rendererDir ?? path.join(PROJECT_ROOT, 'dist', 'renderer'));
+  await ensureRendererBuilt(rendererDir, options.rendererDir === undefined, log);
+
+  const farm = options.farm ?? (await createFarm(options));
+  const bridge = new WsBridge(farm);
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 8 * 1024 * 1024 });
+  const policy: AccessPolicy = { token, port: 0, hostNames: isLoopback(host) ? loopbackHostNames() : null };
+
+  const server = createServer((req, res) => {
+    handleHttp(req, res, policy, rendererDir).catch((err: unknown) => {
+      if (!res.headersSent) respond(res, 500, `Internal error: ${err instanceof Error ? err.message : String(err)}`);
+      else res.destroy();
+    });
+  });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const pathname = new URL(req.url ?? '/', 'http://placeholder').pathname;
+    if (pathname !== '/farm') return refuseUpgrade(socket, 404, 'Not Found');
+    const decision = checkAccess(req, policy, true);
+    if (!decision.ok)
+      return refuseUpgrade(socket, decision.status, decision.status === 401 ? 'Unauthorized' : 'Forbidden');
+    wss.handleUpgrade(req, socket, head, (ws) => bridge.attach(ws));
+  });
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    bridge.close();
+    if (options.farm === undefined) await farm.close();
+    throw listenError(err, host, options.port);
+  }
+  const port = (server.address() as AddressInfo).port;
+  policy.port = port;
+  const shownHost = host === '0.0.0.0' || host === '::' ? os.hostname() : host.includes(':') ? `[${host}]` : host;
+  const url = `http://${shownHost}:${port}/?token=${token}`;
+
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    port,
+    token,
+    close() {
+      closing ??= (async () => {
+        bridge.close();
+        wss.close();
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await farm.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+async function handleHttp(
+  req: IncomingMessage,
+  res: ServerResponse,
+  policy: AccessPolicy,
+  rendererDir: string,
+): Promise<void> {
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+  const method = req.method ?? 'GET';
+  if (method !== 'GET' && method !== 'HEAD') {
+    res.setHeader('Allow', 'GET, HEAD');
+    return respond(res, 405, 'Only GET and HEAD are served here.');
+  }
+  const decision = checkAccess(req, policy, false);
+  if (!decision.ok) {
+    return respond(
+      res,
+      decision.status,
+      decision.status === 401
+        ? 'Unauthorized: open the URL that `solver-farm serve` printed; it carries the access token (?token=…).'
+        : `Forbidden: ${decision.reason}.`,
+    );
+  }
+  if (decision.via === 'query') res.setHeader('Set-Cookie', tokenCookie(policy.token));
+  const pathname = new URL(req.url ?? '/', 'http://placeholder').pathname;
+  if (pathname === '/farm') return respond(res, 426, 'The farm endpoint speaks WebSocket only.');
+  const file = resolveStaticPath(rendererDir, pathname);
+  if (file === null) return respond(res, 400, 'Bad path.');
+  if (!(await sendFile(res, file, method))) respond(res, 404, `Not found: ${pathname}`);
+}
+
+function respond(res: ServerResponse, status: number, text: string): void {
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+  res.setHeader('Cache-Control', 'no-store');
+  res.end(`${text}\n`);
+}
+
+function refuseUpgrade(socket: Duplex, status: number, text: string): void {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+function isLoopback(host: string): boolean {
+  return host === '127.0.0.1' || host === 'localhost' || host === '::1';
+}
+
+function listenError(err: unknown, host: string, port: number): Error {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') return new Error(`Port ${port} on ${host} is already in use: pick another with --port.`);
+  if (code === 'EADDRNOTAVAIL')
+    return new Error(`Cannot bind ${host}: no such address on this machine (check --host).`);
+  if (code === 'EACCES') return new Error(`Not allowed to bind ${host}:${port}: use a port above 1023.`);
+  return err instanceof Error ? err : new Error(String(err));
+}
+
+/** Build the control panel with Vite when it has not been built yet (first run from a clone). */
+async function ensureRendererBuilt(dir: string, isDefault: boolean, log: (line: string) => void): Promise<void> {
+  if (existsSync(path.join(dir, 'index.html'))) return;
+  if (!isDefault)
+    throw new Error(
+      `No control panel in ${dir}: index.html is missing. Build it with \`npx vite build -c renderer/vite.config.ts\`.`,
+    );
+  log('Building the control panel…');
+  const { build } = await import('vite');
+  await build({ configFile: path.join(PROJECT_ROOT, 'renderer', 'vite.config.ts'), logLevel: 'warn' });
+  if (!existsSync(path.join(dir, 'index.html'))) {
+    throw new Error(
+      `Built the control panel but ${path.join(dir, 'index.html')} is still missing: check renderer/vite.config.ts's outDir.`,
+    );
+  }
+}
+
+async function createFarm(options: ServeOptions): Promise<ClosableFarm> {
+  const [{ Farm }, { NodeLauncher }] = await Promise.all([
+    import('../farm/farm.ts'),
+    import('../farm/node-launcher.ts'),
+  ]);
+  const farmOptions: ConstructorParameters<typeof Farm>[0] = { launcher: new NodeLauncher() };
+  if (options.cores !== undefined) farmOptions.cores = options.cores;
+  if (options.examplesDir !== undefined) farmOptions.examplesDir = options.examplesDir;
+  return new Farm(farmOptions);
+}

@@ -1,0 +1,108 @@
+/**
+ * FarmApi over WebSocket text frames (the wire types are WsRequest / WsServerMessage in
+ * solver/api.ts): each request is answered by id; every connected client gets every event
+ * batch the farm emits (the farm already batches at ≤ 60 Hz, one frame per batch).
+ */
+import type { WebSocket } from 'ws';
+import type { FarmApi, FarmEvent, StartRequest, WsServerMessage } from '../api.ts';
+import { serializeError } from '../protocol.ts';
+
+/** Frames bigger than this are refused: a job document is small, a flood is not. */
+const MAX_FRAME_BYTES = 8 * 1024 * 1024;
+
+/** Owns the set of connected sockets and the one farm subscription they share. */
+export class WsBridge {
+  readonly #farm: FarmApi;
+  readonly #clients = new Set<WebSocket>();
+  readonly #unsubscribe: () => void;
+
+  constructor(farm: FarmApi) {
+    this.#farm = farm;
+    this.#unsubscribe = farm.subscribe((events) => this.#broadcast(events));
+  }
+
+  /** Number of connected clients. */
+  get size(): number {
+    return this.#clients.size;
+  }
+
+  /** Take over a freshly upgraded socket. */
+  attach(socket: WebSocket): void {
+    this.#clients.add(socket);
+    socket.on('message', (data, isBinary) => {
+      if (isBinary) {
+        socket.close(1003, 'text frames only');
+        return;
+      }
+      const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : data.toString('utf8');
+      void this.#handle(socket, text);
+    });
+    socket.on('close', () => this.#clients.delete(socket));
+    socket.on('error', () => this.#clients.delete(socket));
+  }
+
+  /** Stop forwarding events and close every client socket. */
+  close(): void {
+    this.#unsubscribe();
+    for (const socket of this.#clients) socket.close(1001, 'server closing');
+    this.#clients.clear();
+  }
+
+  #broadcast(events: FarmEvent[]): void {
+    if (this.#clients.size === 0) return;
+    const frame = JSON.stringify({ type: 'events', events } satisfies WsServerMessage);
+    for (const socket of this.#clients) {
+      if (socket.readyState === socket.OPEN) socket.send(frame);
+    }
+  }
+
+  async #handle(socket: WebSocket, text: string): Promise<void> {
+    let id = -1;
+    try {
+      const request = parseRequest(text);
+      id = request.id;
+      const value = await this.#dispatch(request.verb, request.args);
+      send(socket, { type: 'reply', id, ok: true, value });
+    } catch (err) {
+      send(socket, { type: 'reply', id, ok: false, error: serializeError(err) });
+    }
+  }
+
+  #dispatch(verb: string, args: unknown[]): Promise<unknown> {
+    switch (verb) {
+      case 'start':
+        return this.#farm.start(args[0] as StartRequest);
+      case 'terminate': {
+        const options = args[0];
+        return options === undefined ? this.#farm.terminate() : this.#farm.terminate(options as { force?: boolean });
+      }
+      case 'status':
+        return this.#farm.status();
+      case 'examples':
+        return this.#farm.examples();
+      default:
+        throw new Error(`Unknown request verb ${JSON.stringify(verb)}: expected start, terminate, status or examples.`);
+    }
+  }
+}
+
+function send(socket: WebSocket, message: WsServerMessage): void {
+  if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+}
+
+/** Check the shape of a request frame; the farm itself validates the arguments' content. */
+function parseRequest(text: string): { id: number; verb: string; args: unknown[] } {
+  if (text.length > MAX_FRAME_BYTES) throw new Error(`Request of ${text.length} bytes is too large.`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new Error('Request is not valid JSON: expected {"id", "verb", "args"}.');
+  }
+  if (typeof raw !== 'object' || raw === null) throw new Error('Request must be a JSON object {"id", "verb", "args"}.');
+  const { id, verb, args } = raw as Record<string, unknown>;
+  if (typeof id !== 'number' || !Number.isInteger(id)) throw new Error('Request "id" must be an integer.');
+  if (typeof verb !== 'string') throw new Error('Request "verb" must be a string.');
+  if (args !== undefined && !Array.isArray(args)) throw new Error('Request "args" must be an array.');
+  return { id, verb, args: (args as unknown[] | undefined) ?? [] };
+}
