@@ -1,0 +1,118 @@
+/**
+ * The `glpk` engine: the neutral model through glpk.js (GLPK 5 in WebAssembly), using the
+ * process's one GLPK instance from glpk-runtime.ts (which routes GLPK's output per solve).
+ *
+ * Status rules (GLPK's own codes are ambiguous in two places):
+ * - glpk.js drops glp_intopt's return code, so a time limit is recognized by the elapsed
+ *   time reaching `tmlim` (glpk-runtime's rule); then the status is `time-limit`, with the
+ *   incumbent when GLPK has one (GLP_FEAS), never `optimal`.
+ * - A MIP whose LP relaxation is unbounded ends with GLP_UNDEF (the MIP presolver gives up).
+ *   We then solve the same model with a zero objective: infeasible means infeasible,
+ *   feasible means unbounded. LPs run without presolve, so GLPK classifies them itself.
+ */
+
+import { toGlpkLp } from '../formats/glpk-json.ts';
+import type { LinearModel } from '../formats/model.ts';
+import { isMip } from '../formats/model.ts';
+import { GLP, type GlpkRuntime, glpkOptions, loadGlpk } from './glpk-runtime.ts';
+import type { Engine, EngineResult, SolveOptions } from './types.ts';
+import { crossedBounds, feasibilityModel, solveEmpty } from './types.ts';
+
+/** Build the glpk engine over a loaded runtime. */
+export function glpkEngine(runtime: GlpkRuntime): Engine {
+  const engine: Engine = {
+    name: 'glpk',
+    version: `GLPK ${runtime.version} (glpk.js)`,
+    solve(model: LinearModel, options: SolveOptions = {}): EngineResult {
+      if (model.variables.length === 0) return solveEmpty(model, 'glpk');
+      const crossed = crossedBounds(model);
+      if (crossed !== undefined) {
+        return {
+          status: 'infeasible',
+          objective: null,
+          values: null,
+          duals: null,
+          timeMs: 0,
+          engine: 'glpk',
+          message: crossed,
+        };
+      }
+      const mip = isMip(model);
+      const lp = toGlpkLp(model, { internalNames: true });
+      const opts = glpkOptions(
+        {
+          msglev: options.msgLevel ?? 'err',
+          presol: false,
+          ...(options.timeLimitSec !== undefined ? { tmlim: options.timeLimitSec } : {}),
+          mipgap: options.mipGap ?? 0,
+        },
+        mip,
+      );
+      const sink = options.log ?? null;
+      const t0 = performance.now();
+      let out: ReturnType<GlpkRuntime['solve']>;
+      try {
+        out = runtime.solve(lp, opts, sink);
+      } catch (err) {
+        return {
+          status: 'error',
+          objective: null,
+          values: null,
+          duals: null,
+          timeMs: performance.now() - t0,
+          engine: 'glpk',
+          message: err instanceof Error ? err.message : String(err),
+        };
+      }
+      let status = out.status;
+      let message: string | undefined;
+      if (mip && out.glpkStatus === GLP.UNDEF && status === 'error') {
+        // Ambiguous end of the MIP presolver: decide with a zero objective.
+        const probe = runtime.solve(toGlpkLp(feasibilityModel(model), { internalNames: true }), opts, null);
+        if (probe.status === 'infeasible') {
+          status = 'infeasible';
+          message = 'GLPK returned no MIP solution; the model with a zero objective is infeasible';
+        } else if (probe.status === 'optimal') {
+          status = 'unbounded';
+          message = 'GLPK returned no MIP solution; the model is feasible with a zero objective, so it is unbounded';
+        } else {
+          message = out.error?.message ?? 'GLPK returned no solution';
+        }
+      } else if (status === 'error') {
+        message = out.error?.message ?? 'GLPK returned no solution';
+      }
+      const hasValue =
+        status === 'optimal' || status === 'feasible' || (status === 'time-limit' && out.objective !== null);
+      const values = hasValue ? model.variables.map((_, j) => out.vars[`x${j}`] ?? 0) : null;
+      const duals =
+        options.duals === true && !mip && out.dual !== undefined && hasValue
+          ? model.rows.map((_, i) => out.dual?.[`r${i}`] ?? 0)
+          : null;
+      const result: EngineResult = {
+        status,
+        objective: hasValue && out.objective !== null ? out.objective + model.objectiveConstant : null,
+        values,
+        duals,
+        timeMs: performance.now() - t0,
+        engine: 'glpk',
+      };
+      if (message !== undefined) result.message = message;
+      if (status === 'optimal' && mip) result.gap = 0;
+      return result;
+    },
+  };
+  return engine;
+}
+
+let loaded: Promise<Engine> | null = null;
+
+/** The process's glpk engine (loads GLPK once). */
+export function loadGlpkEngine(): Promise<Engine> {
+  if (loaded === null) {
+    loaded = loadGlpk().then(glpkEngine, (err: unknown) => {
+      loaded = null;
+      throw err;
+    });
+  }
+  return loaded;
+}
