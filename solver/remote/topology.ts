@@ -1,0 +1,104 @@
+/**
+ * The RabbitMQ topology and the messages of remote solving (AMQP 0-9-1, JSON bodies).
+ *
+ * - `solver-farm.runs` (durable fanout exchange): the farm announces an active run every
+ *   {@link ANNOUNCE_INTERVAL_MS} and its end; each worker binds its own exclusive inbox queue.
+ * - `solver-farm.run.<runId>.tasks` (durable queue, persistent messages): task batches of the
+ *   run. Workers consume with a prefetch limit and acknowledge a batch only after its results
+ *   are confirmed by the broker, so a worker that dies hands its batches back (at-least-once).
+ * - `solver-farm.run.<runId>.farm` (durable queue): the farm's inbox — hellos, results, logs
+ *   and solver states from every worker. Durable so results confirmed while the farm is
+ *   reconnecting are not lost.
+ * - a worker's inbox (exclusive, server-named): announcements plus the farm's `setup` reply
+ *   to the worker's `hello` (the base model travels once per worker, not per batch).
+ *
+ * Per-run queues expire ({@link RUN_QUEUE_EXPIRES_MS}) when nobody uses them, so a farm that
+ * crashed leaves nothing behind for long.
+ */
+import type { SolverState } from '../api.ts';
+import type { WireResult, WireTask } from '../protocol.ts';
+
+export const RUNS_EXCHANGE = 'solver-farm.runs';
+export const ANNOUNCE_INTERVAL_MS = 1000;
+/** Unused per-run queues are deleted by the broker after this long. */
+export const RUN_QUEUE_EXPIRES_MS = 60 * 60 * 1000;
+
+/** Queue of a run's task batches. */
+export function tasksQueue(runId: string): string {
+  return `solver-farm.run.${runId}.tasks`;
+}
+
+/** The farm's inbox for a run. */
+export function farmQueue(runId: string): string {
+  return `solver-farm.run.${runId}.farm`;
+}
+
+/** Arguments of the per-run durable queues. */
+export const RUN_QUEUE_ARGS = { 'x-expires': RUN_QUEUE_EXPIRES_MS } as const;
+
+/** On the runs exchange. */
+export type Announcement =
+  | { t: 'run'; runId: string; kind: string; name: string; tasks: string; farm: string }
+  | { t: 'end'; runId: string };
+
+/** Farm → one worker's inbox, in reply to its hello. */
+export interface SetupMessage {
+  t: 'setup';
+  runId: string;
+  kind: string;
+  spec: unknown;
+  /** Farm-wide solver slot numbers given to this worker's local solvers, in order. */
+  slots: number[];
+  /** Random seed per slot, aligned with `slots`. */
+  seeds: number[];
+}
+
+/** One task batch on the tasks queue. */
+export interface TaskBatchMessage {
+  runId: string;
+  batch: number;
+  tasks: WireTask[];
+}
+
+/** What a remote solver is doing (the farm turns it into a SolverStatus). */
+export interface RemoteSolverState {
+  slot: number;
+  pid?: number;
+  state: SolverState;
+  /** Plan index of the first task of the batch being solved. */
+  task?: number;
+  since: number;
+  tasksDone: number;
+  tasksFailed: number;
+  memory?: number;
+  reason?: string;
+}
+
+/** Worker → farm inbox. `worker` identifies the worker process (`host:pid:random`). */
+export type WorkerMessage =
+  | { t: 'hello'; runId: string; worker: string; host: string; pid: number; cores: number }
+  | { t: 'solver'; runId: string; worker: string; host: string; solver: RemoteSolverState }
+  | { t: 'results'; runId: string; worker: string; slot: number; batch: number; results: WireResult[] }
+  | { t: 'log'; runId: string; worker: string; slot: number; lines: string[] }
+  | { t: 'bye'; runId: string; worker: string; reason: string };
+
+/** JSON body of a message. */
+export function encode(value: unknown): Buffer {
+  return Buffer.from(JSON.stringify(value));
+}
+
+/** Parse a JSON body; null when it is not JSON (a stranger's message on our queue). */
+export function decode(content: Buffer): unknown {
+  try {
+    return JSON.parse(content.toString('utf8'));
+  } catch {
+    return null;
+  }
+}
+
+/** Narrow an unknown value to an object with a string tag `t`. */
+export function tagged(value: unknown): (Record<string, unknown> & { t: string }) | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const t = (value as { t?: unknown }).t;
+  return typeof t === 'string' ? (value as Record<string, unknown> & { t: string }) : null;
+}

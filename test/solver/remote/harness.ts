@@ -1,0 +1,182 @@
+/**
+ * Helpers of the remote tests: worker processes started like `solver-farm worker`, and a
+ * small farm stand-in that plans a custom kind, publishes its tasks through a
+ * RemoteDispatcher and collects the results.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { custom } from '../../../solver/problems/custom.ts';
+import type { TaskPlan } from '../../../solver/problems/types.ts';
+import type { WireResult, WireTask } from '../../../solver/protocol.ts';
+import { RemoteDispatcher } from '../../../solver/remote/remote-dispatcher.ts';
+
+export const SQUARE_KIND = fileURLToPath(new URL('./fixtures/square-kind.ts', import.meta.url));
+const WORKER_MAIN = fileURLToPath(new URL('./fixtures/worker-main.ts', import.meta.url));
+
+/** A `solver-farm worker` process. */
+export interface WorkerProcess {
+  child: ChildProcess;
+  output(): string;
+  /** Resolves when the output matches (rejects after timeoutMs, with the output). */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+const live = new Set<ChildProcess>();
+
+/** Start `solver-farm worker --broker url --cores n` as its own process. */
+export function startWorker(url: string, cores: number, command?: string[]): WorkerProcess {
+  const args = command ?? [WORKER_MAIN, url, String(cores)];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  live.add(child);
+  let text = '';
+  const waiters: { pattern: RegExp; resolve(): void }[] = [];
+  const onData = (chunk: Buffer): void => {
+    text += chunk.toString('utf8');
+    for (const waiter of [...waiters]) {
+      if (waiter.pattern.test(text)) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve();
+      }
+    }
+  };
+  child.stdout?.on('data', onData);
+  child.stderr?.on('data', onData);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => {
+      live.delete(child);
+      resolve({ code, signal });
+    }),
+  );
+  return {
+    child,
+    output: () => text,
+    waitFor(pattern, timeoutMs = 30_000) {
+      if (pattern.test(text)) return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`worker output never matched ${pattern}:\n${text}`)),
+          timeoutMs,
+        );
+        waiters.push({
+          pattern,
+          resolve: () => {
+            clearTimeout(timer);
+            resolve();
+          },
+        });
+      });
+    },
+    exited,
+    async kill(signal = 'SIGKILL') {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      // The whole group: a SIGKILLed worker's solver processes notice their parent is gone
+      // and exit on their own, but a test must not wait on that.
+      if (signal === 'SIGKILL' && child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      else child.kill(signal);
+      await exited;
+    },
+  };
+}
+
+/** Kill every worker process a test left running (afterEach). */
+export async function killAllWorkers(): Promise<void> {
+  await Promise.all(
+    [...live].map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          child.once('exit', () => resolve());
+          if (child.pid !== undefined) {
+            try {
+              process.kill(-child.pid, 'SIGKILL');
+            } catch {
+              resolve();
+            }
+          }
+        }),
+    ),
+  );
+}
+
+/** What a stand-in farm run collected. */
+export interface RemoteRun {
+  dispatcher: RemoteDispatcher;
+  /** Every result the dispatcher handed over, in arrival order (duplicates would show here). */
+  results: { slot: number; result: WireResult }[];
+  logs: Map<number, string[]>;
+  count: number;
+  /** Resolves when `count` results arrived (rejects after timeoutMs). */
+  done(timeoutMs?: number): Promise<void>;
+  /** Resolves when at least n results arrived. */
+  reached(n: number, timeoutMs?: number): Promise<void>;
+  lines: string[];
+}
+
+/** Plan the square kind and publish all its tasks in batches through a RemoteDispatcher. */
+export async function startRemoteRun(
+  url: string,
+  options: { count: number; delayMs: number; batchSize: number; runId?: string },
+): Promise<RemoteRun> {
+  const spec = await custom.parse(
+    { kind: 'custom', module: SQUARE_KIND, spec: { count: options.count, delayMs: options.delayMs } },
+    { source: 'remote-test.json', baseDir: '/' },
+  );
+  const plan = custom.plan(spec) as TaskPlan<unknown>;
+  const results: { slot: number; result: WireResult }[] = [];
+  const logs = new Map<number, string[]>();
+  const lines: string[] = [];
+  const waiters: { n: number; resolve(): void }[] = [];
+  const dispatcher = await RemoteDispatcher.open({
+    url,
+    runId: options.runId ?? `t${Date.now().toString(36)}`,
+    kind: 'custom',
+    name: 'remote test',
+    spec,
+    firstSlot: 0,
+    backoff: { initialMs: 100, maxMs: 1000 },
+    onResults(slot, batch) {
+      for (const result of batch) results.push({ slot, result });
+      for (const waiter of [...waiters]) {
+        if (results.length >= waiter.n) {
+          waiters.splice(waiters.indexOf(waiter), 1);
+          waiter.resolve();
+        }
+      }
+    },
+    onLog(slot, got) {
+      const list = logs.get(slot) ?? [];
+      list.push(...got);
+      logs.set(slot, list);
+    },
+    log: (line) => lines.push(line),
+  });
+  for (let start = 0; start < plan.count; start += options.batchSize) {
+    const tasks: WireTask[] = [];
+    for (let i = start; i < Math.min(plan.count, start + options.batchSize); i++) tasks.push({ i, p: plan.task(i) });
+    dispatcher.submit(tasks);
+  }
+  const reached = (n: number, timeoutMs = 60_000): Promise<void> =>
+    results.length >= n
+      ? Promise.resolve()
+      : new Promise((resolve, reject) => {
+          const timer = setTimeout(
+            () =>
+              reject(
+                new Error(
+                  `only ${results.length} of ${n} results after ${timeoutMs} ms; dispatcher: ${lines.join(' | ')}`,
+                ),
+              ),
+            timeoutMs,
+          );
+          waiters.push({
+            n,
+            resolve: () => {
+              clearTimeout(timer);
+              resolve();
+            },
+          });
+        });
+  return { dispatcher, results, logs, count: plan.count, done: (t) => reached(plan.count, t), reached, lines };
+}
