@@ -1,0 +1,226 @@
+/**
+ * The `batch` job kind: a set of model files (CPLEX LP, MPS, gzip-compressed or not), one task
+ * per file.
+ *
+ * ```json
+ * { "kind": "batch", "files": ["a.mps", "models/"], "engine": "glpk" | "highs" | "auto",
+ *   "timeLimitSec": 60, "mipGap": 0, "msglev": "on",
+ *   "output": { "values": "all" | "nonzero" | ["x1", "x2"] | "none" } }
+ * ```
+ * Paths resolve against the job file's folder; folders are searched recursively for `.lp`,
+ * `.mps`, `.lp.gz` and `.mps.gz` files, in sorted (deterministic) order. The main side only
+ * lists the files: each task carries one file path, and the solver process reads and parses
+ * it, so a batch of big models does not parse everything in the main process. A file that does
+ * not parse gives that task status `error` with the file, line and reason.
+ *
+ * Defaults: engine `auto`, no time limit, mipGap 0, msglev `on` (GLPK's / HiGHS's own log in
+ * each core's log), values `none` (results travel between processes and into the journal).
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { loadEngine } from '../engines/index.ts';
+import type { Engine, EngineChoice, MsgLevel } from '../engines/types.ts';
+import { ENGINE_CHOICES } from '../engines/types.ts';
+import { FormatError } from '../formats/format-error.ts';
+import { modelStats } from '../formats/model.ts';
+import { modelFormat, readModelFile } from '../formats/read-model.ts';
+import type { ParseContext, ProblemKind, SolveResult, SolverContext, TaskPlan } from './types.ts';
+import { Reader } from './validate.ts';
+
+/** Which variable values a result carries. */
+export type ValuesChoice = 'all' | 'nonzero' | 'none' | string[];
+
+/** A parsed batch job (JSON-safe: sent to every solver process once). */
+export interface BatchSpec {
+  /** Absolute paths, sorted within each listed folder, in the order the job lists them. */
+  files: string[];
+  /** Labels: each file's path relative to the job's folder (or its own folder list entry). */
+  labels: string[];
+  engine: EngineChoice;
+  timeLimitSec?: number;
+  mipGap: number;
+  msglev: MsgLevel;
+  values: ValuesChoice;
+}
+
+/** A batch task: the file to solve. */
+export type BatchTask = string;
+
+const MSG_LEVELS: readonly MsgLevel[] = ['off', 'err', 'on', 'all'];
+
+/** True for a file name the readers understand. */
+export function isModelFile(name: string): boolean {
+  return modelFormat(name) !== undefined;
+}
+
+/** All model files under `dir`, recursively, sorted by relative path (byte order: deterministic). */
+export function listModelFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    const entries = readdirSync(d, { withFileTypes: true });
+    for (const e of entries) {
+      const p = resolve(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if ((e.isFile() || e.isSymbolicLink()) && isModelFile(e.name)) out.push(p);
+    }
+  };
+  walk(dir);
+  return out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** Parse a batch job document; throws a ValidationError naming file, JSON path and expectation. */
+export function parseBatch(doc: unknown, ctx: ParseContext): BatchSpec {
+  const r = new Reader(ctx.source, doc);
+  r.object();
+  const kind = r.at('kind');
+  if (kind.value !== undefined && kind.value !== 'batch') kind.fail('"batch"');
+  const filesField = r.at('files');
+  const list = filesField.array();
+  if (list.length === 0) filesField.fail('a non-empty array of model files or folders');
+  const files: string[] = [];
+  const labels: string[] = [];
+  const seen = new Set<string>();
+  for (const item of list) {
+    const given = item.string();
+    const path = isAbsolute(given) ? given : resolve(ctx.baseDir, given);
+    let isDir: boolean;
+    try {
+      isDir = statSync(path).isDirectory();
+    } catch {
+      return item.fail(`an existing file or folder (nothing at ${path})`);
+    }
+    const found = isDir ? listModelFiles(path) : [path];
+    if (isDir && found.length === 0)
+      item.fail(`a folder holding .lp, .mps, .lp.gz or .mps.gz files (${path} has none)`);
+    if (!isDir && !isModelFile(path)) item.fail('a model file ending in .lp, .mps, .lp.gz or .mps.gz, or a folder');
+    for (const f of found) {
+      if (seen.has(f)) continue;
+      seen.add(f);
+      files.push(f);
+      labels.push(labelOf(f, ctx.baseDir));
+    }
+  }
+  const engine = r.at('engine').optional((x) => x.oneOf(ENGINE_CHOICES), 'auto' as EngineChoice);
+  const timeLimit = r.at('timeLimitSec').optional((x) => x.positive(), undefined);
+  const mipGap = r.at('mipGap').optional((x) => {
+    const v = x.number();
+    if (v < 0) x.fail('a number >= 0');
+    return v;
+  }, 0);
+  const msglev = r.at('msglev').optional((x) => x.oneOf(MSG_LEVELS), 'on' as MsgLevel);
+  const out = r.at('output');
+  if (out.value !== undefined) out.object();
+  const valuesField = out.at('values');
+  let values: ValuesChoice = 'none';
+  if (Array.isArray(valuesField.value)) values = valuesField.array().map((x) => x.string());
+  else if (valuesField.value !== undefined) values = valuesField.oneOf(['all', 'nonzero', 'none'] as const);
+  const spec: BatchSpec = { files, labels, engine, mipGap, msglev, values };
+  if (timeLimit !== undefined) spec.timeLimitSec = timeLimit;
+  return spec;
+}
+
+/** A file's label: its path relative to the job's folder when inside it, else its absolute path. */
+function labelOf(file: string, baseDir: string): string {
+  const rel = relative(baseDir, file);
+  if (rel !== '' && !rel.startsWith('..') && !isAbsolute(rel)) return rel.split(sep).join('/');
+  return file;
+}
+
+/** Task plan: one task per file; the task is the file's path. */
+export function planBatch(spec: BatchSpec): TaskPlan<BatchTask> {
+  return {
+    type: 'tasks',
+    count: spec.files.length,
+    task: (i) => spec.files[i] as string,
+    label: (i) => spec.labels[i] as string,
+    params: (i) => ({ file: spec.labels[i] as string }),
+  };
+}
+
+/** What a solver process holds for a batch. */
+export interface BatchState {
+  spec: BatchSpec;
+  engine: Engine;
+  labels: Map<string, string>;
+}
+
+/** Solve one model file with the job's engine and options. Never throws: failures are results. */
+export function solveFile(state: BatchState, file: string, ctx: SolverContext): SolveResult {
+  const { spec, engine } = state;
+  const label = state.labels.get(file) ?? file;
+  const t0 = performance.now();
+  let model: ReturnType<typeof readModelFile>;
+  try {
+    model = readModelFile(file, { label });
+  } catch (err) {
+    const e = err instanceof Error ? err : new Error(String(err));
+    ctx.log(`${label}: ${e.message}`);
+    return {
+      status: 'error',
+      objective: null,
+      timeMs: performance.now() - t0,
+      engine: engine.name,
+      error: { name: e instanceof FormatError ? 'FormatError' : e.name, message: e.message },
+    };
+  }
+  const readMs = performance.now() - t0;
+  const s = modelStats(model);
+  ctx.log(
+    `${label}: read in ${readMs.toFixed(1)} ms: ${s.rows} rows, ${s.variables} columns (${s.integers} integer), ${s.nonzeros} nonzeros`,
+  );
+  for (const w of model.warnings.slice(0, 5)) ctx.log(`${label}: warning: ${w}`);
+  const r = engine.solve(model, {
+    ...(spec.timeLimitSec !== undefined ? { timeLimitSec: spec.timeLimitSec } : {}),
+    mipGap: spec.mipGap,
+    msgLevel: spec.msglev,
+    log: ctx.log,
+  });
+  const objText = r.objective === null ? '' : ` objective ${r.objective}`;
+  ctx.log(
+    `${label}: ${r.status}${objText} (${r.engine}, ${r.timeMs.toFixed(1)} ms)${r.message ? `: ${r.message}` : ''}`,
+  );
+  const out: SolveResult = { status: r.status, objective: r.objective, timeMs: r.timeMs, engine: r.engine };
+  if (r.gap !== undefined) out.gap = r.gap;
+  if (r.status === 'error')
+    out.error = { name: 'EngineError', message: `${label}: ${r.message ?? 'the engine failed'}` };
+  const values = pickValues(model.variables, r.values, spec.values);
+  if (values !== undefined) out.values = values;
+  return out;
+}
+
+/** The variable values a job asked for, by name. */
+export function pickValues(
+  variables: { name: string }[],
+  x: ArrayLike<number> | null,
+  choice: ValuesChoice,
+): Record<string, number> | undefined {
+  if (x === null || choice === 'none') return undefined;
+  const out: Record<string, number> = {};
+  if (Array.isArray(choice)) {
+    const wanted = new Set(choice);
+    variables.forEach((v, j) => {
+      if (wanted.has(v.name)) out[v.name] = x[j] ?? 0;
+    });
+    return out;
+  }
+  variables.forEach((v, j) => {
+    const val = x[j] ?? 0;
+    if (choice === 'all' || val !== 0) out[v.name] = val;
+  });
+  return out;
+}
+
+/** The batch kind. */
+export const batch: ProblemKind<BatchSpec, BatchTask, BatchState> = {
+  kind: 'batch',
+  parse: parseBatch,
+  plan: planBatch,
+  async setup(spec, ctx) {
+    const engine = await loadEngine(spec.engine);
+    ctx.log(`batch: ${spec.files.length} files, engine ${engine.version}`);
+    return { spec, engine, labels: new Map(spec.files.map((f, i) => [f, spec.labels[i] ?? f])) };
+  },
+  solve: solveFile,
+};
+
+export default batch;
