@@ -1,0 +1,182 @@
+/**
+ * The Farm: FarmApi on a pool of solver processes (DESIGN 'Process model'). Shells (the
+ * Electron main process, the CLI, browser mode) create one Farm with a SolverLauncher,
+ * call its verbs and forward its event batches.
+ */
+import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import type { ExampleJob, FarmApi, FarmListener, FarmStatus, RunInfo, RunState, StartRequest } from '../api.ts';
+import { kinds as defaultKinds } from '../problems/registry.ts';
+import type { AnyProblemKind } from '../problems/types.ts';
+import { EventBatcher } from './event-batcher.ts';
+import { baseDirOf, type LoadedJob, loadExample, loadJob, readExamples } from './job.ts';
+import type { SolverLauncher } from './launcher.ts';
+import { Run } from './run.ts';
+
+/** The repository's examples/ folder (shells that bundle the farm pass their own). */
+export const DEFAULT_EXAMPLES_DIR = fileURLToPath(new URL('../../examples/', import.meta.url));
+
+/** How a Farm is built. */
+export interface FarmOptions {
+  /** Starts solver processes (Node: NodeLauncher; Electron: its utilityProcess launcher). */
+  launcher: SolverLauncher;
+  /** Pool size; default `os.availableParallelism()`. A start request may override it. */
+  cores?: number;
+  /** Job kinds by name; default the registry (sweep, tsp, custom, …). */
+  kinds?: ReadonlyMap<string, AnyProblemKind>;
+  /** Folder of examples/index.json and the example job files. */
+  examplesDir?: string;
+  /** Event batches are delivered at most this often (ms); default 16 (~60 Hz). */
+  eventIntervalMs?: number;
+  /** A task that was on a crashed solver this many times more is recorded as failed; default 2. */
+  maxTaskRetries?: number;
+  /** At the end of a run, kill solvers that have not exited this long after `shutdown`; default 3000 ms. */
+  shutdownGraceMs?: number;
+  /** After a kill, wait at most this long for the processes to be gone; default 1000 ms. */
+  killWaitMs?: number;
+}
+
+function runId(now: Date): string {
+  const iso = now.toISOString(); // 2026-01-31T12:34:56.789Z
+  const stamp = `${iso.slice(0, 10).replaceAll('-', '')}-${iso.slice(11, 19).replaceAll(':', '')}`;
+  return `${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+function checkCores(value: number, where: string): number {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new Error(`${where}: expected a whole number of cores, 1 or more, got ${value}`);
+  }
+  return value;
+}
+
+export class Farm implements FarmApi {
+  readonly #launcher: SolverLauncher;
+  readonly #cores: number;
+  readonly #kinds: ReadonlyMap<string, AnyProblemKind>;
+  readonly #examplesDir: string;
+  readonly #maxTaskRetries: number;
+  readonly #shutdownGraceMs: number;
+  readonly #killWaitMs: number;
+  readonly #events: EventBatcher;
+  #run: Run | undefined;
+  /** A start() is between its checks and its run (parsing is async). */
+  #starting = false;
+  #closed = false;
+
+  constructor(options: FarmOptions) {
+    this.#launcher = options.launcher;
+    this.#cores = checkCores(options.cores ?? availableParallelism(), 'Farm options.cores');
+    this.#kinds = options.kinds ?? defaultKinds;
+    this.#examplesDir = options.examplesDir ?? DEFAULT_EXAMPLES_DIR;
+    this.#maxTaskRetries = options.maxTaskRetries ?? 2;
+    this.#shutdownGraceMs = options.shutdownGraceMs ?? 3000;
+    this.#killWaitMs = options.killWaitMs ?? 1000;
+    this.#events = new EventBatcher(options.eventIntervalMs ?? 16);
+    this.#events.setProgressSource(() => this.#run?.progress() ?? null);
+  }
+
+  async start(request: StartRequest): Promise<RunInfo> {
+    if (this.#closed) throw new Error('the farm is closed');
+    const active = this.#run?.active ? this.#run.state : this.#starting ? 'starting' : undefined;
+    if (active !== undefined) {
+      throw new Error(
+        `a run is already active (${active}): terminate it or wait for it to end before starting another`,
+      );
+    }
+    this.#starting = true;
+    try {
+      const requested = request.cores ?? this.#cores;
+      checkCores(requested, 'start: cores');
+      let job: LoadedJob;
+      if ('example' in request) {
+        job = await loadExample(this.#examplesDir, request.example, this.#kinds);
+      } else {
+        job = await loadJob(request.job, request.source, baseDirOf(request.source), this.#kinds);
+      }
+      const plan = job.plan;
+      const cores = plan.type === 'tasks' ? Math.max(1, Math.min(requested, plan.count)) : requested;
+      const info: RunInfo = {
+        runId: runId(new Date()),
+        kind: job.kindName,
+        name: job.name,
+        total: plan.type === 'tasks' ? plan.count : null,
+        steps: plan.type === 'steps' ? plan.steps : null,
+        cores,
+        startedAt: Date.now(),
+        view: job.kind.view?.(job.spec) ?? { kind: 'none' },
+      };
+      if (plan.type === 'tasks' && plan.paramNames) info.params = plan.paramNames;
+      const run = new Run({
+        info,
+        kindName: job.kindName,
+        kind: job.kind,
+        spec: job.spec,
+        plan,
+        launcher: this.#launcher,
+        cores,
+        events: this.#events,
+        maxTaskRetries: this.#maxTaskRetries,
+        shutdownGraceMs: this.#shutdownGraceMs,
+        killWaitMs: this.#killWaitMs,
+      });
+      this.#run = run;
+      run.start();
+      return info;
+    } finally {
+      this.#starting = false;
+    }
+  }
+
+  async terminate(options: { force?: boolean } = {}): Promise<'graceful' | 'force' | 'none'> {
+    const run = this.#run;
+    if (!run?.active) return 'none';
+    return run.terminate(options.force === true);
+  }
+
+  /** Answered from the farm's own model: never waits for a solver. */
+  async status(): Promise<FarmStatus> {
+    return this.snapshot();
+  }
+
+  /** The same as status(), synchronously. */
+  snapshot(): FarmStatus {
+    const run = this.#run;
+    return {
+      state: run?.state ?? 'idle',
+      run: run?.info ?? null,
+      solvers: run?.solvers() ?? [],
+      progress: run?.progress() ?? null,
+      terminate: run?.terminateStage ?? 'none',
+      at: Date.now(),
+    };
+  }
+
+  async examples(): Promise<ExampleJob[]> {
+    const entries = await readExamples(this.#examplesDir);
+    return entries.map(({ id, name, description, kind }) => ({ id, name, description, kind }));
+  }
+
+  /** Every event batch, at most one per eventIntervalMs. */
+  subscribe(listener: FarmListener): () => void {
+    return this.#events.subscribe(listener);
+  }
+
+  /** Resolves with the final state of the current (or last) run; null if there never was one. */
+  async finished(): Promise<RunState | null> {
+    const run = this.#run;
+    if (!run) return null;
+    const state = await run.ended;
+    this.#events.flush();
+    return state;
+  }
+
+  /** Quit: kill every solver, wait for them, deliver the last events. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    const run = this.#run;
+    if (run?.active) await run.terminate(true);
+    this.#events.flush();
+    this.#events.dispose();
+  }
+}

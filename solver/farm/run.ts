@@ -1,0 +1,635 @@
+/**
+ * One run of a job on a pool of solver processes: launching, setup, scheduling of
+ * independent tasks or barrier steps, crash recovery, terminate and the end of the run.
+ * The Farm owns at most one active Run; the Run talks to the shells only through the
+ * EventBatcher.
+ */
+import type { FarmEvent, Progress, RunInfo, RunState, SolverStatus, TaskResult } from '../api.ts';
+import type { AnyProblemKind, StepPlan, TaskPlan } from '../problems/types.ts';
+import type { FromSolver, WireResult, WireTask } from '../protocol.ts';
+import type { EventBatcher } from './event-batcher.ts';
+import type { SolverExit, SolverLauncher } from './launcher.ts';
+import { etaMs, RateMeter } from './progress.ts';
+import { BATCHES_IN_FLIGHT, BatchSizer, TaskQueue } from './scheduler.ts';
+import { type Batch, type SlotCarry, type SolverHost, SolverProcess } from './solver-process.ts';
+import { taskIdHasher } from './task-id.ts';
+
+/** Everything a run needs, prepared by the Farm. */
+export interface RunSetup {
+  info: RunInfo;
+  kindName: string;
+  kind: AnyProblemKind;
+  spec: unknown;
+  plan: TaskPlan<unknown> | StepPlan<unknown>;
+  launcher: SolverLauncher;
+  /** Number of solver slots (already capped at the task count). */
+  cores: number;
+  events: EventBatcher;
+  maxTaskRetries: number;
+  /** After `shutdown` at the end of a run, kill what has not exited by then. */
+  shutdownGraceMs: number;
+  /** After kill, wait at most this long for exits before declaring the run stopped. */
+  killWaitMs: number;
+}
+
+const FINAL: ReadonlySet<RunState> = new Set(['done', 'stopped', 'failed']);
+/** Progress is refreshed at least this often while a run is live (elapsed time, ETA). */
+const HEARTBEAT_MS = 250;
+
+/** Per-slot bookkeeping that outlives the slot's processes. */
+interface Slot {
+  process: SolverProcess;
+  /** Consecutive deaths before setup finished. Two in a row retire the slot. */
+  earlyDeaths: number;
+  /** Consecutive crashes without delivering anything; bounds a crash loop after setup. */
+  crashStreak: number;
+  /** Left crashed for good (not restarted). */
+  retired: boolean;
+  /** Why it was retired. */
+  retirement?: string;
+}
+
+export class Run implements SolverHost {
+  readonly info: RunInfo;
+  state: RunState = 'starting';
+  terminateStage: 'none' | 'graceful' | 'force' = 'none';
+  reason: string | undefined;
+  readonly ended: Promise<RunState>;
+  #resolveEnded!: (state: RunState) => void;
+  readonly #s: RunSetup;
+  readonly #events: EventBatcher;
+  readonly #slots: Slot[] = [];
+  readonly #startedAt = performance.now();
+  readonly #rate: RateMeter;
+  #heartbeat: NodeJS.Timeout | undefined;
+  /** Where the run is heading once its processes are gone. */
+  #ending: RunState | undefined;
+  #endTimer: NodeJS.Timeout | undefined;
+  #finalProgress: Progress | null = null;
+
+  // Independent tasks.
+  readonly #tasks: TaskPlan<unknown> | undefined;
+  /** 0 = no result yet, 1 = done, 2 = failed. One byte per task: memory stays flat. */
+  readonly #finished: Uint8Array;
+  /** Times a task was in flight on a process that died. */
+  readonly #attempts: Uint8Array;
+  readonly #queue: TaskQueue;
+  readonly #sizer = new BatchSizer();
+  readonly #taskId: (task: unknown) => string;
+  #batchSeq = 0;
+  #done = 0;
+  #failed = 0;
+
+  // Barrier steps.
+  readonly #steps: StepPlan<unknown> | undefined;
+  #k = 0;
+  #input: unknown;
+  readonly #outputs = new Map<number, unknown>();
+  #stepsDone = 0;
+  #stepStartedAt = 0;
+  #stepMsTotal = 0;
+  #best: number | undefined;
+
+  constructor(setup: RunSetup) {
+    this.#s = setup;
+    this.info = setup.info;
+    this.#events = setup.events;
+    this.#rate = new RateMeter(this.#startedAt);
+    this.ended = new Promise((resolve) => {
+      this.#resolveEnded = resolve;
+    });
+    const plan = setup.plan;
+    const count = plan.type === 'tasks' ? plan.count : 0;
+    this.#tasks = plan.type === 'tasks' ? plan : undefined;
+    this.#steps = plan.type === 'steps' ? plan : undefined;
+    this.#finished = new Uint8Array(count);
+    this.#attempts = new Uint8Array(count);
+    this.#queue = new TaskQueue(count);
+    this.#taskId = taskIdHasher(setup.kindName, setup.spec);
+    if (this.#steps) this.#input = this.#steps.initial;
+  }
+
+  /** Launch the pool. */
+  start(): void {
+    this.#emitRun();
+    this.#heartbeat = setInterval(() => this.#events.progressChanged(), HEARTBEAT_MS);
+    this.#heartbeat.unref();
+    if (this.#tasks && this.#tasks.count === 0) {
+      this.#finish('done');
+      return;
+    }
+    for (let slot = 0; slot < this.#s.cores; slot++) {
+      const carry: SlotCarry = { restarts: 0, tasksDone: 0, tasksFailed: 0 };
+      this.#slots.push({
+        process: new SolverProcess(slot, this.#s.launcher, this, carry),
+        earlyDeaths: 0,
+        crashStreak: 0,
+        retired: false,
+      });
+    }
+    this.#events.progressChanged();
+  }
+
+  get active(): boolean {
+    return !FINAL.has(this.state);
+  }
+
+  /** Every slot's status, from the farm's own model. */
+  solvers(): SolverStatus[] {
+    return this.#slots.map((slot) => slot.process.status());
+  }
+
+  progress(): Progress | null {
+    if (!this.active && this.#finalProgress) return this.#finalProgress;
+    const now = performance.now();
+    const elapsedMs = Math.round(now - this.#startedAt);
+    let running = 0;
+    for (const slot of this.#slots) {
+      const st = slot.process.state;
+      if (st === 'solving' || st === 'stepping') running++;
+    }
+    if (this.#tasks) {
+      const finished = this.#done + this.#failed;
+      const rate = this.#rate.rate(finished, now);
+      return {
+        total: this.#tasks.count,
+        done: this.#done,
+        failed: this.#failed,
+        running,
+        rate,
+        etaMs: this.active ? etaMs(this.#tasks.count - finished, rate) : 0,
+        elapsedMs,
+      };
+    }
+    const n = (this.#steps as StepPlan<unknown>).steps;
+    const working: number[] = [];
+    for (const slot of this.#slots) if (slot.process.state === 'stepping') working.push(slot.process.slot);
+    const avg = this.#stepsDone > 0 ? this.#stepMsTotal / this.#stepsDone : 0;
+    const p: Progress = {
+      total: null,
+      done: this.#stepsDone,
+      failed: 0,
+      running,
+      rate: this.#stepsDone > 0 ? (this.#stepsDone * 1000) / Math.max(1, elapsedMs) : 0,
+      etaMs: !this.active ? 0 : this.#stepsDone > 0 ? Math.round(avg * (n - this.#stepsDone)) : null,
+      step: { k: Math.max(1, Math.min(this.#k, n)), n, working },
+      elapsedMs,
+    };
+    if (this.#best !== undefined) p.best = this.#best;
+    return p;
+  }
+
+  /**
+   * First call: graceful (no new work; running tasks finish, results kept; solvers exit).
+   * Second call or `force`: kill every solver process and wait for them to be gone.
+   */
+  async terminate(force: boolean): Promise<'graceful' | 'force' | 'none'> {
+    if (!this.active) return 'none';
+    if (force || this.terminateStage !== 'none') {
+      await this.#force();
+      return 'force';
+    }
+    this.terminateStage = 'graceful';
+    this.#setState('stopping'); // first, so nothing below hands out work
+    this.#queue.clear();
+    this.#ending = 'stopped';
+    for (const slot of this.#slots) {
+      const p = slot.process;
+      if (!p.alive) continue;
+      // Not set up yet: it holds no work, there is nothing to wait for.
+      if (!p.setUp) p.kill();
+      else p.shutdown();
+    }
+    this.#maybeEnd();
+    return 'graceful';
+  }
+
+  // ---- SolverHost -------------------------------------------------------------------
+
+  isFinished(index: number): boolean {
+    return this.#finished[index] !== 0;
+  }
+
+  label(index: number): string {
+    return (this.#tasks as TaskPlan<unknown>).label(index);
+  }
+
+  changed(process: SolverProcess): void {
+    if (this.#slots[process.slot]?.process !== process) return;
+    this.#events.solver(process.status());
+    this.#events.progressChanged();
+  }
+
+  log(process: SolverProcess, lines: string[]): void {
+    this.#events.log(process.slot, lines);
+  }
+
+  message(p: SolverProcess, m: FromSolver): void {
+    switch (m.t) {
+      case 'ready':
+        if (this.#ending !== undefined) {
+          p.kill();
+          return;
+        }
+        p.setup(this.#s.kindName, this.#s.spec, p.slot + 1);
+        return;
+      case 'setup-done': {
+        const slot = this.#slots[p.slot] as Slot;
+        slot.earlyDeaths = 0;
+        if (this.state === 'starting') this.#setState('running');
+        if (this.#ending !== undefined) {
+          p.shutdown();
+          return;
+        }
+        p.markIdle();
+        this.#feed(p);
+        return;
+      }
+      case 'setup-failed':
+        this.#retire(p, `setup failed: ${m.error.message}`);
+        this.#push({ type: 'error', error: m.error, solver: p.slot });
+        p.kill();
+        return;
+      case 'results':
+        this.#onResults(p, m.batch, m.results, m.done);
+        return;
+      case 'step-done':
+        this.#onStepDone(p, m.k, m.output);
+        return;
+      case 'log':
+        this.#events.log(p.slot, m.lines);
+        return;
+      case 'error':
+        this.#push({ type: 'error', error: m.error, solver: p.slot });
+        this.#events.solver(p.status());
+        return;
+    }
+  }
+
+  exited(p: SolverProcess, exit: SolverExit, batches: Batch[]): void {
+    const slot = this.#slots[p.slot] as Slot;
+    if (slot.process !== p) return;
+    if (slot.retired) {
+      // Killed because it was retired: keep it shown as crashed with its reason.
+      p.state = 'crashed';
+      p.reason = slot.retirement;
+      this.#events.solver(p.status());
+    }
+    if (p.leaving !== undefined || this.#ending !== undefined || slot.retired) {
+      this.#maybeEnd();
+      return;
+    }
+    // A crash while the run goes on.
+    if (!p.setUp) {
+      slot.earlyDeaths++;
+      if (slot.earlyDeaths >= 2) {
+        const tail = p.stderrTail.length > 0 ? `: ${p.stderrTail.slice(-3).join(' | ')}` : '';
+        this.#retire(p, `died before it was ready twice in a row (${exit.reason})${tail}`);
+        this.#afterRetire();
+        return;
+      }
+    } else {
+      slot.crashStreak++;
+    }
+    this.#returnTasks(p, batches, exit);
+    if (slot.crashStreak > this.#s.maxTaskRetries + 1) {
+      this.#retire(
+        p,
+        `crashed ${slot.crashStreak} times in a row without finishing anything (last: ${p.reason ?? exit.reason})`,
+      );
+      this.#afterRetire();
+      return;
+    }
+    this.#replace(slot);
+    this.#feedAll();
+    this.#checkTasksComplete();
+  }
+
+  // ---- tasks ------------------------------------------------------------------------
+
+  #feedAll(): void {
+    for (const slot of this.#slots) if (slot.process.alive && slot.process.setUp) this.#feed(slot.process);
+  }
+
+  /** Give a set-up process work: up to two batches of tasks, or the current step. */
+  #feed(p: SolverProcess): void {
+    if (this.state !== 'running' || this.#ending !== undefined || !p.alive || !p.setUp) return;
+    if (this.#steps) {
+      if (this.#k === 0) this.#beginStep(1);
+      else if (!this.#outputs.has(p.slot) && p.state !== 'stepping') p.sendStep(this.#k, this.#input);
+      return;
+    }
+    const plan = this.#tasks as TaskPlan<unknown>;
+    while (p.batches.size < BATCHES_IN_FLIGHT && this.#queue.remaining > 0) {
+      const first = this.#queue.peek();
+      if (first < 0) break;
+      // A task that was on a crashed process travels alone until it succeeds, so one
+      // poisonous task cannot use up its neighbours' retries.
+      const size = this.#attempts[first] !== 0 ? 1 : this.#sizer.next(this.#queue.remaining, this.#liveSolvers());
+      const tasks: WireTask[] = [];
+      while (tasks.length < size) {
+        const i = this.#queue.peek();
+        if (i < 0 || (tasks.length > 0 && this.#attempts[i] !== 0)) break;
+        this.#queue.take();
+        if (this.#finished[i] !== 0) continue;
+        tasks.push({ i, p: plan.task(i) });
+      }
+      if (tasks.length === 0) continue;
+      p.sendBatch({ id: ++this.#batchSeq, tasks, pos: 0 });
+    }
+  }
+
+  #onResults(p: SolverProcess, batchId: number, results: WireResult[], done: boolean): void {
+    const batch = p.batches.get(batchId);
+    if (!batch) return; // stale: the batch was already accounted for
+    const slot = this.#slots[p.slot] as Slot;
+    const plan = this.#tasks as TaskPlan<unknown>;
+    const finished = this.#finished;
+    const tasks = batch.tasks;
+    let cursor = batch.pos;
+    let solveMs = 0;
+    for (const w of results) {
+      solveMs += w.timeMs;
+      const i = w.i;
+      // Exactly once, structurally: a result for a finished index is ignored.
+      if (!(i >= 0 && i < finished.length) || finished[i] !== 0) continue;
+      // Results come in batch order: find the task (for its parameters) from the cursor.
+      let task: WireTask | undefined;
+      for (let k = cursor; k < tasks.length; k++) {
+        if ((tasks[k] as WireTask).i === i) {
+          task = tasks[k];
+          cursor = k + 1;
+          break;
+        }
+      }
+      if (!task) continue; // not a task of this batch: ignore rather than trust it
+      const failed = w.status === 'error';
+      finished[i] = failed ? 2 : 1;
+      if (failed) {
+        this.#failed++;
+        p.tasksFailed++;
+      } else {
+        this.#done++;
+        p.tasksDone++;
+      }
+      this.#events.result(this.#toResult(w, i, task.p, p.slot, plan));
+    }
+    if (results.length > 0) {
+      this.#sizer.observe(results.length, solveMs);
+      slot.crashStreak = 0;
+    }
+    if (done) {
+      p.batches.delete(batchId);
+      // A batch that ended without some results (should not happen): those tasks go back.
+      const missing: number[] = [];
+      for (const t of tasks) if (finished[t.i] === 0) missing.push(t.i);
+      if (missing.length > 0 && this.state === 'running') this.#queue.returnFront(missing);
+    }
+    p.refreshTask();
+    this.#events.progressChanged();
+    if (this.#checkTasksComplete()) return;
+    this.#feed(p);
+    if (done && p.batches.size === 0 && this.state === 'stopping') this.#maybeEnd();
+  }
+
+  #toResult(w: WireResult, i: number, params: unknown, solver: number, plan: TaskPlan<unknown>): TaskResult {
+    const r: TaskResult = {
+      id: this.#taskId(params),
+      index: i,
+      label: plan.label(i),
+      solver,
+      status: w.status,
+      objective: w.objective,
+      params: plan.params(i),
+      timeMs: w.timeMs,
+    };
+    if (w.values !== undefined) r.values = w.values;
+    if (w.duals !== undefined) r.duals = w.duals;
+    if (w.engine !== undefined) r.engine = w.engine;
+    if (w.gap !== undefined) r.gap = w.gap;
+    if (w.error !== undefined) r.error = w.error;
+    return r;
+  }
+
+  /** A dead process's unfinished tasks go back to the FRONT of the queue, or fail past the retry limit. */
+  #returnTasks(p: SolverProcess, batches: Batch[], exit: SolverExit): void {
+    if (!this.#tasks) return;
+    const back: number[] = [];
+    for (const batch of batches) {
+      for (const t of batch.tasks) {
+        const i = t.i;
+        if (this.#finished[i] !== 0) continue;
+        const attempts = (this.#attempts[i] as number) + 1;
+        this.#attempts[i] = Math.min(255, attempts);
+        if (attempts > this.#s.maxTaskRetries) {
+          this.#failTask(i, t.p, p, attempts, exit);
+        } else {
+          back.push(i);
+        }
+      }
+    }
+    if (back.length > 0) this.#queue.returnFront(back);
+    this.#events.progressChanged();
+  }
+
+  #failTask(i: number, params: unknown, p: SolverProcess, attempts: number, exit: SolverExit): void {
+    const plan = this.#tasks as TaskPlan<unknown>;
+    this.#finished[i] = 2;
+    this.#failed++;
+    p.tasksFailed++;
+    const why = p.reason ?? exit.reason;
+    this.#events.result({
+      id: this.#taskId(params),
+      index: i,
+      label: plan.label(i),
+      solver: p.slot,
+      status: 'error',
+      objective: null,
+      params: plan.params(i),
+      timeMs: 0,
+      error: {
+        name: 'SolverCrashed',
+        message: `the solver process died ${attempts} times while this task was in its hands (last time solver ${p.slot}: ${why}); gave up after ${this.#s.maxTaskRetries} retries`,
+      },
+    });
+  }
+
+  /** True (and the run is ending) when every task has its result. */
+  #checkTasksComplete(): boolean {
+    const plan = this.#tasks;
+    if (!plan || this.#ending !== undefined) return false;
+    if (this.#done + this.#failed < plan.count) return false;
+    this.#finish('done');
+    return true;
+  }
+
+  // ---- barrier steps ------------------------------------------------------------------
+
+  #beginStep(k: number): void {
+    this.#k = k;
+    this.#outputs.clear();
+    this.#stepStartedAt = performance.now();
+    for (const slot of this.#slots) {
+      const p = slot.process;
+      if (p.alive && p.setUp && !slot.retired) p.sendStep(k, this.#input);
+    }
+    this.#events.progressChanged();
+  }
+
+  #onStepDone(p: SolverProcess, k: number, output: unknown): void {
+    if (k !== this.#k || this.#outputs.has(p.slot)) return;
+    (this.#slots[p.slot] as Slot).crashStreak = 0;
+    this.#outputs.set(p.slot, output);
+    p.atBarrier();
+    this.#checkBarrier();
+  }
+
+  /** When every live slot delivered step k: reduce, report, and go on (or end). */
+  #checkBarrier(): void {
+    const plan = this.#steps;
+    if (!plan || this.#k === 0 || this.state === 'forcing' || FINAL.has(this.state)) return;
+    // Every slot still in the game must have delivered step k (a crashed one is being
+    // replaced and re-runs step k; a retired one is out).
+    let expected = 0;
+    for (const slot of this.#slots) {
+      if (slot.retired) continue;
+      expected++;
+      if (!this.#outputs.has(slot.process.slot)) return;
+    }
+    if (expected === 0) return;
+    const kind = this.#s.kind;
+    if (!kind.reduce) {
+      this.#fail(`job kind "${kind.kind}" has barrier steps but no reduce()`);
+      return;
+    }
+    const outputs = [...this.#outputs.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([solver, output]) => ({ solver, output }));
+    let reduced: ReturnType<NonNullable<AnyProblemKind['reduce']>>;
+    try {
+      reduced = kind.reduce(this.#k, outputs, this.#s.spec);
+    } catch (err) {
+      this.#fail(`reduce after step ${this.#k} failed: ${err instanceof Error ? err.message : String(err)}`);
+      return;
+    }
+    this.#input = reduced.input;
+    this.#best = reduced.summary.best;
+    this.#stepsDone = this.#k;
+    this.#stepMsTotal += performance.now() - this.#stepStartedAt;
+    this.#push({ type: 'step', summary: { ...reduced.summary, steps: plan.steps } });
+    this.#events.progressChanged();
+    if (this.state === 'stopping') return;
+    if (this.#k >= plan.steps) {
+      for (const slot of this.#slots) if (slot.process.alive) slot.process.markIdle();
+      this.#finish('done');
+      return;
+    }
+    this.#beginStep(this.#k + 1);
+  }
+
+  // ---- processes --------------------------------------------------------------------
+
+  #liveSolvers(): number {
+    let n = 0;
+    for (const slot of this.#slots) if (!slot.retired && slot.process.alive) n++;
+    return n;
+  }
+
+  #replace(slot: Slot): void {
+    const old = slot.process;
+    const carry: SlotCarry = { restarts: old.restarts + 1, tasksDone: old.tasksDone, tasksFailed: old.tasksFailed };
+    slot.process = new SolverProcess(old.slot, this.#s.launcher, this, carry);
+    this.#events.solver(slot.process.status());
+  }
+
+  /** Leave a slot crashed for good, with the reason shown. */
+  #retire(p: SolverProcess, reason: string): void {
+    const slot = this.#slots[p.slot] as Slot;
+    if (slot.retired) return;
+    slot.retired = true;
+    slot.retirement = reason;
+    p.reason = reason;
+    p.state = 'crashed';
+    p.since = Date.now();
+    this.#events.solver(p.status());
+  }
+
+  /** After a slot was retired: fail the run if nobody is left, else let the others carry on. */
+  #afterRetire(): void {
+    if (this.#ending !== undefined) return;
+    const left = this.#slots.filter((s) => !s.retired);
+    if (left.length === 0) {
+      const why = this.#slots.map((s) => `solver ${s.process.slot}: ${s.retirement ?? s.process.reason ?? 'gone'}`);
+      this.#fail(`no solver process is left: ${why.join('; ')}`);
+      return;
+    }
+    if (this.#steps) this.#checkBarrier();
+    else this.#feedAll();
+  }
+
+  async #force(): Promise<void> {
+    this.terminateStage = 'force';
+    if (this.state !== 'forcing') {
+      this.#setState('forcing');
+      this.#queue.clear();
+      this.#ending = 'stopped';
+    }
+    for (const slot of this.#slots) slot.process.kill();
+    this.#maybeEnd();
+    await Promise.race([this.ended, new Promise((resolve) => setTimeout(resolve, this.#s.killWaitMs).unref())]);
+    // Exits not reported in time: declare the run over anyway; late exits change nothing.
+    if (this.active) this.#end();
+  }
+
+  /** The run is over (done or failed): shut every process down, kill stragglers after a grace period. */
+  #finish(final: 'done' | 'failed'): void {
+    if (this.#ending !== undefined) return;
+    this.#ending = final;
+    this.#queue.clear();
+    for (const slot of this.#slots) slot.process.shutdown();
+    this.#endTimer = setTimeout(() => {
+      for (const slot of this.#slots) slot.process.kill();
+      this.#endTimer = setTimeout(() => this.#end(), this.#s.killWaitMs);
+    }, this.#s.shutdownGraceMs);
+    this.#maybeEnd();
+  }
+
+  #fail(reason: string): void {
+    this.reason = reason;
+    this.#push({ type: 'error', error: { name: 'RunFailed', message: reason } });
+    this.#finish('failed');
+  }
+
+  /** End once every process is gone. */
+  #maybeEnd(): void {
+    if (this.#ending === undefined || !this.active) return;
+    for (const slot of this.#slots) if (slot.process.alive) return;
+    this.#end();
+  }
+
+  #end(): void {
+    if (!this.active) return;
+    if (this.#endTimer !== undefined) clearTimeout(this.#endTimer);
+    if (this.#heartbeat !== undefined) clearInterval(this.#heartbeat);
+    this.#finalProgress = this.progress();
+    const final = this.#ending ?? 'stopped';
+    this.#setState(final);
+    this.#events.progressChanged();
+    this.#resolveEnded(final);
+  }
+
+  #setState(state: RunState): void {
+    this.state = state;
+    this.#emitRun();
+  }
+
+  #emitRun(): void {
+    const event: FarmEvent = { type: 'run', state: this.state, run: this.info };
+    if (this.reason !== undefined) event.reason = this.reason;
+    this.#push(event);
+  }
+
+  #push(event: FarmEvent): void {
+    this.#events.push(event);
+  }
+}

@@ -1,0 +1,209 @@
+/**
+ * The command loop of a solver process: `ready` → `setup` (once) → `tasks` batches or
+ * barrier `step`s → `shutdown`. Solves are synchronous by design; between them the loop
+ * reports results at least every ~16 ms and yields to the event loop so that new
+ * batches and `shutdown` are read while a long batch is still running.
+ */
+
+import type { AnyProblemKind, SolveResult, SolverContext } from '../problems/types.ts';
+import type { FromSolver, ToSolver } from '../protocol.ts';
+import { serializeError, type WireResult, type WireTask } from '../protocol.ts';
+import type { WorkerChannel } from './channel.ts';
+import { LOG_FLUSH_MS, LogCapture } from './log-capture.ts';
+
+/** Results are sent at least this often during a batch, and after any task this long. */
+const RESULTS_FLUSH_MS = 16;
+const LONG_TASK_MS = 4;
+/** `rss` rides on messages at most this often (measuring is cheap, sending it every time is not free). */
+const RSS_EVERY_MS = 250;
+
+interface QueuedBatch {
+  batch: number;
+  tasks: WireTask[];
+  pos: number;
+}
+
+/** Options of the loop; `exit` ends the process (injected so the loop can be tested in-process). */
+export interface WorkerLoopOptions {
+  channel: WorkerChannel;
+  kinds: ReadonlyMap<string, AnyProblemKind>;
+  exit(code: number): void;
+}
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+export class WorkerLoop {
+  readonly #channel: WorkerChannel;
+  readonly #kinds: ReadonlyMap<string, AnyProblemKind>;
+  readonly #exit: (code: number) => void;
+  readonly logs: LogCapture;
+  #kind: AnyProblemKind | undefined;
+  #state: unknown;
+  #ctx: SolverContext | undefined;
+  #queue: QueuedBatch[] = [];
+  #running = false;
+  #stopping = false;
+  #exiting = false;
+  #lastRss = Number.NEGATIVE_INFINITY;
+  #pending: WireResult[] = [];
+  #lastResultsFlush = 0;
+
+  constructor(options: WorkerLoopOptions) {
+    this.#channel = options.channel;
+    this.#kinds = options.kinds;
+    this.#exit = options.exit;
+    this.logs = new LogCapture((lines) => this.#channel.send(this.#withRss({ t: 'log', lines })), LOG_FLUSH_MS);
+  }
+
+  /** Say hello: the farm sends nothing before this. */
+  ready(): void {
+    this.#channel.send({ t: 'ready', pid: process.pid });
+  }
+
+  handle(message: ToSolver): void {
+    switch (message.t) {
+      case 'setup':
+        void this.#setup(message);
+        return;
+      case 'tasks':
+        this.#queue.push({ batch: message.batch, tasks: message.tasks, pos: 0 });
+        if (!this.#running) void this.#runQueue();
+        return;
+      case 'step':
+        this.#step(message.k, message.input);
+        return;
+      case 'shutdown':
+        this.#stopping = true;
+        if (!this.#running) void this.#finish();
+        return;
+    }
+  }
+
+  /** Report a fatal error (uncaught exception, unhandled rejection), then exit(1). Never silent. */
+  async fatal(err: unknown): Promise<void> {
+    if (this.#exiting) return;
+    this.#exiting = true;
+    const hardStop = setTimeout(() => this.#exit(1), 1000);
+    hardStop.unref();
+    try {
+      this.logs.flush();
+      this.#channel.send({ t: 'error', error: serializeError(err), fatal: true });
+      await this.#channel.drain();
+    } finally {
+      this.#exit(1);
+    }
+  }
+
+  async #setup(message: Extract<ToSolver, { t: 'setup' }>): Promise<void> {
+    const kind = this.#kinds.get(message.kind);
+    if (!kind) {
+      const known = [...this.#kinds.keys()].join(', ');
+      this.#channel.send({
+        t: 'setup-failed',
+        error: { name: 'Error', message: `unknown job kind "${message.kind}" (this solver knows: ${known})` },
+      });
+      return;
+    }
+    const ctx: SolverContext = { solver: message.solver, seed: message.seed, log: (line) => this.logs.log(line) };
+    try {
+      this.#state = await kind.setup(message.spec, ctx);
+      this.#kind = kind;
+      this.#ctx = ctx;
+      this.logs.flush();
+      this.#channel.send(this.#withRss({ t: 'setup-done' }, true));
+    } catch (err) {
+      this.logs.flush();
+      this.#channel.send({ t: 'setup-failed', error: serializeError(err) });
+    }
+  }
+
+  #step(k: number, input: unknown): void {
+    const kind = this.#kind;
+    const ctx = this.#ctx;
+    if (!kind || !ctx) throw new Error(`step ${k} arrived before setup finished`);
+    if (!kind.step) throw new Error(`job kind "${kind.kind}" has no step(): it cannot run barrier steps`);
+    // A throwing step is fatal (uncaught → error message, exit 1): the farm replaces the
+    // process and re-runs the step, within its retry limit.
+    const output = kind.step(this.#state, k, input, ctx);
+    this.logs.flush();
+    this.#channel.send(this.#withRss({ t: 'step-done', k, output }, true));
+  }
+
+  async #runQueue(): Promise<void> {
+    this.#running = true;
+    const kind = this.#kind;
+    const ctx = this.#ctx;
+    try {
+      if (!kind || !ctx) throw new Error('tasks arrived before setup finished');
+      const solve = kind.solve;
+      if (!solve) throw new Error(`job kind "${kind.kind}" has no solve(): it cannot run independent tasks`);
+      this.#lastResultsFlush = performance.now();
+      while (!this.#stopping && this.#queue.length > 0) {
+        const batch = this.#queue[0] as QueuedBatch;
+        let yieldNow = false;
+        while (batch.pos < batch.tasks.length && !yieldNow) {
+          const task = batch.tasks[batch.pos++] as WireTask;
+          const t0 = performance.now();
+          let result: SolveResult;
+          try {
+            result = solve(this.#state, task.p, ctx);
+          } catch (err) {
+            result = { status: 'error', objective: null, timeMs: performance.now() - t0, error: serializeError(err) };
+          }
+          const now = performance.now();
+          const wire = { ...result, i: task.i } as WireResult;
+          if (!Number.isFinite(wire.timeMs)) wire.timeMs = now - t0;
+          this.#pending.push(wire);
+          // Long tasks report at once; short ones every ~16 ms (a message per task would
+          // cost the parent more than the solve).
+          if (now - t0 >= LONG_TASK_MS || now - this.#lastResultsFlush >= RESULTS_FLUSH_MS) {
+            if (batch.pos < batch.tasks.length) this.#flushResults(batch.batch, false, now);
+            yieldNow = true;
+          }
+        }
+        if (batch.pos >= batch.tasks.length) {
+          this.#queue.shift();
+          this.#flushResults(batch.batch, true, performance.now());
+        }
+        if (yieldNow) {
+          this.logs.flush();
+          // Let `shutdown` and the next batches in; costs a few µs every ≥ 4 ms.
+          await yieldToEventLoop();
+        }
+      }
+    } finally {
+      this.#running = false;
+    }
+    if (this.#stopping) {
+      // Tasks not started are dropped: the farm knows which ones never reported.
+      const batch = this.#queue[0];
+      if (batch && this.#pending.length > 0) this.#flushResults(batch.batch, false, performance.now());
+      await this.#finish();
+    }
+  }
+
+  #flushResults(batch: number, done: boolean, now: number): void {
+    const results = this.#pending;
+    this.#pending = [];
+    this.#lastResultsFlush = now;
+    this.logs.flush(now);
+    this.#channel.send(this.#withRss({ t: 'results', batch, results, done }));
+  }
+
+  async #finish(): Promise<void> {
+    if (this.#exiting) return;
+    this.#exiting = true;
+    this.logs.flush();
+    await this.#channel.drain();
+    this.#exit(0);
+  }
+
+  #withRss<M extends FromSolver & { rss?: number }>(message: M, always = false): M {
+    const now = performance.now();
+    if (always || now - this.#lastRss >= RSS_EVERY_MS) {
+      this.#lastRss = now;
+      message.rss = process.memoryUsage.rss();
+    }
+    return message;
+  }
+}

@@ -1,0 +1,26 @@
+/**
+ * The ONE entry of every solver process (Electron utilityProcess and child_process.fork
+ * alike). It opens the channel, says `ready`, and hands every command to the loop.
+ * Uncaught exceptions and unhandled rejections are reported as fatal `error` messages
+ * before the process exits with code 1: a solver never dies silently.
+ */
+import { kinds } from '../problems/registry.ts';
+import { openChannel } from './channel.ts';
+import { WorkerLoop } from './loop.ts';
+
+const channel = openChannel();
+const loop = new WorkerLoop({ channel, kinds, exit: (code) => process.exit(code) });
+
+process.on('uncaughtException', (err) => void loop.fatal(err));
+process.on('unhandledRejection', (reason) => void loop.fatal(reason));
+// The farm went away (crashed or was killed): nobody will read our results.
+process.on('disconnect', () => process.exit(0));
+
+channel.onMessage((message) => {
+  try {
+    loop.handle(message);
+  } catch (err) {
+    void loop.fatal(err);
+  }
+});
+loop.ready();
