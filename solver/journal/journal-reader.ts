@@ -3,10 +3,11 @@
  * chunks, so a journal of millions of lines never sits in memory as text.
  *
  * What it tolerates, and how (a journal must survive power cuts and stray edits):
- * - a torn last line — no newline at the end, or an unreadable final line, as an interrupted
- *   write leaves it (including the NUL bytes some file systems leave after a power cut) — is
- *   ignored and described in `torn`; `repairJournal` truncates it away so that appending
- *   again keeps the file valid JSONL;
+ * - a torn last line, as an interrupted write leaves it — bytes without a newline at the
+ *   end, NUL bytes (what some file systems leave after a power cut), empty lines or JSON cut
+ *   short at the very end — is ignored and described in `torn`; `repairJournal` truncates
+ *   it away so that appending again keeps the file valid JSONL. The rule only looks at the
+ *   end, and a repaired journal has no torn tail, so repairing twice changes nothing;
  * - an invalid line in the middle is reported with its line number and skipped; the file is
  *   never rewritten there, so nothing a user might still want is destroyed;
  * - several lines for one task id: the last one counts. A line after an `error` line is a
@@ -135,35 +136,47 @@ export async function readJournal(file: string, options: ReadJournalOptions = {}
 
   const latestStatus = scan.latest;
   let lineNo = 0;
-  let lastLineStart = 0;
-  let lastLineValid = true;
-  let lastInvalid: { reason: string; excerpt: string } | null = null;
+  // Lines that look like an interrupted write (empty, NUL bytes, JSON cut short), since the
+  // last line that did not: if nothing else follows them they are the torn tail.
+  let trailing: JournalProblem[] = [];
+
+  const report = (problem: JournalProblem): void => {
+    scan.invalidCount++;
+    if (scan.invalid.length < MAX_REPORTED_PROBLEMS) scan.invalid.push(problem);
+  };
+  const settleTrailing = (): void => {
+    for (const p of trailing) report(p);
+    trailing = [];
+  };
 
   const takeLine = (text: string, offset: number): void => {
     lineNo++;
-    lastLineStart = offset;
     let reason: string | null;
+    let looksTorn = false;
     let value: unknown;
-    if (text.trim() === '') {
-      reason = 'empty line';
+    if (text.replaceAll('\u0000', '').trim() === '') {
+      reason = text.includes('\u0000') ? 'NUL bytes (a write lost in a power cut)' : 'empty line';
+      looksTorn = true;
     } else {
       try {
         value = JSON.parse(text);
         reason = resultProblem(value);
       } catch (err) {
-        reason = `not valid JSON (${(err as Error).message})`;
+        const message = (err as Error).message;
+        reason = `not valid JSON (${message})`;
+        looksTorn = text.includes('\u0000') || /end of JSON input|Unterminated/i.test(message);
       }
     }
     if (reason !== null) {
-      lastLineValid = false;
-      lastInvalid = { reason, excerpt: excerptOf(text) };
-      scan.invalidCount++;
-      if (scan.invalid.length < MAX_REPORTED_PROBLEMS) {
-        scan.invalid.push({ line: lineNo, offset, reason, excerpt: lastInvalid.excerpt });
+      const problem = { line: lineNo, offset, reason, excerpt: excerptOf(text) };
+      if (looksTorn) trailing.push(problem);
+      else {
+        settleTrailing();
+        report(problem);
       }
       return;
     }
-    lastLineValid = true;
+    settleTrailing();
     const result = value as TaskResult;
     scan.lines++;
     const previous = latestStatus.get(result.id);
@@ -212,30 +225,20 @@ export async function readJournal(file: string, options: ReadJournalOptions = {}
     }
     scan.size = position;
     scan.validBytes = position;
-    if (carryBytes > 0) {
-      const allNul = carry.every((b) => b.every((byte) => byte === 0));
-      scan.torn = {
-        line: lineNo + 1,
-        offset: position - carryBytes,
-        bytes: carryBytes,
-        reason: allNul
+    const first = trailing[0];
+    if (first !== undefined || carryBytes > 0) {
+      const offset = first?.offset ?? position - carryBytes;
+      let reason: string;
+      if (carryBytes > 0) {
+        const allNul = carry.every((b) => b.every((byte) => byte === 0));
+        reason = allNul
           ? 'NUL bytes at the end (a write lost in a power cut)'
-          : 'no newline at the end (an interrupted write)',
-      };
-      scan.validBytes = position - carryBytes;
-    } else if (!lastLineValid && lineNo > 0 && lastInvalid !== null) {
-      // An unreadable final line is what an interrupted batch write leaves: treat it as
-      // torn, not as a middle problem, so resume can cut it off and go on.
-      const reported = scan.invalid.at(-1);
-      if (reported !== undefined && reported.line === lineNo) scan.invalid.pop();
-      scan.invalidCount--;
-      scan.torn = {
-        line: lineNo,
-        offset: lastLineStart,
-        bytes: position - lastLineStart,
-        reason: (lastInvalid as { reason: string }).reason,
-      };
-      scan.validBytes = lastLineStart;
+          : 'no newline at the end (an interrupted write)';
+      } else reason = first?.reason ?? '';
+      if (trailing.length + (carryBytes > 0 ? 1 : 0) > 1)
+        reason += `; ${trailing.length + (carryBytes > 0 ? 1 : 0)} lines`;
+      scan.torn = { line: first?.line ?? lineNo + 1, offset, bytes: position - offset, reason };
+      scan.validBytes = offset;
     }
   } finally {
     await handle.close();

@@ -1,0 +1,116 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  isRunId,
+  JOB_FORMAT,
+  liveLockHolder,
+  type NewRun,
+  newRunId,
+  RUN_FILES,
+  RunDir,
+  readJobFile,
+} from '../../../solver/journal/run-dir.ts';
+import { tempDir } from './helpers.ts';
+
+let tmp: ReturnType<typeof tempDir>;
+beforeEach(() => {
+  tmp = tempDir();
+});
+afterEach(() => tmp.cleanup());
+
+function newRun(extra: Partial<NewRun> = {}): NewRun {
+  return {
+    root: tmp.dir,
+    job: { kind: 'sweep', name: 'Wyndor', grid: [] },
+    source: '/jobs/wyndor-sweep.json',
+    baseDir: '/jobs',
+    kind: 'sweep',
+    name: 'Wyndor',
+    taskCount: 901,
+    steps: null,
+    specHash: 'ab'.repeat(32),
+    cores: 2,
+    ...extra,
+  };
+}
+
+describe('run ids', () => {
+  it('are UTC timestamp + 4 hex digits and sort by time', () => {
+    const a = newRunId(new Date(Date.UTC(2026, 10, 22, 3, 15, 0)));
+    expect(a).toMatch(/^20261122-031500-[0-9a-f]{4}$/);
+    expect(isRunId(a)).toBe(true);
+    const b = newRunId(new Date(Date.UTC(2026, 10, 22, 3, 15, 1)));
+    const c = newRunId(new Date(Date.UTC(2027, 0, 1, 0, 0, 0)));
+    expect([c, a, b].sort()).toEqual([a, b, c]);
+    expect(isRunId('2026-11-22')).toBe(false);
+  });
+});
+
+describe('RunDir', () => {
+  it('creates <root>/runs/<id>/ with job.json, logs/ and a lock', () => {
+    const run = RunDir.create(newRun({ runId: '20261122-031500-ab12' }));
+    expect(run.dir).toBe(path.join(tmp.dir, 'runs', '20261122-031500-ab12'));
+    const job = JSON.parse(readFileSync(run.file('job'), 'utf8'));
+    expect(job).toMatchObject({
+      format: JOB_FORMAT,
+      runId: '20261122-031500-ab12',
+      source: '/jobs/wyndor-sweep.json',
+      baseDir: path.resolve('/jobs'),
+      kind: 'sweep',
+      taskCount: 901,
+      steps: null,
+      cores: 2,
+      job: { kind: 'sweep', name: 'Wyndor', grid: [] },
+    });
+    expect(readJobFile(run.dir)).toEqual(job);
+    expect(existsSync(path.join(run.dir, 'logs'))).toBe(true);
+    expect(liveLockHolder(run.dir)?.pid).toBe(process.pid);
+    run.log(1).write(['hello']);
+    run.release();
+    expect(readFileSync(path.join(run.dir, 'logs', 'solver-1.log'), 'utf8')).toBe('hello\n');
+    expect(existsSync(run.file('lock'))).toBe(false);
+  });
+
+  it('uses an exact --out folder, and refuses one that holds a run or other files', () => {
+    const out = path.join(tmp.dir, 'out');
+    const run = RunDir.create(newRun({ dir: out }));
+    expect(run.dir).toBe(out);
+    run.release();
+    expect(() => RunDir.create(newRun({ dir: out }))).toThrow(
+      /already holds a run; resume it with `solver-farm resume/,
+    );
+    const other = path.join(tmp.dir, 'other');
+    mkdirSync(other);
+    writeFileSync(path.join(other, 'notes.txt'), 'x');
+    expect(() => RunDir.create(newRun({ dir: other }))).toThrow(/is not empty/);
+  });
+
+  it('refuses to open a run locked by a live process, takes over a dead one', () => {
+    const run = RunDir.create(newRun());
+    // Locked by this (live) process.
+    expect(() => RunDir.open(run.dir)).toThrow(/in use by process \d+/);
+    run.release();
+    // A lock left by a process that died (SIGKILL leaves it behind).
+    const dead = spawnSync(process.execPath, ['-e', 'console.log(process.pid)'], { encoding: 'utf8' });
+    const deadPid = Number(dead.stdout.trim());
+    writeFileSync(
+      path.join(run.dir, RUN_FILES.lock),
+      JSON.stringify({ pid: deadPid, host: hostname(), since: '2026-11-22T03:00:00.000Z' }),
+    );
+    expect(liveLockHolder(run.dir)).toBeNull();
+    const reopened = RunDir.open(run.dir);
+    expect(liveLockHolder(run.dir)?.pid).toBe(process.pid);
+    reopened.release();
+  });
+
+  it('explains a folder that is not a run, and a broken job.json with its JSON path', () => {
+    expect(() => RunDir.open(tmp.dir)).toThrow(/not a run directory \(it has no job.json\)/);
+    writeFileSync(path.join(tmp.dir, 'job.json'), '{"format":"solver-farm/job@1","runId":7}');
+    expect(() => readJobFile(tmp.dir)).toThrow(/job.json: \$\.taskCount: expected a finite number, got nothing$/);
+    writeFileSync(path.join(tmp.dir, 'job.json'), '{"format":');
+    expect(() => readJobFile(tmp.dir)).toThrow(/job.json: \$: expected valid JSON/);
+  });
+});
