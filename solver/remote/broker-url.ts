@@ -79,7 +79,9 @@ export function describeConnectError(err: unknown, target: BrokerTarget): Broker
       { cause: err },
     );
   }
-  if (/NOT_ALLOWED|530/.test(message)) {
+  // The broker closing the connection in reply to connection.open (amqplib: "Expected
+  // ConnectionOpenOk; got <ConnectionClose>") means the login worked but the vhost did not.
+  if (/NOT_ALLOWED|530|Expected ConnectionOpenOk/.test(message)) {
     return new BrokerError(
       'vhost',
       `broker at ${target.display} did not let user '${target.user}' open vhost '${target.vhost}': check that the vhost exists and the user has permissions on it`,
@@ -95,7 +97,7 @@ export function describeConnectError(err: unknown, target: BrokerTarget): Broker
     EAI_AGAIN: 'host name lookup failed: check the host name and DNS',
     ECONNRESET: 'connection reset while logging in: is that an AMQP port (amqps:// for a TLS port)?',
   };
-  const hint = unreachable[code] ?? (/timeout/i.test(message) ? unreachable.ETIMEDOUT : undefined);
+  const hint = unreachable[code] ?? (/timeout|ETIMEDOUT/i.test(message) ? unreachable.ETIMEDOUT : undefined);
   if (hint !== undefined) {
     return new BrokerError('unreachable', `cannot reach the broker at ${target.display} (${hint})`, { cause: err });
   }

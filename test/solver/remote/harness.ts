@@ -71,10 +71,9 @@ export function startWorker(url: string, cores: number, command?: string[]): Wor
     exited,
     async kill(signal = 'SIGKILL') {
       if (child.exitCode !== null || child.signalCode !== null) return;
-      // The whole group: a SIGKILLed worker's solver processes notice their parent is gone
-      // and exit on their own, but a test must not wait on that.
-      if (signal === 'SIGKILL' && child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-      else child.kill(signal);
+      // Only the worker process, as `kill -9 <pid>` would: its solver processes notice the
+      // parent is gone and exit by themselves (killAllWorkers reaps the group in any case).
+      child.kill(signal);
       await exited;
     },
   };

@@ -1,0 +1,141 @@
+/**
+ * Remote solving against a real RabbitMQ (Debian's rabbitmq-server, started here on
+ * 127.0.0.1 and stopped afterwards): worker processes started like `solver-farm worker`,
+ * real solver processes under them, a RemoteDispatcher on the farm side.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { rabbitAvailable, startRabbit, type TestBroker } from '../../support/rabbitmq.ts';
+import { killAllWorkers, type RemoteRun, startRemoteRun, startWorker } from './harness.ts';
+
+// Without the broker installed a developer's run skips this file; CI installs it and must run it.
+const skip = !rabbitAvailable() && process.env.CI === undefined;
+
+/** Every plan index exactly once, each with the right answer. */
+function expectExactlyOnce(run: RemoteRun): void {
+  const indexes = run.results.map((r) => r.result.i).sort((a, b) => a - b);
+  expect(indexes).toEqual(Array.from({ length: run.count }, (_, i) => i));
+  for (const { result } of run.results) {
+    expect(result.status).toBe('optimal');
+    expect(result.objective).toBe(result.i * result.i);
+  }
+}
+
+describe.skipIf(skip)('remote workers over RabbitMQ', () => {
+  let broker: TestBroker;
+  const runs: RemoteRun[] = [];
+
+  beforeAll(async () => {
+    broker = await startRabbit();
+  }, 90_000);
+
+  afterEach(async () => {
+    for (const run of runs.splice(0)) await run.dispatcher.close();
+    await killAllWorkers();
+  });
+
+  afterAll(async () => {
+    await killAllWorkers();
+    await broker?.dispose();
+  }, 60_000);
+
+  it('splits a sweep over two worker processes and gets every result exactly once', async () => {
+    const w1 = startWorker(broker.url, 1);
+    const w2 = startWorker(broker.url, 1);
+    await Promise.all([w1.waitFor(/waiting for runs/), w2.waitFor(/waiting for runs/)]);
+    const run = await startRemoteRun(broker.url, { count: 400, delayMs: 2, batchSize: 8 });
+    runs.push(run);
+    await run.done();
+    expectExactlyOnce(run);
+    // Both workers took part, each under its own farm-wide slot, with its own solver pid.
+    const slots = new Set(run.results.map((r) => r.slot));
+    expect(slots.size).toBe(2);
+    const pids = new Set(run.results.map((r) => r.result.values?.pid));
+    expect(pids.size).toBe(2);
+    // Remote solvers are modelled like local ones: host, pid, tasks done.
+    const solvers = run.dispatcher.solvers();
+    expect(solvers.map((s) => s.id).sort()).toEqual([...slots].sort());
+    for (const solver of solvers) {
+      expect(solver.host).toBeTruthy();
+      expect(pids.has(solver.pid)).toBe(true);
+    }
+    await expect.poll(() => run.dispatcher.solvers().reduce((n, s) => n + s.tasksDone, 0)).toBe(400);
+    // Solver log lines travel back per slot.
+    for (const slot of slots)
+      expect(run.logs.get(slot)?.some((line) => /^x=\d+ solved by pid \d+$/.test(line))).toBe(true);
+    expect(run.dispatcher.stats.duplicatesDropped).toBe(0);
+
+    // Ending the run deletes its queues; the workers leave it and stay up for the next one.
+    const runQueues = (await broker.ctl('list_queues', '-p', broker.vhost, 'name', '--quiet')).trim();
+    expect(runQueues).toContain('.tasks');
+    await run.dispatcher.close();
+    runs.length = 0;
+    await Promise.all([w1.waitFor(/leaving run/), w2.waitFor(/leaving run/)]);
+    const after = (await broker.ctl('list_queues', '-p', broker.vhost, 'name', '--quiet')).trim();
+    expect(after).not.toContain('solver-farm.run.');
+    expect(w1.child.exitCode).toBeNull();
+  });
+
+  it('loses nothing when a worker is SIGKILLed mid-run: its batches are redelivered', async () => {
+    const w1 = startWorker(broker.url, 1);
+    const w2 = startWorker(broker.url, 1);
+    await Promise.all([w1.waitFor(/waiting for runs/), w2.waitFor(/waiting for runs/)]);
+    const run = await startRemoteRun(broker.url, { count: 300, delayMs: 12, batchSize: 6 });
+    runs.push(run);
+    await run.reached(40);
+    await w1.kill('SIGKILL');
+    await run.done();
+    expectExactlyOnce(run);
+    // The survivor got the dead worker's unacknowledged batches back from the broker.
+    expect(w2.output()).toMatch(/batch \d+ redelivered/);
+    const redelivered = w2.output().match(/redelivered/g)?.length ?? 0;
+    console.log(
+      `kill test: ${redelivered} batch(es) redelivered, ${run.dispatcher.stats.duplicatesDropped} duplicate result(s) dropped`,
+    );
+  });
+
+  it('survives a broker restart mid-run (both sides reconnect, nothing lost, nothing twice)', async () => {
+    const w1 = startWorker(broker.url, 1);
+    const w2 = startWorker(broker.url, 1);
+    await Promise.all([w1.waitFor(/waiting for runs/), w2.waitFor(/waiting for runs/)]);
+    const run = await startRemoteRun(broker.url, { count: 300, delayMs: 10, batchSize: 6 });
+    runs.push(run);
+    await run.reached(40);
+    await broker.stop();
+    await broker.start();
+    await run.done(90_000);
+    expectExactlyOnce(run);
+    expect(run.dispatcher.stats.reconnects).toBeGreaterThanOrEqual(1);
+    await Promise.all([w1.waitFor(/reconnected to/), w2.waitFor(/reconnected to/)]);
+    console.log(
+      `restart test: broker restart took ${broker.startTimesMs.at(-1)} ms; ${run.dispatcher.stats.duplicatesDropped} duplicate result(s) dropped; ${run.dispatcher.stats.batchesRepublished} batch(es) republished`,
+    );
+  }, 120_000);
+
+  it('says clearly when the password is wrong, the vhost does not exist, or nothing listens', async () => {
+    const wrong = broker.url.replace(`:${encodeURIComponent(broker.password)}@`, ':not-the-password@');
+    const badPassword = startWorker(wrong, 1);
+    expect((await badPassword.exited).code).toBe(1);
+    expect(badPassword.output()).toContain(
+      `broker refused the login for user '${broker.user}' at amqp://127.0.0.1:${broker.port}/${broker.vhost}: check the user and password`,
+    );
+    expect(badPassword.output()).not.toContain('not-the-password');
+
+    const noVhost = startWorker(broker.url.replace(/\/[^/]+$/, '/no-such-vhost'), 1);
+    expect((await noVhost.exited).code).toBe(1);
+    expect(noVhost.output()).toContain("did not let user 'solver-farm' open vhost 'no-such-vhost'");
+
+    const { freePort } = await import('../../support/rabbitmq.ts');
+    const port = await freePort();
+    const nobody = startWorker(`amqp://u:p@127.0.0.1:${port}/x`, 1);
+    expect((await nobody.exited).code).toBe(1);
+    expect(nobody.output()).toContain(`cannot reach the broker at amqp://127.0.0.1:${port}/x (connection refused`);
+
+    // The farm side fails the same way, before it publishes anything.
+    await expect(
+      startRemoteRun(`amqp://u:p@127.0.0.1:${port}/x`, { count: 1, delayMs: 0, batchSize: 1 }),
+    ).rejects.toThrow(/cannot reach the broker at amqp:\/\/127\.0\.0\.1:\d+\/x/);
+    await expect(startRemoteRun(wrong, { count: 1, delayMs: 0, batchSize: 1 })).rejects.toMatchObject({
+      code: 'auth',
+    });
+  });
+});
