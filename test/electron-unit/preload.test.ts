@@ -1,0 +1,76 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { FarmApi, FarmEvent } from '../../solver/api.ts';
+import { CHANNELS } from '../../solver/channels.ts';
+import { fakeState, ipcRenderer } from './fake-electron.ts';
+
+vi.mock('electron', async () => (await import('./fake-electron.ts')).electron);
+
+await import('../../electron/preload.ts');
+const farm = fakeState.exposed.get('farm') as FarmApi;
+const shell = fakeState.exposed.get('farmShell') as { onMenu(listener: (c: string) => void): () => void };
+
+describe('electron/preload.ts', () => {
+  beforeEach(() => {
+    ipcRenderer.invoke.mockReset();
+    ipcRenderer.send.mockReset();
+  });
+
+  it('exposes window.farm with the FarmApi verbs and nothing else (no send/invoke passthrough)', () => {
+    expect(Object.keys(farm).sort()).toEqual(['examples', 'start', 'status', 'subscribe', 'terminate']);
+    expect(Object.keys(shell)).toEqual(['onMenu']);
+  });
+
+  it('sends each verb on its own channel and unwraps the reply', async () => {
+    ipcRenderer.invoke.mockImplementation(async (channel: string) => ({ ok: true, value: `${channel} done` }));
+    await expect(farm.start({ example: 'wyndor-sweep' })).resolves.toBe('farm:start done');
+    await expect(farm.terminate({ force: true })).resolves.toBe('farm:terminate done');
+    await expect(farm.status()).resolves.toBe('farm:status done');
+    await expect(farm.examples()).resolves.toBe('farm:examples done');
+    expect(ipcRenderer.invoke.mock.calls).toEqual([
+      [CHANNELS.start, { example: 'wyndor-sweep' }],
+      [CHANNELS.terminate, { force: true }],
+      [CHANNELS.status, undefined],
+      [CHANNELS.examples, undefined],
+    ]);
+  });
+
+  it("rejects with the farm's own error name and message", async () => {
+    ipcRenderer.invoke.mockResolvedValue({
+      ok: false,
+      error: { name: 'ValidationError', message: 'job.json: $.grid[0].step: expected a positive number, got 0' },
+    });
+    await expect(farm.start({ job: {}, source: 'job.json' })).rejects.toMatchObject({
+      name: 'ValidationError',
+      message: 'job.json: $.grid[0].step: expected a positive number, got 0',
+    });
+  });
+
+  it('fans one events listener out to every subscriber, and unsubscribes', () => {
+    const a: FarmEvent[][] = [];
+    const b: FarmEvent[][] = [];
+    const offA = farm.subscribe((events) => a.push(events));
+    const offB = farm.subscribe((events) => b.push(events));
+    expect(ipcRenderer.listenerCount(CHANNELS.events)).toBe(1);
+    const batch: FarmEvent[] = [{ type: 'log', solver: 0, lines: ['x'] }];
+    ipcRenderer.emit(CHANNELS.events, {}, batch);
+    offA();
+    ipcRenderer.emit(CHANNELS.events, {}, batch);
+    expect(a).toEqual([batch]);
+    expect(b).toEqual([batch, batch]);
+    offB();
+    expect(ipcRenderer.listenerCount(CHANNELS.events)).toBe(0);
+  });
+
+  it('passes only known menu commands to onMenu and tells main it listens', () => {
+    const commands: string[] = [];
+    const off = shell.onMenu((c) => commands.push(c));
+    expect(ipcRenderer.send).toHaveBeenCalledWith('farm:menu-listening', true);
+    ipcRenderer.emit('farm:menu', {}, 'start');
+    ipcRenderer.emit('farm:menu', {}, 'rm -rf');
+    ipcRenderer.emit('farm:menu', {}, 'status');
+    off();
+    ipcRenderer.emit('farm:menu', {}, 'terminate');
+    expect(commands).toEqual(['start', 'status']);
+    expect(ipcRenderer.send).toHaveBeenLastCalledWith('farm:menu-listening', false);
+  });
+});
