@@ -76,6 +76,9 @@ export function highsEngine(highs: Highs): Engine {
   const S = highs.constants.modelStatus;
 
   function run(model: LinearModel, options: SolveOptions, presolve: boolean): { hm: Model; status: number } {
+    // Creating a HiGHS instance prints its banner before any option can silence it: keep the
+    // sink off until the options are set.
+    sink = null;
     const hm = highs.createModel(toHighsData(highs, model));
     try {
       const level = options.msgLevel ?? 'err';
@@ -86,7 +89,9 @@ export function highsEngine(highs: Highs): Engine {
         presolve: presolve ? 'choose' : 'off',
         ...(options.timeLimitSec !== undefined ? { time_limit: options.timeLimitSec } : {}),
       });
+      if (level === 'on' || level === 'all') sink = options.log ?? null;
       hm.run();
+      sink = null;
       return { hm, status: hm.getModelStatus() };
     } catch (err) {
       hm.dispose();
@@ -124,7 +129,6 @@ export function highsEngine(highs: Highs): Engine {
         };
       }
       const mip = isMip(model);
-      sink = options.log ?? null;
       let hm: Model | undefined;
       try {
         let r = run(model, options, true);
