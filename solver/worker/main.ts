@@ -15,6 +15,9 @@ process.on('uncaughtException', (err) => void loop.fatal(err));
 process.on('unhandledRejection', (reason) => void loop.fatal(reason));
 // The farm went away (crashed or was killed): nobody will read our results.
 process.on('disconnect', () => process.exit(0));
+// A terminal's Ctrl-C goes to the whole process group, solvers included. Stopping is the
+// farm's decision (first Ctrl-C: let running tasks finish; second: kill), so ignore it here.
+process.on('SIGINT', () => {});
 
 channel.onMessage((message) => {
   try {
