@@ -58,6 +58,7 @@ class Tally {
 export async function runCommand(jobPath: string, options: RunOptions, io: RunIo = process): Promise<number> {
   const cores = options.cores ?? availableParallelism();
   const job = readJobFile(jobPath);
+  const absolute = resolve(jobPath);
   // Loaded after the job file is read, so a missing or broken file costs no solver process.
   const { openFarm } = await import('./open-farm.ts');
   const farm = openFarm(cores);
@@ -145,10 +146,13 @@ export async function runCommand(jobPath: string, options: RunOptions, io: RunIo
 
   try {
     try {
-      info = await farm.start({ job, source: jobPath, cores });
+      // An absolute source: the farm resolves the job's relative paths (a TSP instance, a
+      // custom kind module) against the folder of an absolute source, not of a relative one.
+      info = await farm.start({ job, source: absolute, cores });
     } catch (err) {
       // start() rejects only for jobs it cannot run: the located ValidationError of the kind.
-      throw new UserError(oneLine(err));
+      // Name the file as the user typed it.
+      throw new UserError(oneLine(err).replaceAll(absolute, jobPath));
     }
     const dir = options.out ?? join('runs', info.runId);
     writer = new ResultsWriter(dir, info, job);
@@ -164,7 +168,7 @@ export async function runCommand(jobPath: string, options: RunOptions, io: RunIo
     const failed = Math.max(tally.failed, tally.progress?.failed ?? 0);
     const files = writer.finish({
       runId: info.runId,
-      job: resolve(jobPath),
+      job: absolute,
       kind: info.kind,
       name: info.name,
       state: end.state,
