@@ -321,6 +321,8 @@ export class Run implements SolverHost {
     }
     const plan = this.#tasks as TaskPlan<unknown>;
     while (p.batches.size < BATCHES_IN_FLIGHT && this.#queue.remaining > 0) {
+      // The second batch is a prefetch: not at the cost of a solver that has nothing.
+      if (p.batches.size > 0 && this.#queue.remaining <= this.#solversWithoutWork(p)) break;
       const first = this.#queue.peek();
       if (first < 0) break;
       // A task that was on a crashed process travels alone until it succeeds, so one
@@ -411,14 +413,24 @@ export class Run implements SolverHost {
     return r;
   }
 
-  /** A dead process's unfinished tasks go back to the FRONT of the queue, or fail past the retry limit. */
+  /**
+   * A dead process's unfinished tasks go back to the FRONT of the queue, or fail past the
+   * retry limit. Only the oldest batch is charged an attempt: a solver works through its
+   * batches in order, and a later batch cannot have started before the earlier one
+   * reported `done` (that message is sent before the next task starts), so the culprit is
+   * in the oldest one. Charged tasks then travel alone (see #feed), which isolates it.
+   */
   #returnTasks(p: SolverProcess, batches: Batch[], exit: SolverExit): void {
     if (!this.#tasks) return;
     const back: number[] = [];
-    for (const batch of batches) {
+    for (const [b, batch] of batches.entries()) {
       for (const t of batch.tasks) {
         const i = t.i;
         if (this.#finished[i] !== 0) continue;
+        if (b > 0) {
+          back.push(i);
+          continue;
+        }
         const attempts = (this.#attempts[i] as number) + 1;
         this.#attempts[i] = Math.min(255, attempts);
         if (attempts > this.#s.maxTaskRetries) {
@@ -528,6 +540,16 @@ export class Run implements SolverHost {
   }
 
   // ---- processes --------------------------------------------------------------------
+
+  /** Live solvers other than `except` that hold no batch (including ones still starting). */
+  #solversWithoutWork(except: SolverProcess): number {
+    let n = 0;
+    for (const slot of this.#slots) {
+      const p = slot.process;
+      if (p !== except && !slot.retired && p.alive && p.batches.size === 0) n++;
+    }
+    return n;
+  }
 
   #liveSolvers(): number {
     let n = 0;

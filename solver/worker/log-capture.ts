@@ -49,8 +49,9 @@ export class LogCapture {
       clearTimeout(this.#timer);
       this.#timer = undefined;
     }
-    this.#lastFlush = now;
+    // Only a message sent counts as a flush: the rule bounds messages, not checks.
     if (this.#lines.length === 0) return;
+    this.#lastFlush = now;
     const lines = this.#lines;
     this.#lines = [];
     this.#send(lines);
