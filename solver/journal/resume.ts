@@ -2,13 +2,13 @@
  * Resume: run exactly the tasks of a run that have no result yet (plus the failed ones with
  * `retryFailed`), appending to the same journal.
  *
- * Tasks are matched by id (task-id.ts), not by position: the farm re-parses the job stored
+ * Tasks are matched by id (solver/farm/task-id.ts), not by position: the farm re-parses the job stored
  * in job.json, plans it, and gives `idOf(i)`; a journal line counts for plan index i only if
  * its id is the id of task i. Two steps, because parsing and planning belong to the farm:
  *
  * ```ts
  * const job = readJobFile(dir);                   // job document, source, baseDir, kind …
- * // … the farm parses job.job, plans it, builds a TaskIdFactory …
+ * // … the farm parses job.job, plans it, builds its task id function …
  * const { recorder, plan } = await resumeRun(dir, { count, idOf, specHash, retryFailed });
  * // run plan.remaining; recorder.result(...) for each result; recorder.finish(...)
  * ```
@@ -99,7 +99,7 @@ export function planResume(
 export interface ResumeRequest extends RecorderOptions {
   /** Tasks in the plan. */
   count: number;
-  /** Id of task i (TaskIdFactory.id of plan.task(i)). */
+  /** Id of task i: the farm's task id of plan.task(i). */
   idOf: (index: number) => string;
   /** specHash of the re-parsed spec: must equal job.json's, or the inputs changed. */
   specHash: string;

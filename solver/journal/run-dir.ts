@@ -66,7 +66,7 @@ export interface JobFile {
   taskCount: number | null;
   /** Barrier steps, or null for task jobs. */
   steps: number | null;
-  /** Content hash of the parsed spec (task-id.ts specHash); part of every task id. */
+  /** Content hash of the kind and parsed spec (solver/farm/task-id.ts specHash); seeds every task id. */
   specHash: string;
   /** Solver processes the run was started with. */
   cores?: number;

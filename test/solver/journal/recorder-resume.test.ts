@@ -3,11 +3,11 @@ import { appendFileSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TaskResult } from '../../../solver/api.ts';
+import { taskIdHasher } from '../../../solver/farm/task-id.ts';
 import { readJournal } from '../../../solver/journal/journal-reader.ts';
 import { RunRecorder } from '../../../solver/journal/recorder.ts';
 import { planResume, resumeRun } from '../../../solver/journal/resume.ts';
 import { type NewRun, readSummary } from '../../../solver/journal/run-dir.ts';
-import { TaskIdFactory } from '../../../solver/journal/task-id.ts';
 import { tempDir } from './helpers.ts';
 
 let tmp: ReturnType<typeof tempDir>;
@@ -21,7 +21,8 @@ afterEach(() => {
   tmp.cleanup();
 });
 
-const ids = new TaskIdFactory('fixture', 'fixture');
+/** The same ids as the fixture process's (fixtures/record-slowly.ts). */
+const ids = { id: taskIdHasher('fixture', { count: 'fixture' }) };
 
 function taskResult(i: number, status: TaskResult['status'] = 'optimal'): TaskResult {
   return {
