@@ -51,17 +51,6 @@ function log(line: string): void {
   process.stderr.write(`${line}\n`);
 }
 
-/** Best of REPS runs of `fn` (each returns ms), logging every run. */
-async function best(label: string, fn: () => Promise<number>): Promise<number> {
-  let min = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < REPS; i++) {
-    const ms = await fn();
-    log(`  ${label} #${i + 1}: ${ms.toFixed(0)} ms`);
-    min = Math.min(min, ms);
-  }
-  return min;
-}
-
 // --- a. tiny sweep -------------------------------------------------------------------
 
 async function tinySingle(): Promise<number> {
@@ -115,23 +104,16 @@ interface FarmFigures {
   wallMs: number;
 }
 
-async function farmBest(label: string, job: unknown, source: string, expected: number): Promise<FarmFigures> {
-  let work = Number.POSITIVE_INFINITY;
-  let wall = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < REPS; i++) {
-    // A fresh farm per repetition: every figure includes the same start-up conditions.
-    const farm = openFarm(CORES);
-    try {
-      const t = await timeFarmRun(farm, job, source, CORES);
-      check(t.state, t.results, t.failed, expected, label);
-      log(`  ${label} #${i + 1}: work ${t.workMs.toFixed(0)} ms, wall ${t.wallMs.toFixed(0)} ms`);
-      work = Math.min(work, t.workMs);
-      wall = Math.min(wall, t.wallMs);
-    } finally {
-      await farm.close();
-    }
+async function farmOnce(label: string, job: unknown, source: string, expected: number): Promise<FarmFigures> {
+  // A fresh farm per repetition: every figure includes the same start-up conditions.
+  const farm = openFarm(CORES);
+  try {
+    const t = await timeFarmRun(farm, job, source, CORES);
+    check(t.state, t.results, t.failed, expected, label);
+    return { workMs: t.workMs, wallMs: t.wallMs };
+  } finally {
+    await farm.close();
   }
-  return { workMs: work, wallMs: wall };
 }
 
 function check(state: RunState, results: number, failed: number, expected: number, label: string): void {
@@ -181,13 +163,39 @@ async function main(): Promise<void> {
   log(
     `Solver Farm bench: ${CORES} cores (machine has ${availableParallelism()}), best of ${REPS}, node ${process.version}`,
   );
+  // Repetitions are interleaved (single, farm, piscina, single, …) so that a burst of load
+  // from elsewhere on the machine hits every contender, not just one of them.
   log(`a. tiny sweep: Wyndor, ${TINY.toLocaleString('en-US')} tasks`);
-  const single = await best('single loop', tinySingle);
-  const farm = await farmBest('farm', tinyJob, 'bench-tiny.json', TINY);
-  const pisc = await best('piscina', tinyPiscina);
+  let single = Number.POSITIVE_INFINITY;
+  let pisc = Number.POSITIVE_INFINITY;
+  const farm: FarmFigures = { workMs: Number.POSITIVE_INFINITY, wallMs: Number.POSITIVE_INFINITY };
+  for (let i = 1; i <= REPS; i++) {
+    const s1 = await tinySingle();
+    const f = await farmOnce('farm', tinyJob, `${root}bench/tiny.json`, TINY);
+    const p = await tinyPiscina();
+    log(
+      `  #${i}: single ${s1.toFixed(0)} ms, farm ${f.workMs.toFixed(0)} ms (wall ${f.wallMs.toFixed(0)}), piscina ${p.toFixed(0)} ms → ` +
+        `speed-up ${(s1 / f.workMs).toFixed(2)}×, piscina/farm ${(p / f.workMs).toFixed(2)}×`,
+    );
+    single = Math.min(single, s1);
+    pisc = Math.min(pisc, p);
+    farm.workMs = Math.min(farm.workMs, f.workMs);
+    farm.wallMs = Math.min(farm.wallMs, f.wallMs);
+  }
   log(`b. medium sweep: 60×60 transport LP from a seed, ${MEDIUM} tasks`);
-  const mSingle = await best('single loop', mediumSingle);
-  const mFarm = await farmBest('farm', mediumJob, `${root}bench/medium.json`, MEDIUM);
+  let mSingle = Number.POSITIVE_INFINITY;
+  const mFarm: FarmFigures = { workMs: Number.POSITIVE_INFINITY, wallMs: Number.POSITIVE_INFINITY };
+  for (let i = 1; i <= REPS; i++) {
+    const s1 = await mediumSingle();
+    const f = await farmOnce('farm', mediumJob, `${root}bench/medium.json`, MEDIUM);
+    log(
+      `  #${i}: single ${s1.toFixed(0)} ms, farm ${f.workMs.toFixed(0)} ms (wall ${f.wallMs.toFixed(0)}) → ` +
+        `efficiency ${((100 * s1) / (CORES * f.workMs)).toFixed(1)}%`,
+    );
+    mSingle = Math.min(mSingle, s1);
+    mFarm.workMs = Math.min(mFarm.workMs, f.workMs);
+    mFarm.wallMs = Math.min(mFarm.wallMs, f.wallMs);
+  }
 
   const rate = (ms: number, n: number) => `${Math.round((n / ms) * 1000).toLocaleString('en-US')} tasks/s`;
   const speedup = single / farm.workMs;
