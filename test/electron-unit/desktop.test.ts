@@ -1,0 +1,168 @@
+/**
+ * electron/desktop.ts wired against a mocked `electron` and a recording Farm: single
+ * instance, the window's security options and page, IPC registration, the menu, and
+ * quit → farm.close().
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { CHANNELS } from '../../solver/channels.ts';
+import { app, electron, FakeBrowserWindow, FakeWebContents, fakeState, ipcEvent, ipcMain } from './fake-electron.ts';
+
+vi.mock('electron', async () => (await import('./fake-electron.ts')).electron);
+vi.mock('../../solver/farm/farm.ts', async () => {
+  const { vi } = await import('vitest');
+  class Farm {
+    static instances: Farm[] = [];
+    readonly options: unknown;
+    readonly close = vi.fn(async () => {});
+    readonly start = vi.fn(async () => ({ runId: 'r' }));
+    readonly terminate = vi.fn(async () => 'graceful');
+    readonly status = vi.fn(async () => ({
+      state: 'idle',
+      run: null,
+      solvers: [],
+      progress: null,
+      terminate: 'none',
+      at: 0,
+    }));
+    readonly examples = vi.fn(async () => [{ id: 'wyndor-sweep', name: 'Wyndor', description: '', kind: 'sweep' }]);
+    subscribe(): () => void {
+      return () => {};
+    }
+    constructor(options: unknown) {
+      this.options = options;
+      Farm.instances.push(this);
+    }
+  }
+  return { Farm };
+});
+
+const { startDesktop } = await import('../../electron/desktop.ts');
+const { Farm } = (await import('../../solver/farm/farm.ts')) as unknown as {
+  Farm: {
+    instances: {
+      options: Record<string, unknown>;
+      close: ReturnType<typeof vi.fn>;
+      start: ReturnType<typeof vi.fn>;
+      terminate: ReturnType<typeof vi.fn>;
+    }[];
+  };
+};
+
+const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+type MenuItem = { label?: string; accelerator?: string; click?: () => void; submenu?: MenuItem[] };
+
+describe('electron/desktop.ts', () => {
+  const userData = mkdtempSync(path.join(os.tmpdir(), 'desktop-test-'));
+  fakeState.userData = userData;
+  afterAll(() => rmSync(userData, { recursive: true, force: true }));
+
+  it('quits at once when another instance holds the lock', async () => {
+    app.singleInstance = false;
+    startDesktop({ bundleDir: '/app/.vite/build', devServerUrl: undefined, rendererName: 'main_window' });
+    await tick();
+    expect(app.quit).toHaveBeenCalledTimes(1);
+    expect(FakeBrowserWindow.instances).toHaveLength(0);
+    expect(Farm.instances).toHaveLength(0);
+    app.singleInstance = true;
+    app.quit.mockClear();
+  });
+
+  it('opens one secure window on the packaged page, with a farm over utility processes', async () => {
+    startDesktop({ bundleDir: '/app/.vite/build', devServerUrl: undefined, rendererName: 'main_window' });
+    await tick();
+    expect(FakeBrowserWindow.instances).toHaveLength(1);
+    const window = FakeBrowserWindow.instances[0] as FakeBrowserWindow;
+    expect(window.options.webPreferences).toMatchObject({
+      preload: '/app/.vite/build/preload.cjs',
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+    });
+    expect(window.loaded).toEqual({ file: '/app/.vite/renderer/main_window/index.html' });
+    expect(Farm.instances).toHaveLength(1);
+    const options = Farm.instances[0]?.options;
+    expect(options?.examplesDir).toBe('/app/examples');
+    expect(options?.cores).toBe(os.availableParallelism());
+    expect(options?.launcher?.constructor.name).toBe('UtilityLauncher');
+    expect([...ipcMain.handlers.keys()].sort()).toEqual(
+      [CHANNELS.examples, CHANNELS.start, CHANNELS.status, CHANNELS.terminate].sort(),
+    );
+  });
+
+  it('hardens every web contents the app creates', () => {
+    const contents = new FakeWebContents();
+    app.emit('web-contents-created', {}, contents);
+    expect(contents.windowOpenHandler?.({ url: 'https://evil.example' })).toEqual({ action: 'deny' });
+    expect(contents.listenerCount('will-navigate')).toBe(1);
+  });
+
+  it('brings the window back on a second launch', () => {
+    const window = FakeBrowserWindow.instances[0] as FakeBrowserWindow;
+    window.minimized = true;
+    app.emit('second-instance');
+    expect(window.minimized).toBe(false);
+    expect(window.focused).toBe(1);
+  });
+
+  it('has Run ▸ Start / Terminate / Status with their shortcuts, acting on the farm while no page listens', async () => {
+    const run = (fakeState.menuTemplate as MenuItem[]).find((m) => m.label === '&Run');
+    const items = (run?.submenu ?? []).filter((i) => i.label);
+    expect(items.map((i) => [i.label, i.accelerator])).toEqual([
+      ['Start', 'CmdOrCtrl+R'],
+      ['Terminate', 'CmdOrCtrl+.'],
+      ['Status', 'CmdOrCtrl+I'],
+    ]);
+    const farm = Farm.instances[0];
+    items[0]?.click?.();
+    await tick();
+    expect(farm?.start).toHaveBeenCalledWith({ example: 'wyndor-sweep' });
+    items[1]?.click?.();
+    await tick();
+    expect(farm?.terminate).toHaveBeenCalledTimes(1);
+    items[2]?.click?.();
+    await tick();
+    expect(electron.dialog.showMessageBox).toHaveBeenCalled();
+  });
+
+  it('sends menu commands to the page once the page listens (and only the app page can say so)', () => {
+    const window = FakeBrowserWindow.instances[0] as FakeBrowserWindow;
+    const run = (fakeState.menuTemplate as MenuItem[]).find((m) => m.label === '&Run');
+    const start = run?.submenu?.[0];
+    const appUrl = 'file:///app/.vite/renderer/main_window/index.html';
+    ipcMain.emit('farm:menu-listening', ipcEvent(window.webContents, { url: 'https://evil.example/' }), true);
+    start?.click?.();
+    expect(window.webContents.sent.filter((s) => s.channel === 'farm:menu')).toEqual([]);
+    ipcMain.emit('farm:menu-listening', ipcEvent(window.webContents, { url: appUrl }), true);
+    start?.click?.();
+    expect(window.webContents.sent.filter((s) => s.channel === 'farm:menu')).toEqual([
+      { channel: 'farm:menu', args: ['start'] },
+    ]);
+  });
+
+  it('remembers the window geometry on close', () => {
+    const window = FakeBrowserWindow.instances[0] as FakeBrowserWindow;
+    window.emit('close');
+    expect(JSON.parse(readFileSync(path.join(userData, 'window-state.json'), 'utf8'))).toEqual({
+      x: 10,
+      y: 20,
+      width: 1000,
+      height: 700,
+      maximized: false,
+    });
+  });
+
+  it('kills every solver (farm.close) before quitting', async () => {
+    const farm = Farm.instances[0];
+    const willQuit = vi.fn();
+    app.on('will-quit', willQuit);
+    app.quit();
+    expect(willQuit).not.toHaveBeenCalled();
+    await vi.waitFor(() => expect(willQuit).toHaveBeenCalledTimes(1));
+    expect(farm?.close).toHaveBeenCalledTimes(1);
+    expect(app.listenerCount('child-process-gone')).toBe(0);
+  });
+});
