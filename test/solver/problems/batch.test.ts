@@ -10,7 +10,8 @@ import { ValidationError } from '../../../solver/problems/validate.ts';
 const dir = mkdtempSync(join(tmpdir(), 'batch-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const LP = 'Maximize\n z: 3 doors + 5 windows\nSubject To\n p1: doors <= 4\n p2: 2 windows <= 12\n p3: 3 doors + 2 windows <= 18\nEnd\n';
+const LP =
+  'Maximize\n z: 3 doors + 5 windows\nSubject To\n p1: doors <= 4\n p2: 2 windows <= 12\n p3: 3 doors + 2 windows <= 18\nEnd\n';
 const MPS = 'NAME T\nROWS\n N obj\n G c\nCOLUMNS\n    x obj 1 c 1\nRHS\n    rhs c 2\nENDATA\n';
 
 mkdirSync(join(dir, 'models/sub'), { recursive: true });
@@ -47,32 +48,43 @@ describe('batch kind', () => {
     [{ kind: 'batch', files: ['nope.mps'] }, /job\.json: \$\.files\[0\]: expected an existing file or folder/],
     [{ kind: 'batch', files: ['empty'] }, /\$\.files\[0\]: expected a folder holding \.lp, \.mps/],
     [{ kind: 'batch', files: ['models/notes.txt'] }, /\$\.files\[0\]: expected a model file ending in \.lp/],
-    [{ kind: 'batch', files: ['models'], engine: 'cplex' }, /\$\.engine: expected one of "glpk", "highs", "auto", got "cplex"/],
+    [
+      { kind: 'batch', files: ['models'], engine: 'cplex' },
+      /\$\.engine: expected one of "glpk", "highs", "auto", got "cplex"/,
+    ],
     [{ kind: 'batch', files: ['models'], timeLimitSec: 0 }, /\$\.timeLimitSec: expected a positive number/],
-    [{ kind: 'batch', files: ['models'], output: { values: 'some' } }, /\$\.output\.values: expected one of "all", "nonzero", "none"/],
+    [
+      { kind: 'batch', files: ['models'], output: { values: 'some' } },
+      /\$\.output\.values: expected one of "all", "nonzero", "none"/,
+    ],
   ])('refuses %j with a located error', (doc, message) => {
     expect(() => parseBatch(doc, ctx)).toThrow(ValidationError);
     expect(() => parseBatch(doc, ctx)).toThrow(message);
   });
 
-  it.each(['glpk', 'highs', 'auto'])('solves each file in the solver with %s, and reports a bad file as an error result', async (engine) => {
-    const spec = parseBatch({ kind: 'batch', files: ['models'], engine, output: { values: 'all' } }, ctx);
-    const lines: string[] = [];
-    const state = await batch.setup(spec, logCtx(lines));
-    const plan = planBatch(spec);
-    const results = Array.from({ length: plan.count }, (_, i) => solveFile(state, plan.task(i), logCtx(lines)));
-    expect(results.map((r) => [r.status, r.objective])).toEqual([
-      ['optimal', 2],
-      ['optimal', 36],
-      ['error', null],
-      ['optimal', 2],
-    ]);
-    expect(results[1]?.values).toEqual({ doors: 2, windows: 6 });
-    expect(results[1]?.engine).toBe(engine === 'auto' ? 'glpk' : engine);
-    expect(results[2]?.error?.name).toBe('FormatError');
-    expect(results[2]?.error?.message).toMatch(/models\/sub\/broken\.lp:5: expected a right-hand side number for "c"/);
-    expect(lines.some((l) => l.startsWith('models/b.lp: optimal objective 36'))).toBe(true);
-  });
+  it.each(['glpk', 'highs', 'auto'])(
+    'solves each file in the solver with %s, and reports a bad file as an error result',
+    async (engine) => {
+      const spec = parseBatch({ kind: 'batch', files: ['models'], engine, output: { values: 'all' } }, ctx);
+      const lines: string[] = [];
+      const state = await batch.setup(spec, logCtx(lines));
+      const plan = planBatch(spec);
+      const results = Array.from({ length: plan.count }, (_, i) => solveFile(state, plan.task(i), logCtx(lines)));
+      expect(results.map((r) => [r.status, r.objective])).toEqual([
+        ['optimal', 2],
+        ['optimal', 36],
+        ['error', null],
+        ['optimal', 2],
+      ]);
+      expect(results[1]?.values).toEqual({ doors: 2, windows: 6 });
+      expect(results[1]?.engine).toBe(engine === 'auto' ? 'glpk' : engine);
+      expect(results[2]?.error?.name).toBe('FormatError');
+      expect(results[2]?.error?.message).toMatch(
+        /models\/sub\/broken\.lp:4: expected a right-hand side number for "c", got the end of the file/,
+      );
+      expect(lines.some((l) => l.startsWith('models/b.lp: optimal objective 36'))).toBe(true);
+    },
+  );
 
   it('keeps only the requested values', async () => {
     const spec = parseBatch({ kind: 'batch', files: ['models/b.lp'], output: { values: ['windows'] } }, ctx);
