@@ -54,6 +54,13 @@ export interface RemoteDispatcherOptions {
   onCapacity?(): void;
   /** Connection events in plain words. */
   log?(line: string): void;
+  /**
+   * Whether plan index i already has its result (the farm's own record). When given, the
+   * dispatcher keeps no set of answered indexes of its own (memory stays flat on big runs).
+   */
+  isFinished?(i: number): boolean;
+  /** A worker silent this long is shown as lost (default {@link LOST_AFTER_MS}). */
+  lostAfterMs?: number;
 }
 
 /** Counters, for logs, status and tests. */
@@ -99,7 +106,10 @@ export class RemoteDispatcher {
   private readonly outstanding = new Map<number, Outstanding>();
   /** Plan index → batch, for tasks published and not answered yet. */
   private readonly batchOf = new Map<number, number>();
+  /** Answered indexes, when the farm does not keep that record itself (isFinished). */
   private readonly seen = new Set<number>();
+  /** Tasks handed back to the farm by takeBack(), so each goes back once. */
+  private readonly takenBack = new Set<number>();
   private readonly workers = new Map<string, RemoteWorkerInfo>();
   private readonly statuses = new Map<number, SolverStatus>();
   private nextBatch = 0;
@@ -132,7 +142,10 @@ export class RemoteDispatcher {
   static async open(options: RemoteDispatcherOptions): Promise<RemoteDispatcher> {
     const dispatcher = new RemoteDispatcher(options);
     await dispatcher.connection.open();
-    dispatcher.announceTimer = setInterval(() => dispatcher.announce(), ANNOUNCE_INTERVAL_MS);
+    dispatcher.announceTimer = setInterval(() => {
+      dispatcher.announce();
+      dispatcher.checkLost();
+    }, ANNOUNCE_INTERVAL_MS);
     dispatcher.announceTimer.unref();
     return dispatcher;
   }
@@ -163,7 +176,7 @@ export class RemoteDispatcher {
   /** Publish one batch of independent tasks (persistent, confirmed). Returns its batch number. */
   submit(tasks: WireTask[]): number {
     const batch = this.nextBatch++;
-    const fresh = tasks.filter((task) => !this.seen.has(task.i));
+    const fresh = tasks.filter((task) => !this.answered(task.i));
     const entry: Outstanding = { tasks: fresh, remaining: new Set(fresh.map((t) => t.i)), confirmed: false };
     if (fresh.length === 0) return batch;
     this.outstanding.set(batch, entry);
@@ -183,14 +196,35 @@ export class RemoteDispatcher {
   }
 
   /**
-   * A result for plan index `i` arrived from elsewhere (a local solver took the task back):
-   * remember it, so the remote copy is dropped when it comes.
+   * The tail rule: outstanding remote tasks that were never handed back, for the farm to
+   * solve locally when its own queue ran dry (its cores would idle otherwise, and if every
+   * worker died the run still finishes). Whichever copy answers first wins; the other is
+   * dropped as a duplicate.
    */
-  markDone(i: number): boolean {
-    if (this.seen.has(i)) return false;
-    this.seen.add(i);
+  takeBack(): WireTask[] {
+    const out: WireTask[] = [];
+    for (const entry of this.outstanding.values()) {
+      for (const task of entry.tasks) {
+        if (!entry.remaining.has(task.i) || this.takenBack.has(task.i) || this.answered(task.i)) continue;
+        this.takenBack.add(task.i);
+        out.push(task);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A result for plan index `i` arrived from elsewhere (a local solver took the task back):
+   * free its place in the remote bookkeeping; the remote copy is dropped when it comes.
+   */
+  markDone(i: number): void {
+    if (!this.batchOf.has(i)) return;
+    if (this.options.isFinished === undefined) this.seen.add(i);
     this.forget(i);
-    return true;
+  }
+
+  private answered(i: number): boolean {
+    return this.options.isFinished?.(i) ?? this.seen.has(i);
   }
 
   /** The remote solvers as the farm shows them. */
@@ -403,12 +437,15 @@ export class RemoteDispatcher {
 
   private onResults(slot: number, results: WireResult[]): void {
     const fresh: WireResult[] = [];
+    const inMessage = new Set<number>();
     for (const result of results) {
-      if (this.seen.has(result.i)) {
+      if (this.answered(result.i) || inMessage.has(result.i)) {
         this.stats.duplicatesDropped++;
+        this.forget(result.i);
         continue;
       }
-      this.seen.add(result.i);
+      if (this.options.isFinished === undefined) this.seen.add(result.i);
+      inMessage.add(result.i);
       this.forget(result.i);
       fresh.push(result);
     }
@@ -446,7 +483,7 @@ export class RemoteDispatcher {
   private checkLost(): void {
     const now = Date.now();
     for (const worker of this.workers.values()) {
-      if (worker.gone || now - worker.lastMessageAt < LOST_AFTER_MS) continue;
+      if (worker.gone || now - worker.lastMessageAt < (this.options.lostAfterMs ?? LOST_AFTER_MS)) continue;
       worker.gone = true;
       const reason = `lost contact with worker ${worker.host} (pid ${worker.pid}): no message for ${Math.round((now - worker.lastMessageAt) / 1000)} s`;
       this.options.log?.(reason);

@@ -116,7 +116,7 @@ export interface RemoteRun {
 /** Plan the square kind and publish all its tasks in batches through a RemoteDispatcher. */
 export async function startRemoteRun(
   url: string,
-  options: { count: number; delayMs: number; batchSize: number; runId?: string },
+  options: { count: number; delayMs: number; batchSize: number; runId?: string; lostAfterMs?: number },
 ): Promise<RemoteRun> {
   const spec = await custom.parse(
     { kind: 'custom', module: SQUARE_KIND, spec: { count: options.count, delayMs: options.delayMs } },
@@ -135,6 +135,7 @@ export async function startRemoteRun(
     spec,
     firstSlot: 0,
     backoff: { initialMs: 100, maxMs: 1000 },
+    ...(options.lostAfterMs === undefined ? {} : { lostAfterMs: options.lostAfterMs }),
     onResults(slot, batch) {
       for (const result of batch) results.push({ slot, result });
       for (const waiter of [...waiters]) {

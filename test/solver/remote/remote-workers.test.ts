@@ -79,14 +79,21 @@ describe.skipIf(skip)('remote workers over RabbitMQ', () => {
     const w1 = startWorker(broker.url, 1);
     const w2 = startWorker(broker.url, 1);
     await Promise.all([w1.waitFor(/waiting for runs/), w2.waitFor(/waiting for runs/)]);
-    const run = await startRemoteRun(broker.url, { count: 300, delayMs: 12, batchSize: 6 });
+    const run = await startRemoteRun(broker.url, { count: 300, delayMs: 12, batchSize: 6, lostAfterMs: 2500 });
     runs.push(run);
     await run.reached(40);
+    const killedPid = w1.child.pid;
     await w1.kill('SIGKILL');
     await run.done();
     expectExactlyOnce(run);
     // The survivor got the dead worker's unacknowledged batches back from the broker.
     expect(w2.output()).toMatch(/batch \d+ redelivered/);
+    // The dead worker's solver is shown as lost once it has been silent for lostAfterMs.
+    await expect
+      .poll(() => run.dispatcher.solvers().find((s) => s.reason?.includes(`(pid ${killedPid})`))?.state, {
+        timeout: 10_000,
+      })
+      .toBe('crashed');
     const redelivered = w2.output().match(/redelivered/g)?.length ?? 0;
     console.log(
       `kill test: ${redelivered} batch(es) redelivered, ${run.dispatcher.stats.duplicatesDropped} duplicate result(s) dropped`,
@@ -110,6 +117,37 @@ describe.skipIf(skip)('remote workers over RabbitMQ', () => {
       `restart test: broker restart took ${broker.startTimesMs.at(-1)} ms; ${run.dispatcher.stats.duplicatesDropped} duplicate result(s) dropped; ${run.dispatcher.stats.batchesRepublished} batch(es) republished`,
     );
   }, 120_000);
+
+  it('lets a worker stop on SIGTERM mid-run: its batches go back to the queue, the other finishes them', async () => {
+    const w1 = startWorker(broker.url, 1);
+    const w2 = startWorker(broker.url, 1);
+    await Promise.all([w1.waitFor(/waiting for runs/), w2.waitFor(/waiting for runs/)]);
+    const run = await startRemoteRun(broker.url, { count: 200, delayMs: 12, batchSize: 5 });
+    runs.push(run);
+    await run.reached(30);
+    await w1.kill('SIGTERM');
+    expect((await w1.exited).code).toBe(0);
+    expect(w1.output()).toContain('stopping: unfinished batches go back to the queue');
+    await run.done();
+    expectExactlyOnce(run);
+    // The farm saw it leave (a `bye`), not just go silent.
+    expect(run.lines.some((line) => line.includes(`(pid ${w1.child.pid}) left: worker stopped`))).toBe(true);
+  });
+
+  it('drops the late remote copy of a task the farm took back and solved itself', async () => {
+    const run = await startRemoteRun(broker.url, { count: 40, delayMs: 0, batchSize: 8 });
+    runs.push(run);
+    // No worker yet: the farm's cores would idle, so it takes every outstanding task back…
+    const back = run.dispatcher.takeBack();
+    expect(back.map((t) => t.i).sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    expect(run.dispatcher.takeBack()).toEqual([]);
+    for (const task of back) run.dispatcher.markDone(task.i);
+    expect(run.dispatcher.outstandingBatches).toBe(0);
+    // …and when a worker shows up and solves the queued copies, every one is a duplicate.
+    startWorker(broker.url, 1);
+    await expect.poll(() => run.dispatcher.stats.duplicatesDropped, { timeout: 30_000 }).toBe(40);
+    expect(run.results).toEqual([]);
+  });
 
   it('says clearly when the password is wrong, the vhost does not exist, or nothing listens', async () => {
     const wrong = broker.url.replace(`:${encodeURIComponent(broker.password)}@`, ':not-the-password@');
