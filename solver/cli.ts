@@ -56,6 +56,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
       process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     } else if (err instanceof UserError) {
       process.stderr.write(`solver-farm: ${oneLine(err)}\n`);
+      if (process.env.SOLVER_FARM_DEBUG) process.stderr.write(`${err.stack ?? ''}\n`);
       process.exitCode = err.exitCode;
     } else {
       // A bug, not a user error: keep the stack so it can be reported.

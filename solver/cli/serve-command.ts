@@ -24,16 +24,8 @@ export async function serveCommand(
       options.cores === undefined ? { port: options.port, host: options.host } : { ...options, cores: options.cores },
     );
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE')
-      throw new UserError(
-        `port ${options.port} on ${options.host} is in use: pick another with --port (0 = any free port)`,
-      );
-    if (code === 'EACCES')
-      throw new UserError(`not allowed to listen on ${options.host}:${options.port}: use a port above 1023`);
-    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
-      throw new UserError(`cannot listen on host ${options.host}: not an address of this machine`);
-    throw err;
+    // serve() words its own start-up failures for users (port taken, renderer not built…).
+    throw new UserError(err instanceof Error ? err.message : String(err));
   }
   io.stdout.write(
     `Solver Farm is serving at ${server.url}\nOpen that URL in a browser (it carries the access token). Press Ctrl-C to stop.\n`,
