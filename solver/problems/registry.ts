@@ -4,10 +4,14 @@
  */
 import { batch } from './batch.ts';
 import { custom } from './custom.ts';
+import { sweep } from './sweep.ts';
+import { tsp } from './tsp.ts';
 import type { AnyProblemKind } from './types.ts';
 
 /** Job kinds by name. */
 export const kinds: ReadonlyMap<string, AnyProblemKind> = new Map<string, AnyProblemKind>([
+  ['sweep', sweep],
+  ['tsp', tsp],
   ['custom', custom],
   ['batch', batch],
 ]);
