@@ -73,6 +73,14 @@ describe.skipIf(skip)('remote workers over RabbitMQ', () => {
     const after = (await broker.ctl('list_queues', '-p', broker.vhost, 'name', '--quiet')).trim();
     expect(after).not.toContain('solver-farm.run.');
     expect(w1.child.exitCode).toBeNull();
+
+    // The same workers serve the next run (fresh solver processes set up with its model).
+    const next = await startRemoteRun(broker.url, { count: 30, delayMs: 5, batchSize: 3 });
+    runs.push(next);
+    await next.done();
+    expectExactlyOnce(next);
+    expect(new Set(next.results.map((r) => r.result.values?.pid)).size).toBe(2);
+    for (const { result } of next.results) expect(pids.has(result.values?.pid)).toBe(false);
   });
 
   it('loses nothing when a worker is SIGKILLed mid-run: its batches are redelivered', async () => {
