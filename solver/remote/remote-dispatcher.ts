@@ -59,6 +59,8 @@ export interface RemoteDispatcherOptions {
    * dispatcher keeps no set of answered indexes of its own (memory stays flat on big runs).
    */
   isFinished?(i: number): boolean;
+  /** Label of plan index i for status (`P=500`); default `task i`. */
+  label?(i: number): string;
   /** A worker silent this long is shown as lost (default {@link LOST_AFTER_MS}). */
   lostAfterMs?: number;
 }
@@ -421,7 +423,7 @@ export class RemoteDispatcher {
     if (state.pid !== undefined) status.pid = state.pid;
     if (state.memory !== undefined) status.memory = state.memory;
     if (state.reason !== undefined) status.reason = state.reason;
-    if (state.task !== undefined) status.task = `task ${state.task}`;
+    if (state.task !== undefined) status.task = this.options.label?.(state.task) ?? `task ${state.task}`;
     if (previous !== undefined && previous.pid !== undefined && state.pid !== undefined && previous.pid !== state.pid) {
       status.restarts = previous.restarts + 1;
     }
