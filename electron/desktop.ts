@@ -49,6 +49,9 @@ export function appPaths(options: DesktopOptions): {
 
 /** Start the desktop app (called once by main.ts). */
 export function startDesktop(options: DesktopOptions): void {
+  // Tests (test/electron) run the app against a throw-away profile; it also scopes the lock.
+  const userData = process.env.SOLVER_FARM_USER_DATA;
+  if (userData !== undefined && userData !== '') app.setPath('userData', userData);
   if (!app.requestSingleInstanceLock()) {
     // Another instance runs: it gets 'second-instance' and comes to the front.
     app.quit();

@@ -132,6 +132,9 @@ class FakeApp extends EventEmitter {
   getPath(_name: string): string {
     return fakeState.userData;
   }
+  setPath(_name: string, value: string): void {
+    fakeState.userData = value;
+  }
   getAppPath(): string {
     return '/app';
   }
