@@ -160,6 +160,7 @@ export function readLp(text: string, options: LpOptions = {}): LinearModel {
         break;
       }
       if (t.k === 'num') {
+        if (!Number.isFinite(t.v)) reject(t, `expected a finite coefficient, got ${show(t)}`);
         p++;
         const n = peek();
         if (n?.k === 'op' && n.v === '*') p++;

@@ -82,13 +82,32 @@ function num(v: number): string {
   return String(v);
 }
 
-function terms(cols: number[], coefs: number[], names: string[]): string[] {
+/** True when reading the written text creates the variables in model order. */
+function appearsInOrder(model: LinearModel): boolean {
+  const seen = new Uint8Array(model.variables.length);
+  let next = 0;
+  const visit = (j: number): boolean => {
+    if (seen[j] === 1) return true;
+    if (j !== next) return false;
+    seen[j] = 1;
+    next++;
+    return true;
+  };
+  for (let j = 0; j < model.objective.length; j++) if (model.objective[j] !== 0 && !visit(j)) return false;
+  for (const r of model.rows) {
+    if (r.cols.length === 0 && model.variables.length > 0 && !visit(0)) return false;
+    for (let k = 0; k < r.cols.length; k++) if (r.coefs[k] !== 0 && !visit(r.cols[k] ?? 0)) return false;
+  }
+  return true;
+}
+
+function terms(cols: number[], coefs: number[], names: string[], keepZeros = false): string[] {
   const out: string[] = [];
   for (let k = 0; k < cols.length; k++) {
     const c = coefs[k] ?? 0;
-    if (c === 0) continue;
+    if (c === 0 && !keepZeros) continue;
     const name = names[cols[k] ?? 0] ?? '';
-    const sign = c < 0 ? '-' : '+';
+    const sign = c < 0 || Object.is(c, -0) ? '-' : '+';
     const a = Math.abs(c);
     out.push(a === 1 ? `${sign} ${name}` : `${sign} ${num(a)} ${name}`);
   }
@@ -127,13 +146,16 @@ export function writeLp(model: LinearModel): WrittenLp {
   out.push(model.sense === 'max' ? 'Maximize' : 'Minimize');
   const objCols: number[] = [];
   const objCoefs: number[] = [];
+  // Readers number variables by first appearance. When that order would differ from the
+  // model's, every variable is listed in the objective (zeros included) to pin the order.
+  const pin = !appearsInOrder(model);
   model.objective.forEach((c, j) => {
-    if (c !== 0) {
+    if (c !== 0 || pin) {
       objCols.push(j);
       objCoefs.push(c);
     }
   });
-  const objTerms = terms(objCols, objCoefs, variableNames);
+  const objTerms = terms(objCols, objCoefs, variableNames, pin);
   if (model.objectiveConstant !== 0) {
     objTerms.push(`${model.objectiveConstant < 0 ? '-' : '+'} ${num(Math.abs(model.objectiveConstant))}`);
   }

@@ -304,6 +304,8 @@ export function readMps(text: string, options: MpsOptions = {}): LinearModel {
     for (let k = 1; k + 1 < t.length; k += 2) {
       const rowName = t[k] ?? '';
       const value = num(t[k + 1], `a coefficient for row ${quote(rowName)}`);
+      if (!Number.isFinite(value))
+        reject(`expected a finite coefficient for row ${quote(rowName)}, got ${quote(t[k + 1] ?? '')}`);
       if (rowName === objName) {
         m.objective[j] = (m.objective[j] ?? 0) + value;
         continue;
