@@ -147,23 +147,34 @@ describe('solver-farm run', () => {
     writeFileSync(file, JSON.stringify(job));
     const r = await runCli(['run', file, '--cores', '2', '--out', join(tmp, 'logs-out'), '--logs']);
     expect(r.code, r.stderr).toBe(0);
-    const tagged = r.stdout.split('\n').filter((l) => /^\[core [12]\] /.test(l));
-    expect(tagged.length).toBeGreaterThan(40);
-    // GLPK's own simplex output comes through (msglev "on").
-    expect(tagged.some((l) => /OPTIMAL/i.test(l))).toBe(true);
+    const out = r.stdout.split('\n').filter((l) => l !== '');
+    const tagged = out.filter((l) => /^\[core [12]\] /.test(l));
+    // GLPK's own simplex iteration lines ("*     2: obj =   1.5e+03 …"), at least two per solve.
+    const simplex = tagged.filter((l) => /^\[core [12]\] \*\s+\d+: obj = /.test(l));
+    expect(simplex.length).toBeGreaterThanOrEqual(80);
+    // Every line on stdout before the summary is a tagged log line.
+    const summaryAt = out.findIndex((l) => l.startsWith('Finished:'));
+    expect(summaryAt).toBeGreaterThan(0);
+    expect(tagged).toHaveLength(summaryAt);
     expect(r.stdout + r.stderr).not.toContain('\r');
   });
 
   it('Ctrl-C once stops gracefully: finished results are written, exit 1', async () => {
     const job = wyndor();
     job.grid = [{ name: 'P', objective: 'windows', from: 1, to: 2_000_000, step: 1 }];
+    job.maxTasks = 2_000_000;
     job.msglev = 'off';
     const file = join(tmp, 'big.json');
     writeFileSync(file, JSON.stringify(job));
     const out = join(tmp, 'big-out');
     const run = startCli(['run', file, '--cores', '2', '--out', out]);
     const jsonl = join(out, 'results.jsonl');
-    await waitFor(() => existsSync(jsonl) && statSync(jsonl).size > 0, 30_000, 'the first results');
+    await waitFor(
+      () => (existsSync(jsonl) && statSync(jsonl).size > 0) || run.child.exitCode !== null,
+      30_000,
+      'the first results',
+    );
+    expect(run.child.exitCode, run.out.stderr).toBeNull();
     // Like a terminal: SIGINT goes to the CLI and its solver processes alike.
     signalGroup(run, 'SIGINT');
     const r = await run.done;
