@@ -11,7 +11,7 @@ import { fitWidth, formatClock, formatCount, formatPercent, formatRate, formatVa
 
 /** Where the reporter writes: `out` for logs, `err` for progress and notes. */
 export interface ReporterStreams {
-  out: { write(text: string): unknown };
+  out: { write(text: string): unknown; isTTY?: boolean };
   err: { write(text: string): unknown; columns?: number };
 }
 
@@ -100,7 +100,22 @@ class BarReporter implements ProgressReporter {
     if (this.stopped) return;
     this.last = progress;
     this.lastAt = this.now();
-    const wait = this.drawnAt + REDRAW_MS - this.lastAt;
+    this.drawSoon();
+  }
+
+  print(lines: readonly string[], to: 'out' | 'err'): void {
+    if (lines.length === 0) return;
+    // Log lines redirected to a file do not touch the terminal: leave the bar alone.
+    const onTerminal = to === 'err' || this.streams.out.isTTY === true;
+    if (onTerminal) this.clear();
+    this.streams[to].write(`${lines.join('\n')}\n`);
+    if (onTerminal) this.drawSoon();
+  }
+
+  /** Draw now if the last draw is ≥ 100 ms old, else once when it is. */
+  private drawSoon(): void {
+    if (this.stopped) return;
+    const wait = this.drawnAt + REDRAW_MS - this.now();
     if (wait <= 0) this.draw();
     else if (this.timer === null) {
       this.timer = setTimeout(() => {
@@ -109,13 +124,6 @@ class BarReporter implements ProgressReporter {
       }, wait);
       this.timer.unref();
     }
-  }
-
-  print(lines: readonly string[], to: 'out' | 'err'): void {
-    if (lines.length === 0) return;
-    this.clear();
-    this.streams[to].write(`${lines.join('\n')}\n`);
-    if (!this.stopped) this.draw();
   }
 
   stop(): void {
@@ -134,7 +142,9 @@ class BarReporter implements ProgressReporter {
   private draw(): void {
     if (this.stopped || this.last === null) return;
     const p = this.last;
-    const width = Math.max(20, (this.streams.err.columns ?? 80) - 1);
+    // `columns` is 0 or missing on some pseudo-terminals: assume 80 then.
+    const columns = this.streams.err.columns;
+    const width = Math.max(20, (columns !== undefined && columns > 0 ? columns : 80) - 1);
     const elapsed = p.elapsedMs + (this.now() - this.lastAt);
     const text = describeProgress(p, elapsed);
     const fraction = progressFraction(p, this.cores);

@@ -21,7 +21,7 @@ export interface RunOptions {
 
 /** Where the command writes; process streams by default (tests may pass others). */
 export interface RunIo {
-  stdout: { write(text: string): unknown };
+  stdout: { write(text: string): unknown; isTTY?: boolean };
   stderr: { write(text: string): unknown; columns?: number; isTTY?: boolean };
 }
 

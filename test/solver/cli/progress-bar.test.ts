@@ -6,7 +6,7 @@ const CLEAR = '\r\x1b[2K';
 
 function sink(columns = 100) {
   const chunks: string[] = [];
-  return { chunks, stream: { columns, write: (t: string) => chunks.push(t) } };
+  return { chunks, stream: { columns, isTTY: true, write: (t: string) => chunks.push(t) } };
 }
 
 const tasks = (done: number, over: Partial<Progress> = {}): Progress => ({
@@ -44,6 +44,7 @@ describe('progress display', () => {
     // Draws at t = 0, 100 and 200 ms only (the pending timer would draw the last state later).
     expect(draws).toBe(3);
     for (const c of err.chunks) expect(c.replace(CLEAR, '').length).toBeLessThanOrEqual(59);
+    now += 100;
     r.print(['[core 1] hello'], 'out');
     expect(out.chunks).toEqual(['[core 1] hello\n']);
     // Cleared before the log line, redrawn after it.
@@ -71,5 +72,19 @@ describe('progress display', () => {
     expect(err.chunks).toHaveLength(10);
     expect(err.chunks.join('')).not.toContain('\r');
     expect(err.chunks[0]).toMatch(/^progress: 10\.0% 100\/1,000/);
+  });
+});
+
+describe('progress bar with logs redirected', () => {
+  it('leaves the bar alone when log lines go to a file or pipe', () => {
+    const err = sink();
+    const out = { chunks: [] as string[], stream: { isTTY: false, write: (t: string) => out.chunks.push(t) } };
+    const r = createReporter({ streams: { out: out.stream, err: err.stream }, tty: true, cores: 2, now: () => 0 });
+    r.update(tasks(1));
+    const before = err.chunks.length;
+    r.print(['[core 1] a', '[core 2] b'], 'out');
+    expect(out.chunks).toEqual(['[core 1] a\n[core 2] b\n']);
+    expect(err.chunks).toHaveLength(before);
+    r.stop();
   });
 });
