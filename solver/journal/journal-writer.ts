@@ -73,6 +73,29 @@ export class JournalWriter<T = TaskResult> {
     return new JournalWriter<R>(file, fd, scan, options);
   }
 
+  /**
+   * Creates a journal that must not exist yet (synchronous: nothing to repair). For files a
+   * run creates for itself, e.g. steps.jsonl.
+   */
+  static create<R = TaskResult>(file: string, options: JournalWriterOptions = {}): JournalWriter<R> {
+    const fd = openSync(file, 'wx');
+    const opened: JournalScan = {
+      path: file,
+      exists: false,
+      size: 0,
+      validBytes: 0,
+      lines: 0,
+      torn: null,
+      invalid: [],
+      invalidCount: 0,
+      superseded: 0,
+      duplicates: 0,
+      latest: new Map(),
+      byStatus: { optimal: 0, feasible: 0, 'time-limit': 0, infeasible: 0, unbounded: 0, error: 0 },
+    };
+    return new JournalWriter<R>(file, fd, opened, options);
+  }
+
   /** Number of lines waiting for the next flush. */
   get pending(): number {
     return this.#pending.length;

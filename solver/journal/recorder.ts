@@ -32,6 +32,21 @@ export interface RecorderOptions {
   summaryRefreshMs?: number;
 }
 
+/**
+ * What the farm's Run calls while it runs (RunRecorder implements it). Every call is
+ * synchronous: the Run never waits for the disk.
+ */
+export interface RunSink {
+  /** The run directory. */
+  readonly dir: string;
+  /** Journal a result; false when it was refused (duplicate or outside the plan). */
+  result(r: TaskResult): boolean;
+  log(slot: number, lines: readonly string[]): void;
+  step(summary: StepSummary): void;
+  /** Final flush, summary.json, lock released. Throws if the journal could not be written. */
+  finish(info: FinishInfo): RunSummary;
+}
+
 /** What finish() records. */
 export interface FinishInfo {
   status: Exclude<RunStatus, 'running'>;
@@ -55,7 +70,7 @@ function zeroCounts(): Record<TaskStatus, number> {
 }
 
 /** Records one run into its run directory. */
-export class RunRecorder {
+export class RunRecorder implements RunSink {
   readonly run: RunDir;
   readonly journal: JournalWriter<TaskResult>;
   readonly #state: Uint8Array;
@@ -185,10 +200,10 @@ export class RunRecorder {
     this.run.log(slot).write(lines);
   }
 
-  /** Records a barrier step's summary (step jobs) in steps.jsonl. */
-  async step(summary: StepSummary): Promise<void> {
+  /** Records a barrier step's summary (step jobs) in steps.jsonl, fsynced at once (steps are few). */
+  step(summary: StepSummary): void {
     if (this.#stepWriter === null) {
-      this.#stepWriter = await JournalWriter.open<StepSummary>(this.run.file('steps'), { maxLines: 1 });
+      this.#stepWriter = JournalWriter.create<StepSummary>(this.run.file('steps'), { maxLines: 1 });
     }
     this.#steps.push(summary);
     this.#stepWriter.append(summary);

@@ -84,6 +84,35 @@ describe('RunRecorder', () => {
   });
 });
 
+describe('RunRecorder for step jobs', () => {
+  it('records each barrier step in steps.jsonl and the last one in the summary', async () => {
+    const rec = await RunRecorder.create({ ...newRun(0), taskCount: null, steps: 3 }, { summaryRefreshMs: 0 });
+    for (const step of [1, 2]) {
+      rec.step({
+        step,
+        steps: 3,
+        perSolver: [{ solver: 0, value: 100 - step }],
+        winner: 0,
+        best: 100 - step,
+        sense: 'min',
+      });
+    }
+    const summary = rec.finish({ status: 'stopped', reason: 'terminated by the user' });
+    expect(summary).toMatchObject({
+      status: 'stopped',
+      total: null,
+      stepsDone: 2,
+      best: 98,
+      reason: 'terminated by the user',
+    });
+    const steps = readFileSync(path.join(rec.dir, 'steps.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(steps.map((s) => s.best)).toEqual([99, 98]);
+  });
+});
+
 describe('planResume', () => {
   it('runs exactly the missing tasks, plus the failed ones with retryFailed', () => {
     const latest = new Map([
