@@ -163,7 +163,14 @@ async function handleHttp(
   if (pathname === '/farm') return respond(res, 426, 'The farm endpoint speaks WebSocket only.');
   const file = resolveStaticPath(rendererDir, pathname);
   if (file === null) return respond(res, 400, 'Bad path.');
-  if (!(await sendFile(res, file, method))) respond(res, 404, `Not found: ${pathname}`);
+  if (await sendFile(res, file, method)) return;
+  // Browsers ask for a favicon on their own; an empty answer keeps their consoles clean.
+  if (pathname === '/favicon.ico') {
+    res.statusCode = 204;
+    res.end();
+    return;
+  }
+  respond(res, 404, `Not found: ${pathname}`);
 }
 
 function respond(res: ServerResponse, status: number, text: string): void {
