@@ -249,6 +249,7 @@ export class Run implements SolverHost {
         this.#retire(p, `setup failed: ${m.error.message}`);
         this.#push({ type: 'error', error: m.error, solver: p.slot });
         p.kill();
+        this.#afterRetire();
         return;
       case 'results':
         this.#onResults(p, m.batch, m.results, m.done);

@@ -66,7 +66,9 @@ export class FarmHarness {
   }
 
   logLines(solver?: number): string[] {
-    return this.events().flatMap((e) => (e.type === 'log' && (solver === undefined || e.solver === solver) ? e.lines : []));
+    return this.events().flatMap((e) =>
+      e.type === 'log' && (solver === undefined || e.solver === solver) ? e.lines : [],
+    );
   }
 
   /** Every pid any solver process of this harness had. */

@@ -15,7 +15,8 @@ afterEach(async () => {
 async function allInsideASolve(harness: FarmHarness, solvers: number): Promise<void> {
   await waitFor(`${solvers} solvers inside a solve`, () => {
     const started = new Set<number>();
-    for (const e of harness.events()) if (e.type === 'log' && e.lines.some((l) => l.startsWith('start t'))) started.add(e.solver);
+    for (const e of harness.events())
+      if (e.type === 'log' && e.lines.some((l) => l.startsWith('start t'))) started.add(e.solver);
     return started.size >= solvers;
   });
 }
