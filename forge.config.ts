@@ -38,6 +38,8 @@ const config: ForgeConfig = {
     },
     // Built-in example jobs (and the files they reference, e.g. berlin52.tsp): resources/examples.
     extraResource: ['examples'],
+    // Offline packaging (tests, air-gapped builds): a folder holding electron-v<version>-<platform>-<arch>.zip.
+    ...(process.env.SOLVER_FARM_ELECTRON_ZIP_DIR ? { electronZipDir: process.env.SOLVER_FARM_ELECTRON_ZIP_DIR } : {}),
   },
   rebuildConfig: {},
   makers: [],
