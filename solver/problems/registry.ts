@@ -12,6 +12,6 @@ import type { AnyProblemKind } from './types.ts';
 export const kinds: ReadonlyMap<string, AnyProblemKind> = new Map<string, AnyProblemKind>([
   ['sweep', sweep],
   ['tsp', tsp],
-  ['custom', custom],
   ['batch', batch],
+  ['custom', custom],
 ]);
