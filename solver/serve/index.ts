@@ -76,6 +76,9 @@ export interface ServeHandle {
 export async function serve(options: ServeOptions): Promise<ServeHandle> {
   const host = options.host ?? '127.0.0.1';
   const token = options.token ?? newToken();
+  if (token.length < 16 || !/^[A-Za-z0-9_-]+$/.test(token)) {
+    throw new Error('The access token must be at least 16 URL-safe characters (A-Z, a-z, 0-9, _ and -).');
+  }
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const rendererDir = path.resolve(options.rendererDir ?? path.join(PROJECT_ROOT, 'dist', 'renderer'));
   await ensureRendererBuilt(rendererDir, options.rendererDir === undefined, log);

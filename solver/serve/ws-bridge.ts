@@ -9,6 +9,8 @@ import { serializeError } from '../protocol.ts';
 
 /** Frames bigger than this are refused: a job document is small, a flood is not. */
 const MAX_FRAME_BYTES = 8 * 1024 * 1024;
+/** Unsent bytes after which a client that does not read is dropped. */
+const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
 
 /** Owns the set of connected sockets and the one farm subscription they share. */
 export class WsBridge {
@@ -41,10 +43,13 @@ export class WsBridge {
     socket.on('error', () => this.#clients.delete(socket));
   }
 
-  /** Stop forwarding events and close every client socket. */
+  /** Stop forwarding events and close every client socket (cut off after 1 s if a peer never answers). */
   close(): void {
     this.#unsubscribe();
-    for (const socket of this.#clients) socket.close(1001, 'server closing');
+    for (const socket of this.#clients) {
+      socket.close(1001, 'server closing');
+      setTimeout(() => socket.terminate(), 1000).unref();
+    }
     this.#clients.clear();
   }
 
@@ -52,7 +57,15 @@ export class WsBridge {
     if (this.#clients.size === 0) return;
     const frame = JSON.stringify({ type: 'events', events } satisfies WsServerMessage);
     for (const socket of this.#clients) {
-      if (socket.readyState === socket.OPEN) socket.send(frame);
+      if (socket.readyState !== socket.OPEN) continue;
+      // A client that stopped reading (a frozen tab) would make the server buffer every
+      // event forever; drop it instead. Its page reconnects and re-reads status().
+      if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+        socket.terminate();
+        this.#clients.delete(socket);
+        continue;
+      }
+      socket.send(frame);
     }
   }
 
