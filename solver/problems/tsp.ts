@@ -11,6 +11,7 @@
  */
 import { resolve } from 'node:path';
 import type { RunView } from '../api.ts';
+import { onlyKeys } from './sweep/keys.ts';
 import { neighbourLists, TourSearch } from './tsp/local-search.ts';
 import { mixSeed, mulberry32 } from './tsp/rng.ts';
 import type { TspInstance } from './tsplib.ts';
@@ -60,7 +61,7 @@ export interface TspState {
 /** Parse a tsp job; reads the instance file (relative to ctx.baseDir). */
 export function parseTsp(doc: unknown, ctx: ParseContext): TspSpec {
   const r = new Reader(ctx.source, doc);
-  r.object();
+  onlyKeys(r, ['kind', 'name', 'instance', 'steps', 'stepMs', 'seed', 'starts']);
   const kind = r.at('kind');
   if (kind.value !== undefined && kind.value !== 'tsp') kind.fail('"tsp"');
   const ir = r.at('instance');

@@ -8,6 +8,7 @@
  */
 import type { Reader } from '../validate.ts';
 import { ValidationError } from '../validate.ts';
+import { onlyKeys } from './keys.ts';
 import type { ModelIndex } from './model.ts';
 
 /** Where an axis writes its value. */
@@ -55,7 +56,7 @@ function targetKey(t: AxisTarget): string {
 }
 
 function readAxis(a: Reader, index: ModelIndex): Axis {
-  a.object();
+  onlyKeys(a, ['name', 'objective', 'constraint', 'variable', 'bound', 'from', 'to', 'step', 'values']);
   const kinds = (['objective', 'constraint', 'variable'] as const).filter((k) => a.has(k));
   if (kinds.length !== 1) {
     a.fail('an axis with exactly one of "objective" (a variable name), "constraint" or "variable"');

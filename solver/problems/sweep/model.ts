@@ -7,6 +7,7 @@
 import type { LP } from '../../engines/glpk-runtime.ts';
 import { GLP } from '../../engines/glpk-runtime.ts';
 import type { Reader } from '../validate.ts';
+import { onlyKeys } from './keys.ts';
 
 /** GLPK's limit on row/column/problem name length. */
 const MAX_NAME = 255;
@@ -54,8 +55,8 @@ function direction(r: Reader): number {
   return r.fail('1 (minimize), 2 (maximize), "min" or "max"');
 }
 
-function bounds(r: Reader): Bnds {
-  r.object();
+function bounds(r: Reader, keys: readonly string[] = ['type', 'lb', 'ub']): Bnds {
+  onlyKeys(r, keys);
   const t = r.at('type');
   let type: number;
   if (typeof t.value === 'string' && BOUND_TYPES[t.value.toLowerCase()] !== undefined) {
@@ -80,7 +81,7 @@ function bounds(r: Reader): Bnds {
 function terms(r: Reader, unique: boolean): { name: string; coef: number }[] {
   const seen = new Set<string>();
   return r.array().map((t) => {
-    t.object();
+    onlyKeys(t, ['name', 'coef']);
     const n = name(t.at('name'));
     // glp_load_matrix aborts on a repeated (row, column) pair.
     if (unique && seen.has(n)) t.at('name').fail(`each variable once per constraint (merge the terms)`);
@@ -95,9 +96,10 @@ function names(r: Reader): string[] {
 
 /** Parse and normalise a glpk.js LP document; throws a located ValidationError. */
 export function readModel(r: Reader): { model: LP; index: ModelIndex } {
-  r.object();
+  // glpk.js also reads an "options" field here; solver options belong in the job's own "options".
+  onlyKeys(r, ['name', 'objective', 'subjectTo', 'bounds', 'binaries', 'generals']);
   const obj = r.at('objective');
-  obj.object();
+  onlyKeys(obj, ['direction', 'name', 'vars']);
   const objective = {
     direction: direction(obj.at('direction')),
     name: obj.at('name').optional(name, 'obj'),
@@ -106,7 +108,7 @@ export function readModel(r: Reader): { model: LP; index: ModelIndex } {
   const rows = r.at('subjectTo').optional((x) => x.array(), []);
   const rowNames = new Set<string>();
   const subjectTo = rows.map((row) => {
-    row.object();
+    onlyKeys(row, ['name', 'vars', 'bnds']);
     const n = name(row.at('name'));
     if (rowNames.has(n)) row.at('name').fail('a constraint name not used before');
     rowNames.add(n);
@@ -136,7 +138,7 @@ export function readModel(r: Reader): { model: LP; index: ModelIndex } {
         if (boundNames.has(n)) b.at('name').fail('a variable named once in "bounds"');
         boundNames.add(n);
         add(n);
-        return { name: n, ...bounds(b) };
+        return { name: n, ...bounds(b, ['name', 'type', 'lb', 'ub']) };
       });
   }
   const generals = names(r.at('generals'));

@@ -28,6 +28,7 @@ import type { ParseContext } from '../types.ts';
 import { Reader } from '../validate.ts';
 import type { Axis } from './grid.ts';
 import { readGrid } from './grid.ts';
+import { onlyKeys } from './keys.ts';
 import { readModel } from './model.ts';
 
 /** Default cap on the number of grid points. */
@@ -47,7 +48,7 @@ export interface SweepSpec {
 /** Parse a sweep job document; throws a ValidationError naming file, JSON path and expectation. */
 export function parseSweep(doc: unknown, ctx: ParseContext): SweepSpec {
   const r = new Reader(ctx.source, doc);
-  r.object();
+  onlyKeys(r, ['kind', 'name', 'model', 'grid', 'output', 'maxTasks', 'msglev', 'options']);
   const kind = r.at('kind');
   if (kind.value !== undefined && kind.value !== 'sweep') kind.fail('"sweep"');
   const name = r.at('name').optional((x) => x.string(), ctx.source);
@@ -59,7 +60,7 @@ export function parseSweep(doc: unknown, ctx: ParseContext): SweepSpec {
   let values: string[] | 'all' = [];
   let duals: string[] | 'all' = [];
   if (out.value !== undefined) {
-    out.object();
+    onlyKeys(out, ['values', 'duals']);
     const vr = out.at('values');
     if (vr.value === 'all') values = 'all';
     else if (vr.value !== undefined) {
@@ -90,7 +91,7 @@ export function parseSweep(doc: unknown, ctx: ParseContext): SweepSpec {
   options.msglev = r.at('msglev').optional((x) => x.oneOf(MSG_LEVELS), 'err');
   const opt = r.at('options');
   if (opt.value !== undefined) {
-    opt.object();
+    onlyKeys(opt, ['presol', 'tmlim', 'mipgap', 'msglev']);
     if (opt.has('presol')) options.presol = opt.at('presol').boolean();
     if (opt.has('tmlim')) options.tmlim = opt.at('tmlim').positive();
     if (opt.has('mipgap')) {

@@ -226,3 +226,29 @@ describe('located errors', () => {
     expectLocated(parseError({ ...base, msglev: 'loud' }), '$.msglev', 'one of "off", "err", "on", "all"');
   });
 });
+
+describe('unknown fields', () => {
+  it('names a misspelt field instead of ignoring it', () => {
+    expectLocated(
+      parseError({ ...base, ouput: { values: 'all' } }),
+      '$.ouput',
+      'a known field (kind, name, model, grid',
+    );
+    expectLocated(
+      parseError({ ...base, grid: [{ objective: 'windows', values: [1], stpe: 1 }] }),
+      '$.grid[0].stpe',
+      '"stpe" is not one',
+    );
+    expectLocated(
+      parseError({ ...base, output: { value: ['doors'] } }),
+      '$.output.value',
+      'a known field (values, duals)',
+    );
+    const model = base.model as Record<string, unknown>;
+    expectLocated(
+      parseError({ ...base, model: { ...model, options: { msglev: 2 } } }),
+      '$.model.options',
+      'a known field',
+    );
+  });
+});

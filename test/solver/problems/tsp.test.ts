@@ -74,6 +74,7 @@ describe('tsp job parsing', () => {
     await expect(parse({ ...exampleDoc, instance: 3 })).rejects.toThrow(
       /^tsp-job\.json: \$\.instance: expected a non-empty string/,
     );
+    await expect(parse({ ...exampleDoc, step: 3 })).rejects.toThrow(/^tsp-job\.json: \$\.step: expected a known field/);
   });
 });
 
