@@ -250,3 +250,51 @@ describe('solver/serve (browser mode)', () => {
     }
   });
 });
+
+describe('solver/serve shutdown', () => {
+  it('refuses a weak token', async () => {
+    await expect(serve({ port: 0, token: 'short', rendererDir: os.tmpdir(), log: () => {} })).rejects.toThrow(
+      /at least 16 URL-safe characters/,
+    );
+  });
+
+  it('close() disconnects clients and kills every solver process of its farm', async () => {
+    const site = mkdtempSync(path.join(os.tmpdir(), 'serve-close-'));
+    writeFileSync(path.join(site, 'index.html'), '<!doctype html><title>x</title>');
+    const server = await serve({ port: 0, cores: 2, rendererDir: site, log: () => {} });
+    try {
+      const origin = `http://127.0.0.1:${server.port}`;
+      const ws = await connect(`ws://127.0.0.1:${server.port}/farm?token=${server.token}`, { origin });
+      if (typeof ws === 'number') throw new Error(`refused: ${ws}`);
+      const c = client(ws);
+      const spin = path.resolve(import.meta.dirname, '..', '..', 'fixtures', 'kinds', 'spin.ts');
+      await c.call('start', {
+        job: { kind: 'custom', module: spin, spec: { tasks: 10_000, ms: 50 } },
+        source: path.join(site, 'spin.json'),
+      });
+      let pids: number[] = [];
+      const deadline = Date.now() + 20_000;
+      while (pids.length < 2 && Date.now() < deadline) {
+        const status = await c.call<FarmStatus>('status');
+        pids = status.solvers.filter((s) => s.state === 'solving').flatMap((s) => (s.pid === undefined ? [] : [s.pid]));
+        if (pids.length < 2) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(pids).toHaveLength(2);
+      const closedSocket = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+      await server.close();
+      expect(await closedSocket).toBe(1001);
+      const alive = pids.filter((pid) => {
+        try {
+          process.kill(pid, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      });
+      expect(alive).toEqual([]);
+    } finally {
+      await server.close();
+      rmSync(site, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
