@@ -61,7 +61,8 @@ export interface TspState {
 /** Parse a tsp job; reads the instance file (relative to ctx.baseDir). */
 export function parseTsp(doc: unknown, ctx: ParseContext): TspSpec {
   const r = new Reader(ctx.source, doc);
-  onlyKeys(r, ['kind', 'name', 'instance', 'steps', 'stepMs', 'seed', 'starts']);
+  // `policy` (failure limits) and `description` belong to the framework, not to this kind.
+  onlyKeys(r, ['kind', 'name', 'description', 'policy', 'instance', 'steps', 'stepMs', 'seed', 'starts']);
   const kind = r.at('kind');
   if (kind.value !== undefined && kind.value !== 'tsp') kind.fail('"tsp"');
   const ir = r.at('instance');

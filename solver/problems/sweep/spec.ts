@@ -48,7 +48,8 @@ export interface SweepSpec {
 /** Parse a sweep job document; throws a ValidationError naming file, JSON path and expectation. */
 export function parseSweep(doc: unknown, ctx: ParseContext): SweepSpec {
   const r = new Reader(ctx.source, doc);
-  onlyKeys(r, ['kind', 'name', 'model', 'grid', 'output', 'maxTasks', 'msglev', 'options']);
+  // `policy` (failure limits) and `description` belong to the framework, not to this kind.
+  onlyKeys(r, ['kind', 'name', 'description', 'policy', 'model', 'grid', 'output', 'maxTasks', 'msglev', 'options']);
   const kind = r.at('kind');
   if (kind.value !== undefined && kind.value !== 'sweep') kind.fail('"sweep"');
   const name = r.at('name').optional((x) => x.string(), ctx.source);

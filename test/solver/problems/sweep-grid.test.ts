@@ -228,11 +228,15 @@ describe('located errors', () => {
 });
 
 describe('unknown fields', () => {
+  it('accepts the framework fields (policy, description)', () => {
+    expect(parse({ ...base, description: 'x', policy: { crashRetries: 1 } }).count).toBe(901);
+  });
+
   it('names a misspelt field instead of ignoring it', () => {
     expectLocated(
       parseError({ ...base, ouput: { values: 'all' } }),
       '$.ouput',
-      'a known field (kind, name, model, grid',
+      'a known field (kind, name, description, policy, model, grid',
     );
     expectLocated(
       parseError({ ...base, grid: [{ objective: 'windows', values: [1], stpe: 1 }] }),
