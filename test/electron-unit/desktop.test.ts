@@ -39,7 +39,7 @@ vi.mock('../../solver/farm/farm.ts', async () => {
   return { Farm };
 });
 
-const { startDesktop } = await import('../../electron/desktop.ts');
+const { appPaths, startDesktop } = await import('../../electron/desktop.ts');
 const { Farm } = (await import('../../solver/farm/farm.ts')) as unknown as {
   Farm: {
     instances: {
@@ -153,6 +153,38 @@ describe('electron/desktop.ts', () => {
       height: 700,
       maximized: false,
     });
+  });
+
+  it('finds the solver entry outside the asar and the examples among the resources when packaged', () => {
+    const resources = '/opt/Solver Farm/resources';
+    const proc = process as { resourcesPath?: string | undefined };
+    const saved = proc.resourcesPath;
+    proc.resourcesPath = resources;
+    app.isPackaged = true;
+    try {
+      const paths = appPaths({
+        bundleDir: `${resources}/app.asar/.vite/build`,
+        devServerUrl: undefined,
+        rendererName: 'main_window',
+      });
+      expect(paths).toEqual({
+        preload: `${resources}/app.asar/.vite/build/preload.cjs`,
+        solverEntry: `${resources}/app.asar.unpacked/.vite/build/solver.mjs`,
+        page: { indexFile: `${resources}/app.asar/.vite/renderer/main_window/index.html` },
+        examplesDir: `${resources}/examples`,
+      });
+    } finally {
+      app.isPackaged = false;
+      proc.resourcesPath = saved;
+    }
+    const dev = appPaths({
+      bundleDir: '/src/.vite/build',
+      devServerUrl: 'http://localhost:5173',
+      rendererName: 'main_window',
+    });
+    expect(dev.page).toEqual({ devServerUrl: 'http://localhost:5173' });
+    expect(dev.solverEntry).toBe('/src/.vite/build/solver.mjs');
+    expect(dev.examplesDir).toBe('/app/examples');
   });
 
   it('kills every solver (farm.close) before quitting', async () => {
