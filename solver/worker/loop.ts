@@ -152,7 +152,8 @@ export class WorkerLoop {
           }
           const now = performance.now();
           const wire = { ...result, i: task.i } as WireResult;
-          if (!Number.isFinite(wire.timeMs)) wire.timeMs = now - t0;
+          // µs precision is plenty, and shorter JSON is cheaper for the parent to parse.
+          wire.timeMs = Math.round((Number.isFinite(wire.timeMs) ? wire.timeMs : now - t0) * 1000) / 1000;
           this.#pending.push(wire);
           // Long tasks report at once; short ones every ~16 ms (a message per task would
           // cost the parent more than the solve).
