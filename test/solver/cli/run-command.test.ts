@@ -159,6 +159,39 @@ describe('solver-farm run', () => {
     expect(r.stdout + r.stderr).not.toContain('\r');
   });
 
+  it('a failed task: exit 1, the error is in results.jsonl and in the CSV error column', async () => {
+    const crash = join(ROOT, 'test/fixtures/kinds/crash.ts');
+    const file = join(tmp, 'one-fails.json');
+    writeFileSync(
+      file,
+      JSON.stringify({ kind: 'custom', module: crash, spec: { tasks: 6, ms: 1, on: 2, how: 'throw' } }),
+    );
+    const out = join(tmp, 'one-fails');
+    const r = await runCli(['run', file, '--cores', '2', '--out', out]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/Finished: 5 of 6 tasks done, 1 failed/);
+    const results = lines(join(out, 'results.jsonl')).map((l) => JSON.parse(l) as TaskResult);
+    expect(results).toHaveLength(6);
+    const failed = results.filter((x) => x.status === 'error');
+    expect(failed.map((x) => x.index)).toEqual([2]);
+    const csv = readFileSync(join(out, 'results.csv'), 'utf8').split('\r\n');
+    expect(csv[0]?.split(',').at(-1)).toBe('error');
+    expect(csv[3]).toMatch(/^2,.*,error,,.*,[^,]+$/);
+  });
+
+  it('a run that fails (every solver fails setup): exit 1 and the reason', async () => {
+    const crash = join(ROOT, 'test/fixtures/kinds/crash.ts');
+    const file = join(tmp, 'setup-fails.json');
+    writeFileSync(
+      file,
+      JSON.stringify({ kind: 'custom', module: crash, spec: { tasks: 6, ms: 1, on: 0, how: 'setup' } }),
+    );
+    const r = await runCli(['run', file, '--cores', '2', '--out', join(tmp, 'setup-fails')]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/^Run failed: 0 of 6 tasks done/m);
+    expect(r.stdout).toMatch(/setup failed/);
+  });
+
   it('Ctrl-C once stops gracefully: finished results are written, exit 1', async () => {
     const job = wyndor();
     job.grid = [{ name: 'P', objective: 'windows', from: 1, to: 2_000_000, step: 1 }];
