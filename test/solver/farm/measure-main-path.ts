@@ -7,10 +7,11 @@
  *
  *   node test/solver/farm/measure-main-path.ts [tasks=100000]
  */
-import type { FromSolver, ToSolver, WireResult } from '../../../solver/protocol.ts';
+
 import { Farm } from '../../../solver/farm/farm.ts';
 import type { SolverExit, SolverHandle, SolverLauncher } from '../../../solver/farm/launcher.ts';
 import type { ProblemKind } from '../../../solver/problems/types.ts';
+import type { FromSolver, ToSolver, WireResult } from '../../../solver/protocol.ts';
 
 const tasks = Number(process.argv[2] ?? 100_000);
 let fakeMs = 0;
@@ -93,5 +94,7 @@ const wall = performance.now() - t0;
 const cpu = process.cpuUsage(cpu0);
 await farm.close();
 const cpuMs = (cpu.user + cpu.system) / 1000;
-console.log(`${results} results, wall ${wall.toFixed(0)} ms, CPU ${cpuMs.toFixed(0)} ms, fake solver ${fakeMs.toFixed(0)} ms`);
+console.log(
+  `${results} results, wall ${wall.toFixed(0)} ms, CPU ${cpuMs.toFixed(0)} ms, fake solver ${fakeMs.toFixed(0)} ms`,
+);
 console.log(`main-process cost per task: ${(((cpuMs - fakeMs) * 1000) / results).toFixed(2)} µs`);

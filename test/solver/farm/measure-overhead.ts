@@ -33,9 +33,12 @@ let lines = 0;
 const state = await sweep.setup(spec, { solver: 0, seed: 1, log: () => lines++ });
 const t0 = performance.now();
 const skipLoop = process.argv[5] === 'noloop';
-if (!skipLoop) for (let i = 0; i < plan.count; i++) sweep.solve(state, plan.task(i), { solver: 0, seed: 1, log: () => lines++ });
+if (!skipLoop)
+  for (let i = 0; i < plan.count; i++) sweep.solve(state, plan.task(i), { solver: 0, seed: 1, log: () => lines++ });
 const loopMs = skipLoop ? Number.NaN : performance.now() - t0;
-console.log(`in-process loop: ${plan.count} tasks in ${loopMs.toFixed(0)} ms = ${((plan.count / loopMs) * 1000).toFixed(0)} tasks/s`);
+console.log(
+  `in-process loop: ${plan.count} tasks in ${loopMs.toFixed(0)} ms = ${((plan.count / loopMs) * 1000).toFixed(0)} tasks/s`,
+);
 
 // 2. The farm.
 const farm = new Farm({ launcher: new NodeLauncher(), cores });

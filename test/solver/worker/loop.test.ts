@@ -1,0 +1,149 @@
+/**
+ * The worker's command loop, in-process with a fake channel: the same code a solver
+ * process runs, without the process.
+ */
+import { describe, expect, it } from 'vitest';
+import type { AnyProblemKind, SolverContext } from '../../../solver/problems/types.ts';
+import type { FromSolver, ToSolver } from '../../../solver/protocol.ts';
+import type { WorkerChannel } from '../../../solver/worker/channel.ts';
+import { LogCapture } from '../../../solver/worker/log-capture.ts';
+import { WorkerLoop } from '../../../solver/worker/loop.ts';
+
+function spin(ms: number): void {
+  const end = performance.now() + ms;
+  while (performance.now() < end) {
+    // busy
+  }
+}
+
+/** A kind whose task is "spin `ms`, log a line, return ms"; task 13 throws. */
+const spinKind: AnyProblemKind = {
+  kind: 'spin',
+  parse: (doc: unknown) => doc,
+  plan: () => ({ type: 'tasks', count: 0, task: () => 0, label: () => '', params: () => ({}) }),
+  setup: (_spec: unknown, ctx: SolverContext) => ({ solver: ctx.solver }),
+  solve(_state: unknown, ms: number, ctx: SolverContext) {
+    if (ms === 13) throw new Error('unlucky task');
+    spin(ms);
+    ctx.log(`spun ${ms}`);
+    return { status: 'optimal', objective: ms, timeMs: ms };
+  },
+};
+
+class FakeChannel implements WorkerChannel {
+  readonly sent: { at: number; message: FromSolver }[] = [];
+  send(message: FromSolver): void {
+    this.sent.push({ at: performance.now(), message });
+  }
+  onMessage(): void {}
+  async drain(): Promise<void> {}
+  of<T extends FromSolver['t']>(t: T): Extract<FromSolver, { t: T }>[] {
+    return this.sent.flatMap((s) => (s.message.t === t ? [s.message as Extract<FromSolver, { t: T }>] : []));
+  }
+}
+
+function start(): { loop: WorkerLoop; channel: FakeChannel; exits: number[] } {
+  const channel = new FakeChannel();
+  const exits: number[] = [];
+  const loop = new WorkerLoop({ channel, kinds: new Map([['spin', spinKind]]), exit: (code) => exits.push(code) });
+  return { loop, channel, exits };
+}
+
+const until = async (check: () => boolean, ms = 5000): Promise<void> => {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+};
+
+describe('WorkerLoop', () => {
+  it('says ready, sets up once, reports an unknown kind as setup-failed', async () => {
+    const { loop, channel } = start();
+    loop.ready();
+    loop.handle({ t: 'setup', kind: 'nope', spec: {}, solver: 0, seed: 1 });
+    await until(() => channel.of('setup-failed').length === 1);
+    expect(channel.of('ready')[0]?.pid).toBe(process.pid);
+    expect(channel.of('setup-failed')[0]?.error.message).toBe('unknown job kind "nope" (this solver knows: spin)');
+    loop.handle({ t: 'setup', kind: 'spin', spec: {}, solver: 0, seed: 1 });
+    await until(() => channel.of('setup-done').length === 1);
+    expect(channel.of('setup-done')[0]?.rss).toBeGreaterThan(0);
+  });
+
+  it('reports results of a long batch at least every ~16 ms, then the batch end', async () => {
+    const { loop, channel } = start();
+    loop.handle({ t: 'setup', kind: 'spin', spec: {}, solver: 0, seed: 1 });
+    await until(() => channel.of('setup-done').length === 1);
+    const tasks = Array.from({ length: 100 }, (_, i) => ({ i, p: 1 })); // 100 × 1 ms
+    loop.handle({ t: 'tasks', batch: 7, tasks } satisfies ToSolver);
+    await until(() => channel.of('results').some((r) => r.done));
+    const results = channel.sent.filter((s) => s.message.t === 'results');
+    expect(results.length).toBeGreaterThanOrEqual(4); // ~100 ms of work, reported as it goes
+    expect(results.at(-1)?.message).toMatchObject({ t: 'results', batch: 7, done: true });
+    for (const r of results.slice(0, -1)) expect(r.message).toMatchObject({ done: false });
+    // Each task once, in order.
+    const indices = channel.of('results').flatMap((r) => r.results.map((w) => w.i));
+    expect(indices).toEqual(tasks.map((t) => t.i));
+    // No gap between reports much longer than the flush interval plus one task.
+    for (let k = 1; k < results.length; k++) {
+      expect((results[k] as { at: number }).at - (results[k - 1] as { at: number }).at).toBeLessThan(200);
+    }
+  });
+
+  it("turns a task's exception into an error result and goes on", async () => {
+    const { loop, channel } = start();
+    loop.handle({ t: 'setup', kind: 'spin', spec: {}, solver: 0, seed: 1 });
+    await until(() => channel.of('setup-done').length === 1);
+    loop.handle({ t: 'tasks', batch: 1, tasks: [0, 13, 0].map((p, i) => ({ i, p })) });
+    await until(() => channel.of('results').some((r) => r.done));
+    const all = channel.of('results').flatMap((r) => r.results);
+    expect(all.map((w) => w.status)).toEqual(['optimal', 'error', 'optimal']);
+    expect(all[1]?.error?.message).toBe('unlucky task');
+    expect(all[1]?.objective).toBeNull();
+  });
+
+  it('on shutdown mid-batch, finishes the running task, starts no other, and exits 0', async () => {
+    const { loop, channel, exits } = start();
+    loop.handle({ t: 'setup', kind: 'spin', spec: {}, solver: 0, seed: 1 });
+    await until(() => channel.of('setup-done').length === 1);
+    loop.handle({ t: 'tasks', batch: 1, tasks: Array.from({ length: 50 }, (_, i) => ({ i, p: 20 })) });
+    // The loop yields after each ≥ 4 ms task; shutdown arrives between tasks.
+    await new Promise((resolve) => setTimeout(resolve, 70));
+    loop.handle({ t: 'shutdown' });
+    await until(() => exits.length > 0);
+    expect(exits).toEqual([0]);
+    const done = channel.of('results').flatMap((r) => r.results);
+    expect(done.length).toBeGreaterThan(0);
+    expect(done.length).toBeLessThan(10);
+    expect(channel.of('results').some((r) => r.done)).toBe(false);
+  });
+});
+
+describe('LogCapture', () => {
+  it('flushes on the first line after a quiet spell and then at most every interval, checked per line', () => {
+    const batches: string[][] = [];
+    const logs = new LogCapture((lines) => batches.push(lines), 16);
+    logs.log('first'); // quiet before: goes at once
+    expect(batches).toEqual([['first']]);
+    logs.log('second');
+    logs.log('third');
+    expect(batches).toHaveLength(1); // within 16 ms: buffered
+    spin(20); // a synchronous solve: no timer can fire
+    logs.log('fourth'); // checked on this line: ≥ 16 ms since the last flush
+    expect(batches).toEqual([['first'], ['second', 'third', 'fourth']]);
+    logs.log('a\nb');
+    logs.flush();
+    expect(batches.at(-1)).toEqual(['a', 'b']);
+    logs.flush();
+    expect(batches).toHaveLength(3); // nothing buffered: nothing sent
+  });
+
+  it('flushes leftovers on a timer when the event loop is free', async () => {
+    const batches: string[][] = [];
+    const logs = new LogCapture((lines) => batches.push(lines), 16);
+    logs.log('one');
+    logs.log('two');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(batches).toEqual([['one'], ['two']]);
+  });
+});
