@@ -37,7 +37,7 @@ class FakeHandle implements SolverHandle {
     if (m.t === 'tasks') {
       const results: WireResult[] = m.tasks.map((task) => ({
         status: 'optimal',
-        objective: 3600 + (task.p as number[])[0],
+        objective: 3600 + ((task.p as number[])[0] ?? 0),
         timeMs: 0.011,
         values: { doors: 2, windows: 6 },
         engine: 'glpk',
