@@ -22,6 +22,9 @@ import { Reader, ValidationError } from './validate.ts';
 /** Largest instance accepted: each solver keeps an n² Int32 distance matrix (4000² = 64 MB). */
 export const MAX_CITIES = 4000;
 
+/** Largest EXPLICIT instance: its n² weights travel inside the spec to every solver. */
+export const MAX_EXPLICIT_CITIES = 1000;
+
 /** Neighbour list length for 2-opt / Or-opt candidates. */
 const NEIGHBOURS = 10;
 
@@ -83,6 +86,13 @@ export function parseTsp(doc: unknown, ctx: ParseContext): TspSpec {
       ctx.source,
       ir.path,
       `an instance of at most ${MAX_CITIES} cities (each solver keeps the full distance matrix), got ${instance.dimension} in ${file}`,
+    );
+  }
+  if (instance.type === 'EXPLICIT' && instance.dimension > MAX_EXPLICIT_CITIES) {
+    throw new ValidationError(
+      ctx.source,
+      ir.path,
+      `an EXPLICIT instance of at most ${MAX_EXPLICIT_CITIES} cities (its full matrix is sent to every solver), got ${instance.dimension} in ${file}`,
     );
   }
   return {

@@ -34,10 +34,12 @@ export interface ModelIndex {
   isMip: boolean;
 }
 
-/** Whether a bound type has a lower / upper bound. */
+/** Whether a bound type has a lower bound. */
 export function hasLower(type: number): boolean {
   return type === GLP.LO || type === GLP.DB || type === GLP.FX;
 }
+
+/** Whether a bound type has an upper bound. */
 export function hasUpper(type: number): boolean {
   return type === GLP.UP || type === GLP.DB || type === GLP.FX;
 }
@@ -78,13 +80,13 @@ function bounds(r: Reader, keys: readonly string[] = ['type', 'lb', 'ub']): Bnds
   return { type, lb, ub };
 }
 
-function terms(r: Reader, unique: boolean): { name: string; coef: number }[] {
+/** A list of terms; a repeated variable is refused (GLPK aborts on one in a row; in the objective the last would silently win). */
+function terms(r: Reader): { name: string; coef: number }[] {
   const seen = new Set<string>();
   return r.array().map((t) => {
     onlyKeys(t, ['name', 'coef']);
     const n = name(t.at('name'));
-    // glp_load_matrix aborts on a repeated (row, column) pair.
-    if (unique && seen.has(n)) t.at('name').fail(`each variable once per constraint (merge the terms)`);
+    if (seen.has(n)) t.at('name').fail('each variable once per objective or constraint (merge the terms)');
     seen.add(n);
     return { name: n, coef: t.at('coef').number() };
   });
@@ -103,7 +105,7 @@ export function readModel(r: Reader): { model: LP; index: ModelIndex } {
   const objective = {
     direction: direction(obj.at('direction')),
     name: obj.at('name').optional(name, 'obj'),
-    vars: terms(obj.at('vars'), false),
+    vars: terms(obj.at('vars')),
   };
   const rows = r.at('subjectTo').optional((x) => x.array(), []);
   const rowNames = new Set<string>();
@@ -112,7 +114,7 @@ export function readModel(r: Reader): { model: LP; index: ModelIndex } {
     const n = name(row.at('name'));
     if (rowNames.has(n)) row.at('name').fail('a constraint name not used before');
     rowNames.add(n);
-    return { name: n, vars: terms(row.at('vars'), true), bnds: bounds(row.at('bnds')) };
+    return { name: n, vars: terms(row.at('vars')), bnds: bounds(row.at('bnds')) };
   });
   const model: LP = { name: r.at('name').optional(name, 'model'), objective, subjectTo };
 

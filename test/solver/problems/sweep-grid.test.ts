@@ -211,7 +211,7 @@ describe('located errors', () => {
         ],
       }),
       '$.model.subjectTo[0].vars[1].name',
-      'each variable once per constraint',
+      'each variable once per objective or constraint',
     );
     expectLocated(
       m({ subjectTo: [rows[0], rows[0]] }),
