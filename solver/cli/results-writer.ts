@@ -56,10 +56,10 @@ export class ResultsWriter {
   writeResults(results: readonly TaskResult[]): void {
     if (results.length === 0) return;
     let chunk = '';
+    let at = this.bytes;
     for (const r of results) {
       const line = `${JSON.stringify(r)}\n`;
       const length = Buffer.byteLength(line);
-      const at = this.bytes + Buffer.byteLength(chunk);
       if (Number.isInteger(r.index) && r.index >= 0 && r.index < this.offsets.length) {
         this.offsets[r.index] = at + 1;
         this.lengths[r.index] = length;
@@ -67,13 +67,13 @@ export class ResultsWriter {
         this.extra.push({ offset: at, length });
       }
       chunk += line;
+      at += length;
       if (r.params) for (const k of Object.keys(r.params)) this.paramKeys.add(k);
       if (r.values) for (const k of Object.keys(r.values)) this.valueKeys.add(k);
       if (r.duals) for (const k of Object.keys(r.duals)) this.dualKeys.add(k);
     }
-    const buf = Buffer.from(chunk);
-    writeSync(this.jsonl, buf);
-    this.bytes += buf.length;
+    writeSync(this.jsonl, chunk);
+    this.bytes = at;
   }
 
   /** Append one step summary to steps.jsonl; remember the best for the tour file. */
@@ -147,11 +147,8 @@ export class ResultsWriter {
           chunk = '';
         }
       };
-      const read = (offset: number, length: number): TaskResult => {
-        const buf = Buffer.allocUnsafe(length);
-        readSync(this.jsonl, buf, 0, length, offset);
-        return JSON.parse(buf.toString('utf8')) as TaskResult;
-      };
+      const lines = new LineReader(this.jsonl);
+      const read = (offset: number, length: number): TaskResult => JSON.parse(lines.read(offset, length)) as TaskResult;
       for (let i = 0; i < this.offsets.length; i++) {
         const at = this.offsets[i] ?? 0;
         if (at === 0) continue;
@@ -166,6 +163,41 @@ export class ResultsWriter {
     } finally {
       closeSync(out);
     }
+  }
+}
+
+/**
+ * Reads lines of results.jsonl by offset through a 1 MB window. Results arrive in batches,
+ * roughly in plan order, so walking the plan in index order stays inside the window most
+ * of the time (one read per thousands of lines instead of one per line). If the order is
+ * so scattered that windows serve few lines each, it switches to exact reads.
+ */
+class LineReader {
+  private readonly fd: number;
+  private readonly buf = Buffer.allocUnsafe(1 << 20);
+  private start = 0;
+  private end = 0;
+  private windows = 0;
+  private served = 0;
+
+  constructor(fd: number) {
+    this.fd = fd;
+  }
+
+  read(offset: number, length: number): string {
+    if (offset < this.start || offset + length > this.end) {
+      const scattered = this.windows >= 16 && this.served < 8 * this.windows;
+      if (length > this.buf.length || scattered) {
+        const one = Buffer.allocUnsafe(length);
+        readSync(this.fd, one, 0, length, offset);
+        return one.toString('utf8');
+      }
+      this.start = offset;
+      this.end = offset + readSync(this.fd, this.buf, 0, this.buf.length, offset);
+      this.windows++;
+    }
+    this.served++;
+    return this.buf.toString('utf8', offset - this.start, offset - this.start + length);
   }
 }
 
