@@ -148,7 +148,12 @@ function forwarder(fallback: (...args: unknown[]) => void): (...args: unknown[])
   };
 }
 
-async function create(): Promise<GlpkRuntime> {
+/**
+ * A new, separate GLPK instance (most callers want the shared one from `loadGlpk`). The glpk
+ * engine keeps one spare so that a GLPK abort, which leaves an instance unusable, does not
+ * fail every later solve of the process.
+ */
+export async function create(): Promise<GlpkRuntime> {
   const realLog = console.log;
   const realError = console.error;
   // Forward to whatever console.log is at print time outside solves (test runners patch it).
