@@ -115,7 +115,7 @@ export function LogPane({ ring, version, title, tagged = false, onClear, testId 
   };
 
   return (
-    <div className="log-pane" data-testid={testId} data-lines={ring.size}>
+    <div className="log-pane" data-testid={testId} data-lines={ring.size} data-total={ring.total}>
       <div className="log-tools">
         <label className="visually-hidden" htmlFor={searchId}>
           Search {title}

@@ -29,6 +29,21 @@ function title(c: ResultColumn): string {
   }
 }
 
+/** Minimum width in px and share of the spare width of a column. */
+function columnWidth(c: ResultColumn): [number, number] {
+  switch (c.kind) {
+    case 'index':
+    case 'solver':
+      return [52, 0.5];
+    case 'label':
+      return [90, 1.4];
+    case 'objective':
+      return [96, 1.2];
+    default:
+      return [76, 1];
+  }
+}
+
 function numeric(c: ResultColumn): boolean {
   return c.kind !== 'label' && c.kind !== 'status';
 }
@@ -88,7 +103,9 @@ export function ResultsTable() {
   };
 
   const stem = fileStem(run?.name);
-  const template = columns.map((c) => (numeric(c) ? 'minmax(70px, 1fr)' : 'minmax(90px, 1.4fr)')).join(' ');
+  const widths = columns.map(columnWidth);
+  const template = widths.map(([min, fr]) => `minmax(${min}px, ${fr}fr)`).join(' ');
+  const minWidth = widths.reduce((sum, [min]) => sum + min, 0);
 
   return (
     <section className="card results" aria-label="Results" data-testid="results">
@@ -118,12 +135,7 @@ export function ResultsTable() {
         </button>
       </div>
       <div className="table-scroll" ref={scrollRef} data-testid="results-table">
-        <table
-          aria-label="Results"
-          aria-rowcount={order.length + 1}
-          className="grid-table"
-          style={{ minWidth: columns.length * 80 }}
-        >
+        <table aria-label="Results" aria-rowcount={order.length + 1} className="grid-table" style={{ minWidth }}>
           <thead className="thead">
             <tr className="tr" style={{ gridTemplateColumns: template }} aria-rowindex={1}>
               {columns.map((c) => {
@@ -172,6 +184,12 @@ export function ResultsTable() {
           </tbody>
         </table>
         {table.length === 0 && <p className="muted pad">Results appear here as tasks finish.</p>}
+        {table.overflow > 0 && (
+          <p className="muted pad">
+            Showing the first {table.capacity.toLocaleString('en-US')} results; {table.overflow.toLocaleString('en-US')}{' '}
+            more are in the run's results file{run?.dir ? ` (${run.dir})` : ''}.
+          </p>
+        )}
       </div>
     </section>
   );

@@ -114,26 +114,14 @@ export function TourView() {
                 <th scope="col" className="num">
                   Winner
                 </th>
-                {(lastStep?.perSolver ?? []).map((p) => (
-                  <th scope="col" className="num" key={p.solver}>
-                    Core {p.solver}
-                  </th>
-                ))}
               </tr>
             </thead>
             <tbody>
               {steps.map((s) => (
                 <tr key={s.step}>
-                  <td>
-                    {s.step} / {s.steps}
-                  </td>
+                  <td>{s.step}</td>
                   <td className="num">{num(s.best)}</td>
                   <td className="num">core {s.winner}</td>
-                  {s.perSolver.map((p) => (
-                    <td className="num" key={p.solver}>
-                      {num(p.value)}
-                    </td>
-                  ))}
                 </tr>
               ))}
               {steps.length === 0 && (

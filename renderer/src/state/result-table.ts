@@ -22,6 +22,10 @@ export function columnKey(c: ResultColumn): string {
  * column does not touch the others. Rows are only appended (a run never edits a result).
  */
 export class ResultTable {
+  /** Rows kept in memory; the run directory on disk has them all (DESIGN 'Run directory'). */
+  readonly capacity: number;
+  /** Results that arrived after the table was full. */
+  overflow = 0;
   readonly index: number[] = [];
   readonly id: string[] = [];
   readonly label: string[] = [];
@@ -39,6 +43,10 @@ export class ResultTable {
   readonly errors = new Map<number, string>();
   private readonly seen = new Set<string>();
 
+  constructor(capacity = 200_000) {
+    this.capacity = capacity;
+  }
+
   get length(): number {
     return this.index.length;
   }
@@ -48,6 +56,10 @@ export class ResultTable {
     let added = 0;
     for (const r of results) {
       if (this.seen.has(r.id)) continue;
+      if (this.index.length >= this.capacity) {
+        this.overflow++;
+        continue;
+      }
       this.seen.add(r.id);
       const row = this.index.length;
       this.index.push(r.index);

@@ -1,0 +1,117 @@
+/** Shared steps of the e2e tests: open the panel, pick jobs, wait for runs to end. */
+import path from 'node:path';
+import { expect, type Page } from '@playwright/test';
+
+export const FIXTURES = path.join(import.meta.dirname, 'fixtures');
+
+/** The URL `solver-farm serve` printed (global-setup.ts). */
+export function farmUrl(): string {
+  const url = process.env.FARM_URL;
+  if (!url)
+    throw new Error(
+      'FARM_URL is not set: run these tests through playwright.config.ts (its global setup starts the server).',
+    );
+  return url;
+}
+
+/** Opens the panel and waits until it is connected and the examples are loaded. */
+export async function openPanel(page: Page): Promise<void> {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(farmUrl());
+  await expect(page.getByTestId('connection')).toHaveAttribute('data-state', 'open');
+  await expect(page.getByLabel('Job', { exact: true }).locator('option[value^="example:"]').first()).toBeAttached();
+  await ensureIdle(page);
+  expect(errors, 'uncaught errors in the page').toEqual([]);
+}
+
+const ENDED = /^(idle|done|stopped|failed)$/;
+
+/** If an earlier test left a run going, kill it and wait until the farm is idle. */
+export async function ensureIdle(page: Page): Promise<void> {
+  const progress = page.getByTestId('progress');
+  const state = await progress.getAttribute('data-run-state');
+  if (state && !ENDED.test(state)) {
+    const terminate = page.getByTestId('terminate');
+    for (let i = 0; i < 2 && (await terminate.isEnabled()); i++) await terminate.click();
+  }
+  await expect(progress).toHaveAttribute('data-run-state', ENDED, { timeout: 30_000 });
+}
+
+/** Picks a built-in example by (part of) its name. */
+export async function pickExample(page: Page, name: RegExp): Promise<void> {
+  const select = page.getByLabel('Job', { exact: true });
+  const options = await select
+    .locator('option[value^="example:"]')
+    .evaluateAll((els) =>
+      els.map((e) => ({ value: (e as unknown as { value: string }).value, label: e.textContent ?? '' })),
+    );
+  const match = options.find((o) => name.test(o.label));
+  if (!match) throw new Error(`no example matches ${name}; offered: ${options.map((o) => o.label).join(' | ')}`);
+  await select.selectOption(match.value);
+}
+
+/** Opens a job "file" through the toolbar's file input. */
+export async function openJobFile(page: Page, name: string, job: unknown): Promise<void> {
+  await page.getByTestId('job-file-input').setInputFiles({
+    name,
+    mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify(job, null, 2)),
+  });
+  await expect(page.getByLabel('Job', { exact: true })).toHaveValue('file');
+}
+
+/** A job document for the chatty fixture kind (absolute module path: the page uploads it). */
+export function chattyJob(tasks: number, taskMs: number): unknown {
+  return {
+    kind: 'custom',
+    name: `chatty GLPK (${tasks} × ${taskMs} ms)`,
+    module: path.join(FIXTURES, 'chatty-kind.ts'),
+    spec: { tasks, taskMs },
+  };
+}
+
+/** Number of lines a log pane holds. */
+export async function logLines(page: Page, testId: string): Promise<number> {
+  return Number((await page.getByTestId(testId).getAttribute('data-lines')) ?? '0');
+}
+
+/** Waits for the run to reach an end state and returns it. */
+export async function waitForEnd(page: Page, timeout = 60_000): Promise<string> {
+  const progress = page.getByTestId('progress');
+  await expect(progress).toHaveAttribute('data-run-state', /^(done|stopped|failed)$/, { timeout });
+  return (await progress.getAttribute('data-run-state')) ?? '';
+}
+
+/** Parses RFC 4180 CSV (quoted fields, CRLF) into rows of strings. */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else field += c;
+  }
+  if (field !== '' || row.length > 0) {
+    row.push(field);
+    rows.push(row);
+  }
+  return rows;
+}
