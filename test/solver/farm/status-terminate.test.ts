@@ -89,13 +89,14 @@ describe('terminate()', () => {
 
   it('graceful: no task starts after the request, running tasks finish and are kept, the run ends stopped', async () => {
     h = new FarmHarness({ cores: 2 });
-    const total = 30;
-    await h.farm.start(customJob('spin.ts', { tasks: total, ms: 300 }));
+    const total = 12;
+    await h.farm.start(customJob('spin.ts', { tasks: total, ms: 1000 }));
+    // Both solvers finish their first task at about the same time and start the next:
+    // asking right then means a wrongly started task would begin ~1 s after the request.
     await waitFor('two results', () => h && h.results().length >= 2);
-    await allInsideASolve(h, 2);
-
     const before = await h.farm.status();
     const running = before.solvers.flatMap((s) => (s.state === 'solving' && s.task ? [s.task] : []));
+    expect(running.length).toBeGreaterThanOrEqual(1);
     const requestedAt = Date.now();
     const stage = await h.farm.terminate();
     expect(stage).toBe('graceful');
@@ -103,14 +104,15 @@ describe('terminate()', () => {
 
     expect(await h.farm.finished()).toBe('stopped');
     const results = h.results();
-    // Nothing started after the request (50 ms allows for the message in flight).
-    for (const r of results) expect(r.values?.startedAt).toBeLessThanOrEqual(requestedAt + 50);
+    // Nothing started after the request (300 ms of slack for a loaded machine: the
+    // message is in flight while a solver finishes a task and looks for more).
+    for (const r of results) expect(r.values?.startedAt).toBeLessThanOrEqual(requestedAt + 300);
     // The tasks that were running when we asked finished, and their results were kept.
     const labels = new Set(results.map((r) => r.label));
     for (const task of running) expect(labels.has(task)).toBe(true);
     // Each result once; the rest of the queue never ran.
     expect(new Set(results.map((r) => r.index)).size).toBe(results.length);
-    expect(results.length).toBeLessThan(total);
+    expect(results.length).toBeLessThanOrEqual(6);
     const status = await h.farm.status();
     expect(status.state).toBe('stopped');
     expect(status.progress?.done).toBe(results.length);
