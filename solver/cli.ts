@@ -66,4 +66,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
       process.exitCode = EXIT.failed;
     }
   }
+  // The command is over and its files are written: a stray handle (a timer or socket some
+  // library left open) must not keep the shell waiting. Unref'd, so a clean exit is not delayed.
+  setTimeout(() => process.exit(), 2000).unref();
 }
