@@ -94,6 +94,7 @@ export class Farm implements FarmApi {
       } else {
         job = await loadJob(request.job, request.source, baseDirOf(request.source), this.#kinds);
       }
+      if (this.#closed) throw new Error('the farm was closed while the job was loading');
       const plan = job.plan;
       const cores = plan.type === 'tasks' ? Math.max(1, Math.min(requested, plan.count)) : requested;
       const info: RunInfo = {

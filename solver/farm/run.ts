@@ -162,8 +162,12 @@ export class Run implements SolverHost {
       };
     }
     const n = (this.#steps as StepPlan<unknown>).steps;
+    // Slots that still owe step k (stepping, or a replacement on its way to it).
     const working: number[] = [];
-    for (const slot of this.#slots) if (slot.process.state === 'stepping') working.push(slot.process.slot);
+    if (this.active && this.#k > 0) {
+      for (const slot of this.#slots)
+        if (!slot.retired && !this.#outputs.has(slot.process.slot)) working.push(slot.process.slot);
+    }
     const avg = this.#stepsDone > 0 ? this.#stepMsTotal / this.#stepsDone : 0;
     const p: Progress = {
       total: null,
