@@ -92,7 +92,7 @@ class BarReporter implements ProgressReporter {
     this.cores = options.cores;
     this.now = options.now ?? Date.now;
     // Keep elapsed time moving during long steps that send no progress; never keeps the process alive.
-    this.tick = setInterval(() => this.draw(), 1000);
+    this.tick = setInterval(() => this.drawSoon(), 1000);
     this.tick.unref();
   }
 
