@@ -92,11 +92,10 @@ export function prepare(spec: SweepSpec, runtime: GlpkRuntime): SweepState {
           ref.ub = v;
         };
   });
-  const isMip = (lp.generals?.length ?? 0) > 0 || (lp.binaries?.length ?? 0) > 0;
   return {
     runtime,
     lp,
-    options: glpkOptions(spec.options, isMip),
+    options: glpkOptions(spec.options, spec.isMip),
     writers,
     touched: [...byBnds.values()],
     values: spec.output.values === 'all' ? null : spec.output.values,
