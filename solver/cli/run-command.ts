@@ -39,6 +39,8 @@ class Tally {
   failed = 0;
   minObjective = Number.POSITIVE_INFINITY;
   maxObjective = Number.NEGATIVE_INFINITY;
+  minLabel = '';
+  maxLabel = '';
   lastStep: StepSummary | null = null;
   progress: Progress | null = null;
 
@@ -47,8 +49,14 @@ class Tally {
       if (r.status === 'error') this.failed++;
       else this.done++;
       if (r.objective !== null && Number.isFinite(r.objective)) {
-        if (r.objective < this.minObjective) this.minObjective = r.objective;
-        if (r.objective > this.maxObjective) this.maxObjective = r.objective;
+        if (r.objective < this.minObjective) {
+          this.minObjective = r.objective;
+          this.minLabel = r.label;
+        }
+        if (r.objective > this.maxObjective) {
+          this.maxObjective = r.objective;
+          this.maxLabel = r.label;
+        }
       }
     }
   }
@@ -180,11 +188,11 @@ export async function runCommand(jobPath: string, options: RunOptions, io: RunIo
       total: info.total,
       done: tally.done,
       failed,
-      objective: tally.done > 0 ? { min: finite(tally.minObjective), max: finite(tally.maxObjective) } : null,
+      objective: tally.done > 0 ? objectiveSummary(tally, objectiveSense(job)) : null,
       best: tally.lastStep?.best ?? null,
       steps: tally.lastStep === null ? null : { done: tally.lastStep.step, of: tally.lastStep.steps },
     });
-    io.stdout.write(summary(info, end, tally, failed, wallMs, files));
+    io.stdout.write(summary(info, end, tally, failed, wallMs, files, objectiveSense(job)));
     return end.state === 'done' && failed === 0 ? EXIT.ok : EXIT.failed;
   } finally {
     reporter.stop();
@@ -199,12 +207,42 @@ function finite(n: number): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
+function objectiveSummary(tally: Tally, sense: 'min' | 'max' | null): Record<string, unknown> {
+  const out: Record<string, unknown> = { min: finite(tally.minObjective), max: finite(tally.maxObjective) };
+  if (sense !== null && Number.isFinite(tally.minObjective)) {
+    out.sense = sense;
+    out.best = sense === 'max' ? tally.maxObjective : tally.minObjective;
+    out.bestLabel = sense === 'max' ? tally.maxLabel : tally.minLabel;
+  }
+  return out;
+}
+
 function startLine(info: RunInfo, jobPath: string, dir: string): string {
   const what = info.total !== null ? `${formatCount(info.total)} tasks` : `${info.steps ?? '?'} steps`;
   return `Running ${jobPath} (${info.kind}: ${info.name}): ${what} on ${info.cores} core${info.cores === 1 ? '' : 's'}, results in ${dir}`;
 }
 
-function summary(info: RunInfo, end: RunEnd, tally: Tally, failed: number, wallMs: number, files: RunFiles): string {
+/**
+ * Whether a bigger objective is better, when the job says so in the usual place
+ * (`model.objective.direction` of a sweep: "max"/"min" or GLPK's 2/1); null otherwise.
+ */
+export function objectiveSense(job: unknown): 'min' | 'max' | null {
+  const model = (job as { model?: { objective?: { direction?: unknown } } } | null)?.model;
+  const d = model?.objective?.direction;
+  if (d === 'max' || d === 2) return 'max';
+  if (d === 'min' || d === 1) return 'min';
+  return null;
+}
+
+function summary(
+  info: RunInfo,
+  end: RunEnd,
+  tally: Tally,
+  failed: number,
+  wallMs: number,
+  files: RunFiles,
+  sense: 'min' | 'max' | null,
+): string {
   const lines: string[] = [];
   const head =
     end.state === 'done'
@@ -220,11 +258,16 @@ function summary(info: RunInfo, end: RunEnd, tally: Tally, failed: number, wallM
   if (end.error !== undefined) lines.push(`Error: ${end.error.message}`);
   else if (end.reason !== undefined && end.state !== 'done') lines.push(`Reason: ${end.reason}`);
   if (tally.done > 0 && Number.isFinite(tally.minObjective)) {
-    lines.push(
+    const range =
       tally.minObjective === tally.maxObjective
-        ? `Objective: ${formatValue(tally.minObjective)}`
-        : `Objective: from ${formatValue(tally.minObjective)} to ${formatValue(tally.maxObjective)}`,
-    );
+        ? formatValue(tally.minObjective)
+        : `from ${formatValue(tally.minObjective)} to ${formatValue(tally.maxObjective)}`;
+    if (sense === null) lines.push(`Objective: ${range}`);
+    else {
+      const best = sense === 'max' ? tally.maxObjective : tally.minObjective;
+      const label = sense === 'max' ? tally.maxLabel : tally.minLabel;
+      lines.push(`Best objective (${sense}): ${formatValue(best)} at ${label}; objective ${range}`);
+    }
   }
   if (tally.lastStep !== null) {
     const label = info.view.kind === 'tour' ? 'Best tour length' : 'Best value';

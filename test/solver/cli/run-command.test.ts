@@ -74,6 +74,14 @@ describe('solver-farm run', () => {
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as Record<string, unknown>;
     expect(summary).toMatchObject({ state: 'done', done: 901, failed: 0, total: 901, cores: 2 });
     expect(r.stdout).toMatch(/Finished: 901 of 901 tasks done, 0 failed/);
+    expect(r.stdout).toContain(`Best objective (max): ${optimum(1000)} at P=1000`);
+    expect(summary.objective).toEqual({
+      min: optimum(100),
+      max: optimum(1000),
+      sense: 'max',
+      best: optimum(1000),
+      bestLabel: 'P=1000',
+    });
     expect(r.stdout).toContain(out);
   });
 
