@@ -12,7 +12,23 @@ import type { AnyProblemKind } from '../problems/types.ts';
 import { EventBatcher } from './event-batcher.ts';
 import { baseDirOf, type LoadedJob, loadExample, loadJob, readExamples } from './job.ts';
 import type { SolverLauncher } from './launcher.ts';
-import { Run } from './run.ts';
+import { Run, type RunObserver } from './run.ts';
+
+export type { RunEnd, RunObserver } from './run.ts';
+
+/** What an observer is told about a run before it starts. */
+export interface RunContext {
+  info: RunInfo;
+  job: LoadedJob;
+}
+
+/** Optional hooks of start(), for shells that record or resume runs (the run journal). */
+export interface StartOptions {
+  /** Resume: per plan index, 1 = done and 2 = failed in an earlier run; those tasks are not run again. */
+  finished?: Uint8Array;
+  /** Called once the job is loaded, before any solver starts; the observer sees the whole run. */
+  observe?(context: RunContext): RunObserver | Promise<RunObserver>;
+}
 
 /** The repository's examples/ folder (shells that bundle the farm pass their own). */
 export const DEFAULT_EXAMPLES_DIR = fileURLToPath(new URL('../../examples/', import.meta.url));
@@ -76,7 +92,7 @@ export class Farm implements FarmApi {
     this.#events.setProgressSource(() => this.#run?.progress() ?? null);
   }
 
-  async start(request: StartRequest): Promise<RunInfo> {
+  async start(request: StartRequest, options: StartOptions = {}): Promise<RunInfo> {
     if (this.#closed) throw new Error('the farm is closed');
     const active = this.#run?.active ? this.#run.state : this.#starting ? 'starting' : undefined;
     if (active !== undefined) {
@@ -108,6 +124,8 @@ export class Farm implements FarmApi {
         view: job.kind.view?.(job.spec) ?? { kind: 'none' },
       };
       if (plan.type === 'tasks' && plan.paramNames) info.params = plan.paramNames;
+      const observer = options.observe ? await options.observe({ info, job }) : undefined;
+      if (this.#closed) throw new Error('the farm was closed while the run was being prepared');
       const run = new Run({
         info,
         kindName: job.kindName,
@@ -120,6 +138,8 @@ export class Farm implements FarmApi {
         maxTaskRetries: this.#maxTaskRetries,
         shutdownGraceMs: this.#shutdownGraceMs,
         killWaitMs: this.#killWaitMs,
+        ...(options.finished ? { finished: options.finished } : {}),
+        ...(observer ? { observer } : {}),
       });
       this.#run = run;
       run.start();

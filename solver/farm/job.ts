@@ -25,6 +25,10 @@ export interface LoadedJob {
   name: string;
   /** File name (or example file) used in messages. */
   source: string;
+  /** The job document as given. */
+  doc: unknown;
+  /** Folder the job's relative paths resolved against. */
+  baseDir: string;
 }
 
 /** Read examples/index.json; a missing index means no examples. */
@@ -107,5 +111,7 @@ export async function loadJob(
     plan,
     name: typeof named === 'string' && named !== '' ? named : basename(source),
     source,
+    doc,
+    baseDir,
   };
 }

@@ -11,10 +11,11 @@ export class RateMeter {
   #times: number[] = [];
   #counts: number[] = [];
 
-  constructor(startedAt = performance.now()) {
+  /** `initial`: items already counted at the start (a resumed run), not part of the rate. */
+  constructor(startedAt = performance.now(), initial = 0) {
     this.#startedAt = startedAt;
     this.#times.push(startedAt);
-    this.#counts.push(0);
+    this.#counts.push(initial);
   }
 
   /** Items per second, given the running total `count` at time `now`. */

@@ -4,7 +4,7 @@
  * The Farm owns at most one active Run; the Run talks to the shells only through the
  * EventBatcher.
  */
-import type { FarmEvent, Progress, RunInfo, RunState, SolverStatus, TaskResult } from '../api.ts';
+import type { FarmEvent, Progress, RunInfo, RunState, SolverStatus, StepSummary, TaskResult } from '../api.ts';
 import type { AnyProblemKind, StepPlan, TaskPlan } from '../problems/types.ts';
 import type { FromSolver, WireResult, WireTask } from '../protocol.ts';
 import type { EventBatcher } from './event-batcher.ts';
@@ -30,6 +30,29 @@ export interface RunSetup {
   shutdownGraceMs: number;
   /** After kill, wait at most this long for exits before declaring the run stopped. */
   killWaitMs: number;
+  /** Resume: per plan index, 1 = done and 2 = failed in an earlier run (not run again). */
+  finished?: Uint8Array;
+  /** Sees every result, log line and step as it happens, and the end of the run. */
+  observer?: RunObserver;
+}
+
+/** How a run ended, for an observer (e.g. the run journal). */
+export interface RunEnd {
+  status: 'done' | 'stopped' | 'failed';
+  reason?: string;
+  stepsDone?: number;
+  best?: number;
+}
+
+/**
+ * Something that records a run as it happens (the run journal implements this). Called
+ * synchronously, before the same news goes out as events; exceptions become `error` events.
+ */
+export interface RunObserver {
+  result(result: TaskResult): unknown;
+  log(solver: number, lines: readonly string[]): void;
+  step(summary: StepSummary): void;
+  finish(end: RunEnd): unknown;
 }
 
 const FINAL: ReadonlySet<RunState> = new Set(['done', 'stopped', 'failed']);
@@ -60,7 +83,9 @@ export class Run implements SolverHost {
   readonly #events: EventBatcher;
   readonly #slots: Slot[] = [];
   readonly #startedAt = performance.now();
-  readonly #rate: RateMeter;
+  #rate: RateMeter;
+  readonly #observer: RunObserver | undefined;
+  #observerFailed = false;
   #heartbeat: NodeJS.Timeout | undefined;
   /** Where the run is heading once its processes are gone. */
   #ending: RunState | undefined;
@@ -94,7 +119,6 @@ export class Run implements SolverHost {
     this.#s = setup;
     this.info = setup.info;
     this.#events = setup.events;
-    this.#rate = new RateMeter(this.#startedAt);
     this.ended = new Promise((resolve) => {
       this.#resolveEnded = resolve;
     });
@@ -103,10 +127,23 @@ export class Run implements SolverHost {
     this.#tasks = plan.type === 'tasks' ? plan : undefined;
     this.#steps = plan.type === 'steps' ? plan : undefined;
     this.#finished = new Uint8Array(count);
+    if (setup.finished) {
+      if (setup.finished.length !== count) {
+        throw new Error(`resume: the run has ${count} tasks but ${setup.finished.length} were given as finished`);
+      }
+      this.#finished.set(setup.finished);
+      for (const f of this.#finished) {
+        if (f === 1) this.#done++;
+        else if (f === 2) this.#failed++;
+      }
+    }
     this.#attempts = new Uint8Array(count);
-    this.#queue = new TaskQueue(count);
+    const finished = this.#finished;
+    this.#queue = new TaskQueue(count, setup.finished ? (i) => finished[i] !== 0 : undefined);
+    this.#observer = setup.observer;
     this.#taskId = taskIdHasher(setup.kindName, setup.spec);
     if (this.#steps) this.#input = this.#steps.initial;
+    this.#rate = new RateMeter(this.#startedAt, this.#done + this.#failed);
   }
 
   /** Launch the pool. */
@@ -114,7 +151,7 @@ export class Run implements SolverHost {
     this.#emitRun();
     this.#heartbeat = setInterval(() => this.#events.progressChanged(), HEARTBEAT_MS);
     this.#heartbeat.unref();
-    if (this.#tasks && this.#tasks.count === 0) {
+    if (this.#tasks && this.#done + this.#failed >= this.#tasks.count) {
       this.#finish('done');
       return;
     }
@@ -225,7 +262,7 @@ export class Run implements SolverHost {
   }
 
   log(process: SolverProcess, lines: string[]): void {
-    this.#events.log(process.slot, lines);
+    this.#emitLog(process.slot, lines);
   }
 
   message(p: SolverProcess, m: FromSolver): void {
@@ -262,7 +299,7 @@ export class Run implements SolverHost {
         this.#onStepDone(p, m.k, m.output);
         return;
       case 'log':
-        this.#events.log(p.slot, m.lines);
+        this.#emitLog(p.slot, m.lines);
         return;
       case 'error':
         this.#push({ type: 'error', error: m.error, solver: p.slot });
@@ -379,7 +416,7 @@ export class Run implements SolverHost {
         this.#done++;
         p.tasksDone++;
       }
-      this.#events.result(this.#toResult(w, i, task.p, p.slot, plan));
+      this.#emitResult(this.#toResult(w, i, task.p, p.slot, plan));
     }
     if (results.length > 0) {
       this.#sizer.observe(results.length, solveMs);
@@ -455,7 +492,7 @@ export class Run implements SolverHost {
     this.#failed++;
     p.tasksFailed++;
     const why = p.reason ?? exit.reason;
-    this.#events.result({
+    this.#emitResult({
       id: this.#taskId(params),
       index: i,
       label: plan.label(i),
@@ -533,7 +570,9 @@ export class Run implements SolverHost {
     this.#best = reduced.summary.best;
     this.#stepsDone = this.#k;
     this.#stepMsTotal += performance.now() - this.#stepStartedAt;
-    this.#push({ type: 'step', summary: { ...reduced.summary, steps: plan.steps } });
+    const summary: StepSummary = { ...reduced.summary, steps: plan.steps };
+    this.#observe(() => this.#observer?.step(summary));
+    this.#push({ type: 'step', summary });
     this.#events.progressChanged();
     if (this.state === 'stopping') return;
     if (this.#k >= plan.steps) {
@@ -639,10 +678,39 @@ export class Run implements SolverHost {
     if (this.#endTimer !== undefined) clearTimeout(this.#endTimer);
     if (this.#heartbeat !== undefined) clearInterval(this.#heartbeat);
     this.#finalProgress = this.progress();
-    const final = this.#ending ?? 'stopped';
+    const final = (this.#ending ?? 'stopped') as RunEnd['status'];
+    const end: RunEnd = { status: final };
+    if (this.reason !== undefined) end.reason = this.reason;
+    if (this.#steps) end.stepsDone = this.#stepsDone;
+    if (this.#best !== undefined) end.best = this.#best;
+    this.#observe(() => this.#observer?.finish(end));
     this.#setState(final);
     this.#events.progressChanged();
     this.#resolveEnded(final);
+  }
+
+  #emitResult(result: TaskResult): void {
+    if (this.#observer) this.#observe(() => this.#observer?.result(result));
+    this.#events.result(result);
+  }
+
+  #emitLog(solver: number, lines: string[]): void {
+    if (lines.length === 0) return;
+    if (this.#observer) this.#observe(() => this.#observer?.log(solver, lines));
+    this.#events.log(solver, lines);
+  }
+
+  /** Run an observer call; its failure is reported, never allowed to break the run. */
+  #observe(call: () => unknown): void {
+    try {
+      call();
+    } catch (err) {
+      // Once per run: a broken disk would otherwise flood the event stream.
+      if (this.#observerFailed) return;
+      this.#observerFailed = true;
+      const message = err instanceof Error ? err.message : String(err);
+      this.#push({ type: 'error', error: { name: 'RecorderError', message: `recording the run failed: ${message}` } });
+    }
   }
 
   #setState(state: RunState): void {
