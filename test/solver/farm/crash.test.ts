@@ -30,10 +30,12 @@ describe('a solver killed from outside mid-run', () => {
     h = new FarmHarness({ cores: 2 });
     const total = 40;
     await h.farm.start(customJob('spin.ts', { tasks: total, ms: 60 }));
-    await waitFor('a few results', () => h && h.results().length >= 4);
-    const victim = (await h.farm.status()).solvers[0];
-    expect(victim?.state).toBe('solving');
-    const pid = victim?.pid as number;
+    // Mid-run: results are coming in and solver 0 is working on a task.
+    const victim = await waitFor('solver 0 solving, a few results in', () => {
+      const s = h?.farm.snapshot().solvers[0];
+      return h && h.results().length >= 4 && s?.state === 'solving' ? s : undefined;
+    });
+    const pid = victim.pid as number;
 
     process.kill(pid, 'SIGKILL');
 
