@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { custom } from '../../../solver/problems/custom.ts';
+import { kinds } from '../../../solver/problems/registry.ts';
 import type { TaskPlan } from '../../../solver/problems/types.ts';
 import type { WireResult, WireTask } from '../../../solver/protocol.ts';
 import { RemoteDispatcher } from '../../../solver/remote/remote-dispatcher.ts';
@@ -111,18 +111,39 @@ export interface RemoteRun {
   /** Resolves when at least n results arrived. */
   reached(n: number, timeoutMs?: number): Promise<void>;
   lines: string[];
+  /** The parsed spec and the plan, for checking results in-process. */
+  spec: unknown;
+  plan: TaskPlan<unknown>;
 }
 
-/** Plan the square kind and publish all its tasks in batches through a RemoteDispatcher. */
+/** A job document for startRemoteRun (default: the square kind). */
+export interface RemoteJob {
+  doc: { kind: string } & Record<string, unknown>;
+  source: string;
+  baseDir: string;
+}
+
+/** Plan a job (the square kind by default) and publish all its tasks in batches through a RemoteDispatcher. */
 export async function startRemoteRun(
   url: string,
-  options: { count: number; delayMs: number; batchSize: number; runId?: string; lostAfterMs?: number },
+  options: {
+    count?: number;
+    delayMs?: number;
+    batchSize: number;
+    runId?: string;
+    lostAfterMs?: number;
+    job?: RemoteJob;
+  },
 ): Promise<RemoteRun> {
-  const spec = await custom.parse(
-    { kind: 'custom', module: SQUARE_KIND, spec: { count: options.count, delayMs: options.delayMs } },
-    { source: 'remote-test.json', baseDir: '/' },
-  );
-  const plan = custom.plan(spec) as TaskPlan<unknown>;
+  const job: RemoteJob = options.job ?? {
+    doc: { kind: 'custom', module: SQUARE_KIND, spec: { count: options.count ?? 10, delayMs: options.delayMs ?? 0 } },
+    source: 'remote-test.json',
+    baseDir: '/',
+  };
+  const kind = kinds.get(job.doc.kind);
+  if (kind === undefined) throw new Error(`no kind ${job.doc.kind}`);
+  const spec = await kind.parse(job.doc, { source: job.source, baseDir: job.baseDir });
+  const plan = kind.plan(spec) as TaskPlan<unknown>;
   const results: { slot: number; result: WireResult }[] = [];
   const logs = new Map<number, string[]>();
   const lines: string[] = [];
@@ -130,8 +151,9 @@ export async function startRemoteRun(
   const dispatcher = await RemoteDispatcher.open({
     url,
     runId: options.runId ?? `t${Date.now().toString(36)}`,
-    kind: 'custom',
+    kind: job.doc.kind,
     name: 'remote test',
+    label: (i) => plan.label(i),
     spec,
     firstSlot: 0,
     backoff: { initialMs: 100, maxMs: 1000 },
@@ -178,5 +200,15 @@ export async function startRemoteRun(
             },
           });
         });
-  return { dispatcher, results, logs, count: plan.count, done: (t) => reached(plan.count, t), reached, lines };
+  return {
+    dispatcher,
+    results,
+    logs,
+    count: plan.count,
+    done: (t) => reached(plan.count, t),
+    reached,
+    lines,
+    spec,
+    plan,
+  };
 }

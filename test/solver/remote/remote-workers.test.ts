@@ -3,9 +3,15 @@
  * 127.0.0.1 and stopped afterwards): worker processes started like `solver-farm worker`,
  * real solver processes under them, a RemoteDispatcher on the farm side.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type SweepSpec, sweep } from '../../../solver/problems/sweep.ts';
 import { rabbitAvailable, startRabbit, type TestBroker } from '../../support/rabbitmq.ts';
 import { killAllWorkers, type RemoteRun, startRemoteRun, startWorker } from './harness.ts';
+
+const EXAMPLES = fileURLToPath(new URL('../../../examples/', import.meta.url));
 
 // Without the broker installed a developer's run skips this file; CI installs it and must run it.
 const skip = !rabbitAvailable() && process.env.CI === undefined;
@@ -81,6 +87,31 @@ describe.skipIf(skip)('remote workers over RabbitMQ', () => {
     expectExactlyOnce(next);
     expect(new Set(next.results.map((r) => r.result.values?.pid)).size).toBe(2);
     for (const { result } of next.results) expect(pids.has(result.values?.pid)).toBe(false);
+  });
+
+  it('runs the Wyndor sweep on remote GLPK solvers with the same answers as an in-process solve', async () => {
+    const w1 = startWorker(broker.url, 1);
+    const w2 = startWorker(broker.url, 1);
+    await Promise.all([w1.waitFor(/waiting for runs/), w2.waitFor(/waiting for runs/)]);
+    const doc = JSON.parse(readFileSync(join(EXAMPLES, 'wyndor-sweep.json'), 'utf8'));
+    const run = await startRemoteRun(broker.url, {
+      batchSize: 32,
+      job: { doc: { ...doc, msglev: 'off' }, source: 'wyndor-sweep.json', baseDir: EXAMPLES },
+    });
+    runs.push(run);
+    await run.done();
+    const indexes = run.results.map((r) => r.result.i).sort((a, b) => a - b);
+    expect(indexes).toEqual(Array.from({ length: run.count }, (_, i) => i));
+    expect(run.count).toBe(901);
+    // The reference: the same kind solving the same tasks in this process.
+    const state = await sweep.setup(run.spec as SweepSpec, { solver: 99, seed: 1, log: () => {} });
+    for (const { result } of run.results) {
+      const local = sweep.solve?.(state, run.plan.task(result.i) as number[], { solver: 99, seed: 1, log: () => {} });
+      expect(result.status).toBe(local?.status);
+      expect(result.objective).toBeCloseTo(local?.objective ?? Number.NaN, 6);
+      expect(result.values).toEqual(local?.values);
+    }
+    expect(new Set(run.results.map((r) => r.slot)).size).toBe(2);
   });
 
   it('loses nothing when a worker is SIGKILLed mid-run: its batches are redelivered', async () => {
