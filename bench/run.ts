@@ -6,7 +6,8 @@
  * distorts wall-clock figures.
  *
  * a. tiny sweep: Wyndor with P over BENCH_TINY_TASKS (default 100,000) points.
- *    - single loop: the sweep kind's own parse/plan/setup once, then solve() per point;
+ *    - single loop: the sweep kind's own parse/plan/setup once, then solve() per point, in a
+ *      fresh process like a solver's (bench/single-loop.ts);
  *    - farm: `cores` solver processes (default 2), the same kind code;
  *    - piscina: `cores` threads, the same kind code set up once per thread, 256 points per
  *      run() call, points and results as Float64Arrays.
@@ -17,38 +18,16 @@
  * Farm times are shown two ways (see farm-timing.ts): `work` (from the first solver ready
  * to the end: what the targets judge) and `wall` (including process start and setup).
  */
-import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { RunState } from '../solver/api.ts';
 import { openFarm } from '../solver/cli/open-farm.ts';
-import { sweep } from '../solver/problems/sweep.ts';
-import type { SolverContext } from '../solver/problems/types.ts';
 import { cpuSample, cpuSince } from './cpu.ts';
 import { timeFarmRun } from './farm-timing.ts';
-import transportKind from './transport-kind.ts';
-
-const CORES = Number(process.env.BENCH_CORES ?? Math.min(2, availableParallelism()));
-const REPS = Number(process.env.BENCH_REPS ?? 3);
-const TINY = Number(process.env.BENCH_TINY_TASKS ?? 100_000);
-const MEDIUM = Number(process.env.BENCH_MEDIUM_TASKS ?? 200);
-const BATCH = 256;
-
-const root = fileURLToPath(new URL('../', import.meta.url));
-const ctx: SolverContext = { solver: 0, seed: 1, log: () => {} };
-
-const wyndor = JSON.parse(readFileSync(`${root}examples/wyndor-sweep.json`, 'utf8')) as Record<string, unknown>;
-const tinyJob = {
-  ...wyndor,
-  name: `bench: Wyndor, P over ${TINY} points`,
-  grid: [{ name: 'P', objective: 'windows', from: 1, to: TINY, step: 1 }],
-  msglev: 'off',
-  maxTasks: TINY,
-};
-const transportModule = fileURLToPath(new URL('./transport-kind.ts', import.meta.url));
-const mediumSpec = { size: 60, tasks: MEDIUM, seed: 1 };
-const mediumJob = { kind: 'custom', module: transportModule, spec: mediumSpec };
+import { BATCH, CORES, MEDIUM, mediumJob, mediumSpec, REPS, root, TINY, tinyJob } from './jobs.ts';
+import type { LoopTiming } from './single-loop.ts';
 
 function log(line: string): void {
   process.stderr.write(`${line}\n`);
@@ -56,20 +35,15 @@ function log(line: string): void {
 
 // --- a. tiny sweep -------------------------------------------------------------------
 
-async function tinySingle(): Promise<number> {
-  const spec = await sweep.parse(tinyJob, { source: 'bench-tiny.json', baseDir: root });
-  const plan = sweep.plan(spec);
-  if (plan.type !== 'tasks') throw new Error('sweep plans tasks');
-  const state = await sweep.setup(spec, ctx);
-  const solve = sweep.solve as NonNullable<typeof sweep.solve>;
-  let bad = 0;
-  const t0 = performance.now();
-  for (let i = 0; i < plan.count; i++) {
-    if (solve(state, plan.task(i), ctx).status !== 'optimal') bad++;
-  }
-  const ms = performance.now() - t0;
-  if (bad > 0) throw new Error(`single loop: ${bad} tasks not optimal`);
-  return ms;
+/** The single-core baseline in a fresh process (see single-loop.ts). */
+function singleLoop(which: 'tiny' | 'medium'): Promise<LoopTiming> {
+  const script = fileURLToPath(new URL('./single-loop.ts', import.meta.url));
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [script, which], { maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`single loop (${which}) failed: ${stderr || err.message}`));
+      else resolve(JSON.parse(stdout) as LoopTiming);
+    });
+  });
 }
 
 async function tinyPiscina(): Promise<number> {
@@ -136,20 +110,6 @@ function check(state: RunState, results: number, failed: number, expected: numbe
 
 // --- b. medium sweep -----------------------------------------------------------------
 
-async function mediumSingle(): Promise<number> {
-  const spec = await transportKind.parse(mediumSpec, { source: 'bench-medium.json', baseDir: root });
-  const plan = transportKind.plan(spec);
-  if (plan.type !== 'tasks') throw new Error('transport plans tasks');
-  const state = await transportKind.setup(spec, ctx);
-  const solve = transportKind.solve as NonNullable<typeof transportKind.solve>;
-  const t0 = performance.now();
-  for (let i = 0; i < plan.count; i++) {
-    if (solve(state, plan.task(i), ctx).status !== 'optimal')
-      throw new Error(`transport seed ${plan.task(i)} not optimal`);
-  }
-  return performance.now() - t0;
-}
-
 // --- report --------------------------------------------------------------------------
 
 interface Row {
@@ -171,10 +131,7 @@ function table(rows: Row[]): string {
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
 }
 
-interface Timed {
-  ms: number;
-  cpuMs: number;
-}
+type Timed = LoopTiming;
 
 async function timed(fn: () => Promise<number>): Promise<Timed> {
   const cpu0 = cpuSample();
@@ -217,7 +174,7 @@ async function main(): Promise<void> {
   const farms: FarmFigures[] = [];
   const piscinas: Timed[] = [];
   for (let i = 1; i <= REPS; i++) {
-    const s1 = await timed(tinySingle);
+    const s1 = await singleLoop('tiny');
     const f = await farmOnce('farm', tinyJob, `${root}bench/tiny.json`, TINY);
     const p = await timed(tinyPiscina);
     singles.push(s1);
@@ -238,7 +195,7 @@ async function main(): Promise<void> {
   const mSingles: Timed[] = [];
   const mFarms: FarmFigures[] = [];
   for (let i = 1; i <= REPS; i++) {
-    const s1 = await timed(mediumSingle);
+    const s1 = await singleLoop('medium');
     const f = await farmOnce('farm', mediumJob, `${root}bench/medium.json`, MEDIUM);
     mSingles.push(s1);
     mFarms.push(f);
