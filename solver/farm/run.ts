@@ -231,6 +231,8 @@ export class Run implements SolverHost {
       return 'force';
     }
     this.terminateStage = 'graceful';
+    // Already winding down (all work done, or failed): the processes are being shut down.
+    if (this.#ending !== undefined) return 'graceful';
     this.#setState('stopping'); // first, so nothing below hands out work
     this.#queue.clear();
     this.#ending = 'stopped';
@@ -638,7 +640,8 @@ export class Run implements SolverHost {
     if (this.state !== 'forcing') {
       this.#setState('forcing');
       this.#queue.clear();
-      this.#ending = 'stopped';
+      // A run that already finished its work and is only shutting down stays `done`.
+      this.#ending ??= 'stopped';
     }
     for (const slot of this.#slots) slot.process.kill();
     this.#maybeEnd();
