@@ -9,6 +9,8 @@ import { FuseV1Options, FuseVersion } from '@electron/fuses';
 import { FusesPlugin } from '@electron-forge/plugin-fuses';
 import { VitePlugin, type VitePluginConfig } from '@electron-forge/plugin-vite';
 import type { ForgeConfig } from '@electron-forge/shared-types';
+import { APP_FILE_TYPES } from './electron/file-types.ts';
+import { APP_ID } from './electron-builder.config.ts';
 
 /** The Vite targets, shared with electron/build-bundles.ts (which builds them without Electron). */
 export const vitePluginConfig: VitePluginConfig = {
@@ -30,7 +32,19 @@ const config: ForgeConfig = {
   packagerConfig: {
     name: 'Solver Farm',
     executableName: 'solver-farm',
-    appBundleId: 'org.solverfarm.app',
+    appBundleId: APP_ID,
+    // build/icon.icns on macOS, build/icon.ico on Windows (made by scripts/make-icons.ts).
+    icon: 'build/icon',
+    // macOS reads file associations from the bundle's Info.plist, which electron-builder
+    // leaves alone for a prepackaged app: declare the document types here.
+    extendInfo: {
+      CFBundleDocumentTypes: APP_FILE_TYPES.map((type) => ({
+        CFBundleTypeName: type.name,
+        CFBundleTypeExtensions: [...type.extensions],
+        CFBundleTypeRole: 'Editor',
+        LSHandlerRank: type.role === 'job' ? 'Owner' : 'Alternate',
+      })),
+    },
     asar: {
       // The solver process is plain Node running an ES module that reads its wasm beside
       // itself: keep those as real files (app.asar.unpacked/.vite/build/…).
