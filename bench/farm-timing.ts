@@ -14,6 +14,8 @@ export interface FarmTiming {
   results: number;
   failed: number;
   state: RunState;
+  /** Sum of the solvers' own solve times (TaskResult.timeMs): busy time, per solver slot. */
+  solveMsBySolver: number[];
 }
 
 const FINAL = new Set<RunState>(['done', 'stopped', 'failed']);
@@ -23,6 +25,7 @@ const WORKING = new Set(['idle', 'solving', 'stepping', 'barrier']);
 export async function timeFarmRun(farm: FarmApi, job: unknown, source: string, cores: number): Promise<FarmTiming> {
   let results = 0;
   let failed = 0;
+  const solveMsBySolver: number[] = [];
   let readyAt: number | null = null;
   const seenSetup = new Set<number>();
   let finish: (state: RunState) => void = () => {};
@@ -35,7 +38,10 @@ export async function timeFarmRun(farm: FarmApi, job: unknown, source: string, c
     for (const ev of events) {
       if (ev.type === 'results') {
         results += ev.results.length;
-        for (const r of ev.results) if (r.status === 'error') failed++;
+        for (const r of ev.results) {
+          if (r.status === 'error') failed++;
+          solveMsBySolver[r.solver] = (solveMsBySolver[r.solver] ?? 0) + r.timeMs;
+        }
       } else if (ev.type === 'solver') {
         if (ev.solver.state === 'setup') seenSetup.add(ev.solver.id);
         else if (readyAt === null && seenSetup.has(ev.solver.id) && WORKING.has(ev.solver.state)) readyAt = now;
@@ -49,7 +55,7 @@ export async function timeFarmRun(farm: FarmApi, job: unknown, source: string, c
   try {
     await farm.start({ job, source, cores });
     const state = await finished;
-    return { wallMs: runEndAt - t0, workMs: runEndAt - (readyAt ?? t0), results, failed, state };
+    return { wallMs: runEndAt - t0, workMs: runEndAt - (readyAt ?? t0), results, failed, state, solveMsBySolver };
   } finally {
     unsubscribe();
   }

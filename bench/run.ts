@@ -83,6 +83,10 @@ interface FarmFigures {
   mainCpuMs: number;
   /** CPU ms of the solver processes (start-up included), or null off Linux. */
   solverCpuMs: number | null;
+  /** Share of work time the solvers spent inside solve() (sum over solvers / cores × work). */
+  busy: number;
+  /** Mean solve time per task as measured inside the solvers. */
+  solveMsPerTask: number;
 }
 
 async function farmOnce(label: string, job: unknown, source: string, expected: number): Promise<FarmFigures> {
@@ -96,7 +100,15 @@ async function farmOnce(label: string, job: unknown, source: string, expected: n
     // Let the exit of the last solver be reaped so its CPU time is counted.
     await new Promise((r) => setTimeout(r, 50));
     const cpu = cpuSince(cpu0);
-    return { workMs: t.workMs, wallMs: t.wallMs, mainCpuMs: cpu.selfMs, solverCpuMs: cpu.childrenMs };
+    const solveMs = t.solveMsBySolver.reduce((a, b) => a + (b ?? 0), 0);
+    return {
+      workMs: t.workMs,
+      wallMs: t.wallMs,
+      mainCpuMs: cpu.selfMs,
+      solverCpuMs: cpu.childrenMs,
+      busy: solveMs / (CORES * t.workMs),
+      solveMsPerTask: solveMs / expected,
+    };
   } finally {
     await farm.close();
   }
@@ -182,7 +194,9 @@ async function main(): Promise<void> {
     piscinas.push(p);
     log(
       `  #${i}: single ${s1.ms.toFixed(0)} ms, farm ${f.workMs.toFixed(0)} ms (wall ${f.wallMs.toFixed(0)}), ` +
-        `piscina ${p.ms.toFixed(0)} ms → speed-up ${(s1.ms / f.workMs).toFixed(2)}×, piscina/farm ${(p.ms / f.workMs).toFixed(2)}×`,
+        `piscina ${p.ms.toFixed(0)} ms → speed-up ${(s1.ms / f.workMs).toFixed(2)}×, piscina/farm ${(p.ms / f.workMs).toFixed(2)}×; ` +
+        `solvers inside solve() ${(100 * f.busy).toFixed(0)}% of the time, ${(1000 * f.solveMsPerTask).toFixed(1)} µs/solve ` +
+        `(single loop ${((1000 * s1.ms) / TINY).toFixed(1)})`,
     );
   }
   log(`b. medium sweep: 60×60 transport LP from a seed, ${MEDIUM} tasks`);
@@ -201,7 +215,8 @@ async function main(): Promise<void> {
     mFarms.push(f);
     log(
       `  #${i}: single ${s1.ms.toFixed(0)} ms, farm ${f.workMs.toFixed(0)} ms (wall ${f.wallMs.toFixed(0)}) → ` +
-        `efficiency ${((100 * s1.ms) / (CORES * f.workMs)).toFixed(1)}%`,
+        `efficiency ${((100 * s1.ms) / (CORES * f.workMs)).toFixed(1)}%; solvers inside solve() ${(100 * f.busy).toFixed(0)}% ` +
+        `of the time, ${f.solveMsPerTask.toFixed(1)} ms/solve (single loop ${(s1.ms / MEDIUM).toFixed(1)})`,
     );
   }
   log(`load average after: ${load()}`);
