@@ -23,10 +23,15 @@ interface QueuedBatch {
   pos: number;
 }
 
+/** Finds a job kind by name (a Map, or an on-demand loader). */
+export type KindSource =
+  | ReadonlyMap<string, AnyProblemKind>
+  | { load(name: string): Promise<AnyProblemKind | undefined>; names: readonly string[] };
+
 /** Options of the loop; `exit` ends the process (injected so the loop can be tested in-process). */
 export interface WorkerLoopOptions {
   channel: WorkerChannel;
-  kinds: ReadonlyMap<string, AnyProblemKind>;
+  kinds: KindSource;
   exit(code: number): void;
 }
 
@@ -34,7 +39,7 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmedi
 
 export class WorkerLoop {
   readonly #channel: WorkerChannel;
-  readonly #kinds: ReadonlyMap<string, AnyProblemKind>;
+  readonly #kinds: KindSource;
   readonly #exit: (code: number) => void;
   readonly logs: LogCapture;
   #kind: AnyProblemKind | undefined;
@@ -95,9 +100,16 @@ export class WorkerLoop {
   }
 
   async #setup(message: Extract<ToSolver, { t: 'setup' }>): Promise<void> {
-    const kind = this.#kinds.get(message.kind);
+    const source = this.#kinds;
+    let kind: AnyProblemKind | undefined;
+    try {
+      kind = 'load' in source ? await source.load(message.kind) : source.get(message.kind);
+    } catch (err) {
+      this.#channel.send({ t: 'setup-failed', error: serializeError(err) });
+      return;
+    }
     if (!kind) {
-      const known = [...this.#kinds.keys()].join(', ');
+      const known = ('load' in source ? [...source.names] : [...source.keys()]).join(', ');
       this.#channel.send({
         t: 'setup-failed',
         error: { name: 'Error', message: `unknown job kind "${message.kind}" (this solver knows: ${known})` },

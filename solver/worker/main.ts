@@ -4,12 +4,16 @@
  * Uncaught exceptions and unhandled rejections are reported as fatal `error` messages
  * before the process exits with code 1: a solver never dies silently.
  */
-import { kinds } from '../problems/registry.ts';
 import { openChannel } from './channel.ts';
+import { kindNames, loadKind } from './kind-loader.ts';
 import { WorkerLoop } from './loop.ts';
 
 const channel = openChannel();
-const loop = new WorkerLoop({ channel, kinds, exit: (code) => process.exit(code) });
+const loop = new WorkerLoop({
+  channel,
+  kinds: { load: loadKind, names: kindNames },
+  exit: (code) => process.exit(code),
+});
 
 process.on('uncaughtException', (err) => void loop.fatal(err));
 process.on('unhandledRejection', (reason) => void loop.fatal(reason));
