@@ -93,6 +93,8 @@ export interface GlpkOutcome {
 /** The per-process GLPK engine. */
 export interface GlpkRuntime {
   readonly version: string;
+  /** True once GLPK aborted in this instance: every later solve throws. */
+  readonly aborted: boolean;
   /**
    * Solve synchronously; GLPK's terminal output for this solve goes to `sink`, split into
    * lines. Throws if GLPK aborted (a GLPK-level error that leaves the instance unusable).
@@ -127,6 +129,7 @@ let solving = false;
 let current: LineSink | null = null;
 const seen: string[] = [];
 let loading: Promise<GlpkRuntime> | null = null;
+let shared: GlpkRuntime | null = null;
 
 function emit(line: string): void {
   if (seen.length < 20) seen.push(line);
@@ -170,10 +173,13 @@ export async function create(): Promise<GlpkRuntime> {
 
   return {
     version: glpk.version,
+    get aborted() {
+      return aborted !== null;
+    },
     solve(lp: LP, options: Options, sink: LineSink | null = null): GlpkOutcome {
       if (aborted !== null) {
         throw new Error(
-          `GLPK aborted in an earlier solve in this process (${aborted}); the engine is unusable until the solver process restarts`,
+          `GLPK aborted in an earlier solve (${aborted}); this GLPK instance is unusable (loadGlpk() gives a fresh one)`,
         );
       }
       seen.length = 0;
@@ -210,11 +216,24 @@ export async function create(): Promise<GlpkRuntime> {
   };
 }
 
-/** The process's GLPK runtime, created on first use (the WebAssembly module loads once). */
+/**
+ * The process's GLPK runtime, created on first use (the WebAssembly module loads once).
+ * After GLPK aborted in it, the next call loads a fresh one.
+ */
 export function loadGlpk(): Promise<GlpkRuntime> {
-  loading ??= create().catch((err: unknown) => {
+  if (shared?.aborted === true) {
+    shared = null;
     loading = null;
-    throw err;
-  });
+  }
+  loading ??= create().then(
+    (runtime) => {
+      shared = runtime;
+      return runtime;
+    },
+    (err: unknown) => {
+      loading = null;
+      throw err;
+    },
+  );
   return loading;
 }

@@ -6,8 +6,8 @@
  * because the whole Wyndor solve is ~13 µs.
  */
 
-import type { GlpkRuntime, LineSink, LP, Options } from '../../engines/glpk-runtime.ts';
-import { GLP, glpkOptions } from '../../engines/glpk-runtime.ts';
+import type { GlpkOutcome, GlpkRuntime, LineSink, LP, Options } from '../../engines/glpk-runtime.ts';
+import { GLP, glpkOptions, loadGlpk } from '../../engines/glpk-runtime.ts';
 import type { SolveResult } from '../types.ts';
 import type { Axis } from './grid.ts';
 import type { Bnds } from './model.ts';
@@ -24,7 +24,10 @@ interface Touched {
 
 /** Per-process state of a sweep. */
 export interface SweepState {
+  /** Replaced by a fresh instance if GLPK aborts (see solvePoint). */
   runtime: GlpkRuntime;
+  /** A fresh GLPK instance being loaded after an abort. */
+  replacing: Promise<void> | null;
   lp: LP;
   options: Options;
   /** One writer per axis, in axis order. */
@@ -94,6 +97,7 @@ export function prepare(spec: SweepSpec, runtime: GlpkRuntime): SweepState {
   });
   return {
     runtime,
+    replacing: null,
     lp,
     options: glpkOptions(spec.options, spec.isMip),
     writers,
@@ -121,7 +125,28 @@ export function solvePoint(state: SweepState, task: number[], sink: LineSink | n
       b.type = t.lower ? GLP.LO : GLP.UP;
     }
   }
-  const out = state.runtime.solve(state.lp, state.options, sink);
+  let out: GlpkOutcome;
+  try {
+    out = state.runtime.solve(state.lp, state.options, sink);
+  } catch (err) {
+    // An abort leaves the instance unusable. Load a fresh one in the background: the worker
+    // yields between result flushes, so the next tasks find it instead of failing too.
+    if (state.runtime.aborted && state.replacing === null) {
+      state.replacing = loadGlpk()
+        .then((fresh) => {
+          state.runtime = fresh;
+        })
+        .catch((loadErr: unknown) => {
+          sink?.(
+            `could not load a fresh GLPK instance: ${loadErr instanceof Error ? loadErr.message : String(loadErr)}`,
+          );
+        })
+        .finally(() => {
+          state.replacing = null;
+        });
+    }
+    throw err;
+  }
   const result: SolveResult = { status: out.status, objective: out.objective, timeMs: out.timeMs, engine: 'glpk' };
   if (out.objective !== null) {
     if (state.values === null) {

@@ -4,8 +4,11 @@
  * instead of returning numbers from a broken engine. Its own file: the abort poisons this
  * process's one instance. (The sweep parser refuses repeated terms before they get here.)
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import { GLP, glpkOptions, loadGlpk } from '../../../solver/engines/glpk-runtime.ts';
+import type { SweepState } from '../../../solver/problems/sweep.ts';
+import { sweep } from '../../../solver/problems/sweep.ts';
 
 describe('GLPK abort', () => {
   it('throws with GLPK’s message, then refuses every later solve', async () => {
@@ -36,10 +39,65 @@ describe('GLPK abort', () => {
         subjectTo: [{ ...(bad.subjectTo[0] as (typeof bad.subjectTo)[0]), vars: [{ name: 'x', coef: 1 }] }],
       };
       expect(() => glpk.solve(good, glpkOptions({ msglev: 'off' }, false))).toThrow(
-        /GLPK aborted in an earlier solve in this process .*restarts/,
+        /GLPK aborted in an earlier solve .*loadGlpk\(\) gives a fresh one/,
       );
     } finally {
       errorSpy.mockRestore();
     }
+  });
+});
+
+describe('sweep after a GLPK abort', () => {
+  it('fails the task that hit the dead instance, then solves on a fresh one', async () => {
+    // The test above left this process's shared instance aborted.
+    const poisoned = await loadGlpk();
+    if (!poisoned.aborted) {
+      const dup = {
+        name: 'bad',
+        objective: { direction: GLP.MAX, name: 'z', vars: [{ name: 'x', coef: 1 }] },
+        subjectTo: [
+          {
+            name: 'r',
+            vars: [
+              { name: 'x', coef: 1 },
+              { name: 'x', coef: 1 },
+            ],
+            bnds: { type: GLP.UP, lb: 0, ub: 1 },
+          },
+        ],
+      };
+      expect(() => poisoned.solve(dup, glpkOptions({ msglev: 'off' }, false), () => {})).toThrow();
+    }
+    const doc = JSON.parse(readFileSync(new URL('../../../examples/wyndor-sweep.json', import.meta.url), 'utf8'));
+    const spec = await sweep.parse({ ...doc, msglev: 'off' }, { source: 'wyndor-sweep.json', baseDir: '.' });
+    const ctx = { solver: 0, seed: 1, log: () => {} };
+    const state = (await sweep.setup(spec, ctx)) as SweepState;
+    // setup asked loadGlpk() after the abort, so it already has a fresh instance.
+    expect(state.runtime.aborted).toBe(false);
+    const solve = sweep.solve as NonNullable<typeof sweep.solve>;
+    expect(solve(state, [500], ctx).objective).toBeCloseTo(600 + 6 * 500, 6);
+
+    // Now kill the sweep's own instance mid-run.
+    const bad = {
+      ...state.lp,
+      subjectTo: [
+        {
+          name: 'r',
+          vars: [
+            { name: 'doors', coef: 1 },
+            { name: 'doors', coef: 1 },
+          ],
+          bnds: { type: GLP.UP, lb: 0, ub: 1 },
+        },
+      ],
+    };
+    expect(() => state.runtime.solve(bad, glpkOptions({ msglev: 'off' }, false), () => {})).toThrow(/GLPK aborted/);
+    expect(() => solve(state, [500], ctx)).toThrow(/aborted in an earlier solve/);
+    expect(state.replacing).not.toBeNull();
+    await state.replacing;
+    expect(state.runtime.aborted).toBe(false);
+    const r = solve(state, [100], ctx);
+    expect(r.status).toBe('optimal');
+    expect(r.objective).toBeCloseTo(1200 + 3 * 100, 6);
   });
 });
