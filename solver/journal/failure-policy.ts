@@ -68,6 +68,17 @@ export function parseFailurePolicy(job: unknown, source: string): FailurePolicy 
   return policy;
 }
 
+/**
+ * The crash retries of a run: the job's own `policy.crashRetries` when it sets one, else the
+ * farm's configured default (so a farm option is not silently overridden by the default 2).
+ */
+export function crashRetriesFor(job: unknown, policy: FailurePolicy, farmDefault: number): number {
+  const block = (job as { policy?: { crashRetries?: unknown } } | null)?.policy;
+  return block !== null && typeof block === 'object' && block.crashRetries !== undefined
+    ? policy.crashRetries
+    : farmDefault;
+}
+
 /** Task counts a halt decision looks at. */
 export interface FailureCounts {
   /** Tasks finished with a result that is not an error. */

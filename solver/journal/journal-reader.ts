@@ -78,8 +78,12 @@ export interface JournalScan {
 
 /** Options of readJournal. */
 export interface ReadJournalOptions {
-  /** Called with every valid line's result, in file order, with its 1-based line number. */
-  onResult?: (result: TaskResult, line: number) => void;
+  /**
+   * Called with every valid line's result, in file order, with its 1-based line number and
+   * where the line is in the file (byte offset and length, newline excluded), so a caller can
+   * read lines back later without keeping them (e.g. a CSV in plan order).
+   */
+  onResult?: (result: TaskResult, line: number, offset: number, bytes: number) => void;
 }
 
 /**
@@ -149,7 +153,7 @@ export async function readJournal(file: string, options: ReadJournalOptions = {}
     trailing = [];
   };
 
-  const takeLine = (text: string, offset: number): void => {
+  const takeLine = (text: string, offset: number, bytes: number): void => {
     lineNo++;
     let reason: string | null;
     let looksTorn = false;
@@ -188,7 +192,7 @@ export async function readJournal(file: string, options: ReadJournalOptions = {}
     }
     latestStatus.set(result.id, result.status);
     scan.byStatus[result.status]++;
-    options.onResult?.(result, lineNo);
+    options.onResult?.(result, lineNo, offset, bytes);
   };
 
   try {
@@ -213,7 +217,7 @@ export async function readJournal(file: string, options: ReadJournalOptions = {}
         } else {
           text = buffer.toString('utf8', start, nl);
         }
-        takeLine(text, lineOffset);
+        takeLine(text, lineOffset, position + nl - lineOffset);
         start = nl + 1;
       }
       if (start < bytesRead) {

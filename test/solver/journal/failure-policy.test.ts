@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   afterCrash,
+  crashRetriesFor,
   DEFAULT_POLICY,
   HALT_PERCENT_MIN_FINISHED,
   haltReason,
@@ -101,6 +102,13 @@ describe('halt decisions', () => {
     );
     const none = parseFailurePolicy({ policy: { crashRetries: 0 } }, 'j');
     expect(afterCrash(none, 1, 'exit code 1').retry).toBe(false);
+  });
+
+  it("uses the job's crashRetries only when the job sets it", () => {
+    const job = { policy: { crashRetries: 0 } };
+    expect(crashRetriesFor(job, parseFailurePolicy(job, 'j'), 5)).toBe(0);
+    expect(crashRetriesFor({}, parseFailurePolicy({}, 'j'), 5)).toBe(5);
+    expect(crashRetriesFor({ policy: {} }, parseFailurePolicy({ policy: {} }, 'j'), 1)).toBe(1);
   });
 
   it('checks memory against the cap', () => {

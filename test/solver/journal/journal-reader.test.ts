@@ -29,7 +29,20 @@ describe('readJournal', () => {
     const rs = [result(0), result(1, 'infeasible'), result(2, 'error'), result(3)];
     writeFileSync(file, lines(rs));
     const seen: number[] = [];
-    const scan = await readJournal(file, { onResult: (r, line) => seen.push(line * 100 + r.index) });
+    const text = readFileSync(file, 'utf8');
+    const scan = await readJournal(file, {
+      onResult: (r, line, offset, bytes) => {
+        seen.push(line * 100 + r.index);
+        // The reported place holds exactly this line.
+        expect(
+          JSON.parse(
+            Buffer.from(text)
+              .subarray(offset, offset + bytes)
+              .toString('utf8'),
+          ),
+        ).toEqual(r);
+      },
+    });
     expect(scan.lines).toBe(4);
     expect(seen).toEqual([100, 201, 302, 403]);
     expect(doneCount(scan)).toBe(3);
@@ -119,7 +132,16 @@ describe('readJournal', () => {
     // ~3 MiB of results with long labels so that many lines cross chunk borders.
     for (let i = 0; i < 6000; i++) rs.push({ ...result(i), label: `L${'x'.repeat(i % 977)}` });
     writeFileSync(file, lines(rs));
-    const scan = await readJournal(file);
+    const bytes = readFileSync(file);
+    let checked = 0;
+    const scan = await readJournal(file, {
+      onResult: (r, _line, offset, length) => {
+        if (r.index % 7 !== 0) return;
+        expect(JSON.parse(bytes.subarray(offset, offset + length).toString('utf8')).index).toBe(r.index);
+        checked++;
+      },
+    });
+    expect(checked).toBe(Math.ceil(6000 / 7));
     expect(scan.lines).toBe(6000);
     expect(scan.invalidCount).toBe(0);
     expect(scan.torn).toBeNull();
