@@ -32,10 +32,13 @@ if (plan.type !== 'tasks') throw new Error('expected tasks');
 let lines = 0;
 const state = await sweep.setup(spec, { solver: 0, seed: 1, log: () => lines++ });
 const t0 = performance.now();
+const loopCpu0 = process.cpuUsage();
 const skipLoop = process.argv[5] === 'noloop';
 if (!skipLoop)
   for (let i = 0; i < plan.count; i++) sweep.solve(state, plan.task(i), { solver: 0, seed: 1, log: () => lines++ });
 const loopMs = skipLoop ? Number.NaN : performance.now() - t0;
+const loopCpu = process.cpuUsage(loopCpu0);
+const loopCpuMs = skipLoop ? Number.NaN : (loopCpu.user + loopCpu.system) / 1000;
 console.log(
   `in-process loop: ${plan.count} tasks in ${loopMs.toFixed(0)} ms = ${((plan.count / loopMs) * 1000).toFixed(0)} tasks/s`,
 );
@@ -44,9 +47,24 @@ console.log(
 const farm = new Farm({ launcher: new NodeLauncher(), cores });
 let results = 0;
 let batches = 0;
+/** CPU ms of the solver processes, read from /proc when the last result arrives (Linux only). */
+let solverCpuMs = Number.NaN;
+const tick = 100; // USER_HZ on Linux
+function procCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / tick;
+}
 farm.subscribe((events) => {
   batches++;
   for (const e of events) if (e.type === 'results') results += e.results.length;
+  if (results === plan.count && Number.isNaN(solverCpuMs)) {
+    try {
+      solverCpuMs = farm.snapshot().solvers.reduce((sum, s) => sum + (s.pid ? procCpuMs(s.pid) : 0), 0);
+    } catch {
+      // not Linux, or a solver already gone
+    }
+  }
 });
 const cpu0 = process.cpuUsage();
 const w0 = performance.now();
@@ -73,6 +91,14 @@ console.log(
     ` (${((results / steadyMs) * 1000).toFixed(0)} tasks/s after the first result), ${batches} event batches`,
 );
 console.log(`speed-up vs the loop: ${(loopMs / wallMs).toFixed(2)}x (steady state ${(loopMs / steadyMs).toFixed(2)}x)`);
+if (!Number.isNaN(solverCpuMs)) {
+  const total = cpuUs / 1000 + solverCpuMs;
+  console.log(
+    `solver processes CPU: ${solverCpuMs.toFixed(0)} ms = ${((solverCpuMs * 1000) / results).toFixed(2)} µs per task;` +
+      ` farm total ${((total * 1000) / results).toFixed(2)} µs per task vs the loop's ${((loopCpuMs * 1000) / plan.count).toFixed(2)}` +
+      ` → speed-up on ${cores} otherwise idle cores, by CPU time: ${((cores * loopCpuMs) / total).toFixed(2)}x`,
+  );
+}
 const steady = process.cpuUsage(cpuAtFirst);
 const steadyUs = steady.user + steady.system;
 console.log(
