@@ -3,8 +3,9 @@
  * the output folder, handle Ctrl-C (first: graceful, second: kill the solvers), print a
  * summary and return the exit code (0 all tasks succeeded, 1 failures or stopped, 2 job error).
  */
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { FarmEvent, Progress, RunInfo, RunState, SerializedError, StepSummary, TaskResult } from '../api.ts';
 import { EXIT, oneLine, UserError } from './errors.ts';
 import { cleanLine, formatCount, formatDuration, formatValue } from './format.ts';
@@ -67,6 +68,8 @@ export async function runCommand(jobPath: string, options: RunOptions, io: RunIo
   const cores = options.cores ?? availableParallelism();
   const job = readJobFile(jobPath);
   const absolute = resolve(jobPath);
+  // Check the output folder before any solver starts: failing after the work began would waste it.
+  checkFolder(options.out ?? 'runs', options.out === undefined ? 'the runs folder' : '--out');
   // Loaded after the job file is read, so a missing or broken file costs no solver process.
   const { openFarm } = await import('./open-farm.ts');
   const farm = openFarm(cores);
@@ -163,7 +166,12 @@ export async function runCommand(jobPath: string, options: RunOptions, io: RunIo
       throw new UserError(oneLine(err).replaceAll(absolute, jobPath));
     }
     const dir = options.out ?? join('runs', info.runId);
-    writer = new ResultsWriter(dir, info, job);
+    try {
+      writer = new ResultsWriter(dir, info, job);
+    } catch (err) {
+      await farm.terminate({ force: true }).catch(() => 'none');
+      throw new UserError(`cannot write the results to ${dir}: ${oneLine(err)}`);
+    }
     handle(early.splice(0));
     if (interrupts > 0) void farm.terminate({ force: interrupts > 1 }).catch(() => {});
     const startedAt = Date.now();
@@ -201,6 +209,26 @@ export async function runCommand(jobPath: string, options: RunOptions, io: RunIo
     unsubscribe();
     await farm.close();
   }
+}
+
+/**
+ * Check that `dir` can be created or written, without creating anything yet (a job that
+ * then fails validation leaves no empty folder): `dir` or its nearest existing ancestor
+ * must be a writable folder. A UserError naming `what` if not.
+ */
+function checkFolder(dir: string, what: string): void {
+  let at = resolve(dir);
+  while (!existsSync(at) && dirname(at) !== at) at = dirname(at);
+  let why: string | null = null;
+  if (!statSync(at).isDirectory()) why = `${at} is a file, expected a folder`;
+  else {
+    try {
+      accessSync(at, constants.W_OK);
+    } catch {
+      why = `no permission to write in ${at}`;
+    }
+  }
+  if (why !== null) throw new UserError(`${what} ${dir}: cannot create or write this folder: ${why}`);
 }
 
 function finite(n: number): number | null {

@@ -147,6 +147,17 @@ describe('solver-farm run', () => {
     });
   });
 
+  it('--out on a file: exit 2 before any solver starts, one line', async () => {
+    const file = join(tmp, 'a-file');
+    writeFileSync(file, 'x');
+    const r = await runCli(['run', 'examples/wyndor-sweep.json', '--out', join(file, 'sub')]);
+    expect(r.code).toBe(2);
+    const errLines = r.stderr.split('\n').filter((l) => l.trim() !== '');
+    expect(errLines).toEqual([
+      `solver-farm: --out ${join(file, 'sub')}: cannot create or write this folder: ${file} is a file, expected a folder`,
+    ]);
+  });
+
   it('--logs streams each core’s lines tagged [core N]', async () => {
     const job = wyndor();
     job.grid = [{ name: 'P', objective: 'windows', from: 100, to: 139, step: 1 }];
