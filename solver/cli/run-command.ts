@@ -149,6 +149,11 @@ export async function runCommand(jobPath: string, options: RunOptions, io: RunIo
       reporter.print(['Stopping: finishing running tasks… press Ctrl-C again to kill the solvers'], 'err');
     } else if (interrupts === 2) {
       reporter.print(['Killing the solvers…'], 'err');
+    } else {
+      // A third press: the user wants out now. results.jsonl is already on disk (written per batch).
+      reporter.stop();
+      io.stderr.write('Exiting at once; results.jsonl has every result received so far\n');
+      process.exit(130);
     }
     if (info !== null && interrupts <= 2) void farm.terminate({ force: interrupts > 1 }).catch(() => {});
   };
