@@ -14,6 +14,7 @@
  *   retry (`superseded`); a line after a successful one is a `duplicate` (a bug to report:
  *   exactly-once means duplicates stay 0).
  */
+import { closeSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { TaskResult, TaskStatus } from '../api.ts';
 
@@ -113,120 +114,127 @@ function excerptOf(text: string): string {
   return clean.length > 80 ? `${clean.slice(0, 80)}…` : clean;
 }
 
-/** Reads a journal file; a missing file reads as an empty journal (`exists: false`). */
-export async function readJournal(file: string, options: ReadJournalOptions = {}): Promise<JournalScan> {
-  const scan: JournalScan = {
-    path: file,
-    exists: false,
-    size: 0,
-    validBytes: 0,
-    lines: 0,
-    torn: null,
-    invalid: [],
-    invalidCount: 0,
-    superseded: 0,
-    duplicates: 0,
-    latest: new Map(),
-    byStatus: emptyCounts(),
-  };
-  let handle: Awaited<ReturnType<typeof open>>;
-  try {
-    handle = await open(file, 'r');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return scan;
-    throw err;
-  }
-  scan.exists = true;
+/** The line-by-line core of the readers, fed with chunks of the file in order. */
+class Scanner {
+  readonly scan: JournalScan;
+  #carry: Buffer[] = [];
+  #carryBytes = 0;
+  #position = 0;
+  #takeLine: (text: string, offset: number, bytes: number) => void;
+  #trailing: () => JournalProblem[];
+  #lineNo: () => number;
 
-  const latestStatus = scan.latest;
-  let lineNo = 0;
-  // Lines that look like an interrupted write (empty, NUL bytes, JSON cut short), since the
-  // last line that did not: if nothing else follows them they are the torn tail.
-  let trailing: JournalProblem[] = [];
+  constructor(file: string, options: ReadJournalOptions) {
+    const scan: JournalScan = {
+      path: file,
+      exists: false,
+      size: 0,
+      validBytes: 0,
+      lines: 0,
+      torn: null,
+      invalid: [],
+      invalidCount: 0,
+      superseded: 0,
+      duplicates: 0,
+      latest: new Map(),
+      byStatus: emptyCounts(),
+    };
+    this.scan = scan;
+    const latestStatus = scan.latest;
+    let lineNo = 0;
+    // Lines that look like an interrupted write (empty, NUL bytes, JSON cut short), since the
+    // last line that did not: if nothing else follows them they are the torn tail.
+    let trailing: JournalProblem[] = [];
 
-  const report = (problem: JournalProblem): void => {
-    scan.invalidCount++;
-    if (scan.invalid.length < MAX_REPORTED_PROBLEMS) scan.invalid.push(problem);
-  };
-  const settleTrailing = (): void => {
-    for (const p of trailing) report(p);
-    trailing = [];
-  };
+    const report = (problem: JournalProblem): void => {
+      scan.invalidCount++;
+      if (scan.invalid.length < MAX_REPORTED_PROBLEMS) scan.invalid.push(problem);
+    };
+    const settleTrailing = (): void => {
+      for (const p of trailing) report(p);
+      trailing = [];
+    };
 
-  const takeLine = (text: string, offset: number, bytes: number): void => {
-    lineNo++;
-    let reason: string | null;
-    let looksTorn = false;
-    let value: unknown;
-    if (text.replaceAll('\u0000', '').trim() === '') {
-      reason = text.includes('\u0000') ? 'NUL bytes (a write lost in a power cut)' : 'empty line';
-      looksTorn = true;
-    } else {
-      try {
-        value = JSON.parse(text);
-        reason = resultProblem(value);
-      } catch (err) {
-        const message = (err as Error).message;
-        reason = `not valid JSON (${message})`;
-        looksTorn = text.includes('\u0000') || /end of JSON input|Unterminated/i.test(message);
-      }
-    }
-    if (reason !== null) {
-      const problem = { line: lineNo, offset, reason, excerpt: excerptOf(text) };
-      if (looksTorn) trailing.push(problem);
-      else {
-        settleTrailing();
-        report(problem);
-      }
-      return;
-    }
-    settleTrailing();
-    const result = value as TaskResult;
-    scan.lines++;
-    const previous = latestStatus.get(result.id);
-    if (previous !== undefined) {
-      // The latest line of an id decides; status counts cover latest lines only.
-      if (previous === 'error') scan.superseded++;
-      else scan.duplicates++;
-      scan.byStatus[previous]--;
-    }
-    latestStatus.set(result.id, result.status);
-    scan.byStatus[result.status]++;
-    options.onResult?.(result, lineNo, offset, bytes);
-  };
-
-  try {
-    const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
-    let carry: Buffer[] = [];
-    let carryBytes = 0;
-    let position = 0;
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, CHUNK_BYTES, position);
-      if (bytesRead === 0) break;
-      let start = 0;
-      for (;;) {
-        const nl = buffer.indexOf(NEWLINE, start);
-        if (nl === -1 || nl >= bytesRead) break;
-        const lineOffset = position + start - carryBytes;
-        let text: string;
-        if (carryBytes > 0) {
-          carry.push(buffer.subarray(start, nl));
-          text = Buffer.concat(carry).toString('utf8');
-          carry = [];
-          carryBytes = 0;
-        } else {
-          text = buffer.toString('utf8', start, nl);
+    const takeLine = (text: string, offset: number, bytes: number): void => {
+      lineNo++;
+      let reason: string | null;
+      let looksTorn = false;
+      let value: unknown;
+      if (text.replaceAll('\u0000', '').trim() === '') {
+        reason = text.includes('\u0000') ? 'NUL bytes (a write lost in a power cut)' : 'empty line';
+        looksTorn = true;
+      } else {
+        try {
+          value = JSON.parse(text);
+          reason = resultProblem(value);
+        } catch (err) {
+          const message = (err as Error).message;
+          reason = `not valid JSON (${message})`;
+          looksTorn = text.includes('\u0000') || /end of JSON input|Unterminated/i.test(message);
         }
-        takeLine(text, lineOffset, position + nl - lineOffset);
-        start = nl + 1;
       }
-      if (start < bytesRead) {
-        // Copy: the buffer is reused by the next read.
-        carry.push(Buffer.from(buffer.subarray(start, bytesRead)));
-        carryBytes += bytesRead - start;
+      if (reason !== null) {
+        const problem = { line: lineNo, offset, reason, excerpt: excerptOf(text) };
+        if (looksTorn) trailing.push(problem);
+        else {
+          settleTrailing();
+          report(problem);
+        }
+        return;
       }
-      position += bytesRead;
+      settleTrailing();
+      const result = value as TaskResult;
+      scan.lines++;
+      const previous = latestStatus.get(result.id);
+      if (previous !== undefined) {
+        // The latest line of an id decides; status counts cover latest lines only.
+        if (previous === 'error') scan.superseded++;
+        else scan.duplicates++;
+        scan.byStatus[previous]--;
+      }
+      latestStatus.set(result.id, result.status);
+      scan.byStatus[result.status]++;
+      options.onResult?.(result, lineNo, offset, bytes);
+    };
+    this.#takeLine = takeLine;
+    this.#trailing = () => trailing;
+    this.#lineNo = () => lineNo;
+  }
+
+  /** Takes the next `bytesRead` bytes of the file (the buffer may be reused afterwards). */
+  chunk(buffer: Buffer, bytesRead: number): void {
+    const position = this.#position;
+    let start = 0;
+    for (;;) {
+      const nl = buffer.indexOf(NEWLINE, start);
+      if (nl === -1 || nl >= bytesRead) break;
+      const lineOffset = position + start - this.#carryBytes;
+      let text: string;
+      if (this.#carryBytes > 0) {
+        this.#carry.push(buffer.subarray(start, nl));
+        text = Buffer.concat(this.#carry).toString('utf8');
+        this.#carry = [];
+        this.#carryBytes = 0;
+      } else {
+        text = buffer.toString('utf8', start, nl);
+      }
+      this.#takeLine(text, lineOffset, position + nl - lineOffset);
+      start = nl + 1;
     }
+    if (start < bytesRead) {
+      // Copy: the buffer is reused by the next read.
+      this.#carry.push(Buffer.from(buffer.subarray(start, bytesRead)));
+      this.#carryBytes += bytesRead - start;
+    }
+    this.#position += bytesRead;
+  }
+
+  /** The end of the file: settles the torn tail. */
+  end(): JournalScan {
+    const scan = this.scan;
+    const position = this.#position;
+    const carryBytes = this.#carryBytes;
+    const trailing = this.#trailing();
     scan.size = position;
     scan.validBytes = position;
     const first = trailing[0];
@@ -234,20 +242,70 @@ export async function readJournal(file: string, options: ReadJournalOptions = {}
       const offset = first?.offset ?? position - carryBytes;
       let reason: string;
       if (carryBytes > 0) {
-        const allNul = carry.every((b) => b.every((byte) => byte === 0));
+        const allNul = this.#carry.every((b) => b.every((byte) => byte === 0));
         reason = allNul
           ? 'NUL bytes at the end (a write lost in a power cut)'
           : 'no newline at the end (an interrupted write)';
       } else reason = first?.reason ?? '';
-      if (trailing.length + (carryBytes > 0 ? 1 : 0) > 1)
-        reason += `; ${trailing.length + (carryBytes > 0 ? 1 : 0)} lines`;
-      scan.torn = { line: first?.line ?? lineNo + 1, offset, bytes: position - offset, reason };
+      const tornLines = trailing.length + (carryBytes > 0 ? 1 : 0);
+      if (tornLines > 1) reason += `; ${tornLines} lines`;
+      scan.torn = { line: first?.line ?? this.#lineNo() + 1, offset, bytes: position - offset, reason };
       scan.validBytes = offset;
+    }
+    return scan;
+  }
+}
+
+/** Reads a journal file; a missing file reads as an empty journal (`exists: false`). */
+export async function readJournal(file: string, options: ReadJournalOptions = {}): Promise<JournalScan> {
+  const scanner = new Scanner(file, options);
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(file, 'r');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return scanner.scan;
+    throw err;
+  }
+  scanner.scan.exists = true;
+  try {
+    const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+    let position = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, CHUNK_BYTES, position);
+      if (bytesRead === 0) break;
+      scanner.chunk(buffer, bytesRead);
+      position += bytesRead;
     }
   } finally {
     await handle.close();
   }
-  return scan;
+  return scanner.end();
+}
+
+/** readJournal, synchronously (for a caller that must not yield, e.g. at the very end of a run). */
+export function readJournalSync(file: string, options: ReadJournalOptions = {}): JournalScan {
+  const scanner = new Scanner(file, options);
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return scanner.scan;
+    throw err;
+  }
+  scanner.scan.exists = true;
+  try {
+    const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+    let position = 0;
+    for (;;) {
+      const bytesRead = readSync(fd, buffer, 0, CHUNK_BYTES, position);
+      if (bytesRead === 0) break;
+      scanner.chunk(buffer, bytesRead);
+      position += bytesRead;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return scanner.end();
 }
 
 /**

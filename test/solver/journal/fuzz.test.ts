@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseFailurePolicy } from '../../../solver/journal/failure-policy.ts';
 import { listRuns } from '../../../solver/journal/history.ts';
-import { readJournal, repairJournal } from '../../../solver/journal/journal-reader.ts';
+import { readJournal, readJournalSync, repairJournal } from '../../../solver/journal/journal-reader.ts';
 import { JournalWriter } from '../../../solver/journal/journal-writer.ts';
 import { readJobFile } from '../../../solver/journal/run-dir.ts';
 import { ValidationError } from '../../../solver/problems/validate.ts';
@@ -46,6 +46,8 @@ describe('fuzzed journals', () => {
           : Buffer.concat([Buffer.from(lines(head)), junk]);
         writeFileSync(file, original);
         const before = await readJournal(file);
+        // The synchronous reader sees exactly the same.
+        expect(readJournalSync(file)).toEqual(before);
         // Every well-formed line of the head is read.
         for (const r of head) expect(before.latest.has(r.id)).toBe(true);
 
