@@ -183,7 +183,7 @@ export class Run implements SolverHost {
     let running = 0;
     for (const slot of this.#slots) {
       const st = slot.process.state;
-      if (st === 'solving' || st === 'stepping') running++;
+      if (this.active && (st === 'solving' || st === 'stepping')) running++;
     }
     if (this.#tasks) {
       const finished = this.#done + this.#failed;
@@ -194,7 +194,7 @@ export class Run implements SolverHost {
         failed: this.#failed,
         running,
         rate,
-        etaMs: this.active ? etaMs(this.#tasks.count - finished, rate) : 0,
+        etaMs: this.active ? etaMs(this.#tasks.count - finished, rate) : this.state === 'done' ? 0 : null,
         elapsedMs,
       };
     }
@@ -212,7 +212,13 @@ export class Run implements SolverHost {
       failed: 0,
       running,
       rate: this.#stepsDone > 0 ? (this.#stepsDone * 1000) / Math.max(1, elapsedMs) : 0,
-      etaMs: !this.active ? 0 : this.#stepsDone > 0 ? Math.round(avg * (n - this.#stepsDone)) : null,
+      etaMs: !this.active
+        ? this.state === 'done'
+          ? 0
+          : null
+        : this.#stepsDone > 0
+          ? Math.round(avg * (n - this.#stepsDone))
+          : null,
       step: { k: Math.max(1, Math.min(this.#k, n)), n, working },
       elapsedMs,
     };
@@ -680,14 +686,15 @@ export class Run implements SolverHost {
     if (!this.active) return;
     if (this.#endTimer !== undefined) clearTimeout(this.#endTimer);
     if (this.#heartbeat !== undefined) clearInterval(this.#heartbeat);
-    this.#finalProgress = this.progress();
     const final = (this.#ending ?? 'stopped') as RunEnd['status'];
     const end: RunEnd = { status: final };
     if (this.reason !== undefined) end.reason = this.reason;
     if (this.#steps) end.stepsDone = this.#stepsDone;
     if (this.#best !== undefined) end.best = this.#best;
     this.#observe(() => this.#observer?.finish(end));
-    this.#setState(final);
+    this.state = final; // before the last progress, so it says the run is over (no ETA)
+    this.#finalProgress = this.progress();
+    this.#emitRun();
     this.#events.progressChanged();
     this.#resolveEnded(final);
   }
