@@ -1,0 +1,44 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { indexJournal, resultsInPlanOrder } from '../../../solver/journal/journal-index.ts';
+import { lines, result, tempDir } from './helpers.ts';
+
+let tmp: ReturnType<typeof tempDir>;
+beforeEach(() => {
+  tmp = tempDir();
+});
+afterEach(() => tmp.cleanup());
+
+describe('journal index', () => {
+  it('gives the latest result of each task in plan order, then the out-of-plan ones', () => {
+    const file = path.join(tmp.dir, 'results.jsonl');
+    const text =
+      lines([result(3), result(0, 'error'), result(1), { ...result(9), label: 'é'.repeat(3000) }, result(0)]) +
+      'not json\n' +
+      lines([result(2)]) +
+      '{"id":"t4","ind';
+    writeFileSync(file, text);
+    const keys = new Set<string>();
+    const index = indexJournal(file, 5, { onResult: (r) => keys.add(r.id) });
+    expect(index.scan.torn?.line).toBe(8);
+    expect(index.scan.invalidCount).toBe(1);
+    expect([...keys].sort()).toEqual(['t0', 't1', 't2', 't3', 't9']);
+    const out = [...resultsInPlanOrder(index)];
+    expect(out.map((r) => [r.index, r.status])).toEqual([
+      [0, 'optimal'],
+      [1, 'optimal'],
+      [2, 'optimal'],
+      [3, 'optimal'],
+      [9, 'optimal'],
+    ]);
+    expect(out.at(-1)?.label).toBe('é'.repeat(3000));
+  });
+
+  it('indexes a missing journal as empty', () => {
+    const index = indexJournal(path.join(tmp.dir, 'none.jsonl'), 3);
+    expect(index.scan.exists).toBe(false);
+    expect([...index.offsets]).toEqual([0, 0, 0]);
+    expect([...resultsInPlanOrder(index)]).toEqual([]);
+  });
+});
