@@ -102,6 +102,37 @@ describe('logs', () => {
   });
 });
 
+describe('raw output', () => {
+  it("a solver process's own stdout becomes log lines of that solver", async () => {
+    h = new FarmHarness({ cores: 2 });
+    await h.farm.start(customJob('spin.ts', { tasks: 6, ms: 5, print: true }));
+    expect(await h.farm.finished()).toBe('done');
+    for (const r of h.results()) {
+      const line = `printed t${r.index} from pid ${r.values?.pid}`;
+      expect(h.logLines(r.solver)).toContain(line);
+    }
+  });
+});
+
+describe('progress', () => {
+  it('counts up to the total with elapsed time, and ends with no ETA left', async () => {
+    h = new FarmHarness({ cores: 2 });
+    await h.farm.start(customJob('spin.ts', { tasks: 60, ms: 20 }));
+    expect(await h.farm.finished()).toBe('done');
+    const progress = h.events().flatMap((e) => (e.type === 'progress' ? [e.progress] : []));
+    expect(progress.length).toBeGreaterThan(3);
+    for (let k = 1; k < progress.length; k++) {
+      const [a, b] = [progress[k - 1], progress[k]] as [(typeof progress)[0], (typeof progress)[0]];
+      expect(b.done).toBeGreaterThanOrEqual(a.done);
+      expect(b.elapsedMs).toBeGreaterThanOrEqual(a.elapsedMs);
+    }
+    const midway = progress.find((p) => p.done > 10 && p.done < 50);
+    expect(midway?.rate).toBeGreaterThan(0);
+    expect(midway?.etaMs).toBeGreaterThan(0);
+    expect(progress.at(-1)).toMatchObject({ total: 60, done: 60, failed: 0, running: 0, etaMs: 0 });
+  });
+});
+
 describe('events', () => {
   it('are delivered in batches: at most ~60 a second during a busy run', async () => {
     h = new FarmHarness({ cores: 2 });
