@@ -46,7 +46,12 @@ export function autoEngine(glpk: Engine, highs: Engine): Engine {
     solve(model: LinearModel, options: SolveOptions = {}): EngineResult {
       const choice = autoChoice(model);
       options.log?.(`auto: ${choice} for ${model.name || 'the model'} (${model.variables.length} columns)`);
-      return (choice === 'highs' ? highs : glpk).solve(model, options);
+      if (choice === 'highs') return highs.solve(model, options);
+      const r = glpk.solve(model, options);
+      if (r.status !== 'error') return r;
+      // glpk failed (GLPK aborts on a few inputs): HiGHS gets the model before we give up.
+      options.log?.(`auto: glpk failed (${r.message ?? 'no message'}); solving with highs`);
+      return highs.solve(model, options);
     },
   };
 }

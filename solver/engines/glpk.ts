@@ -14,12 +14,56 @@
 import { toGlpkLp } from '../formats/glpk-json.ts';
 import type { LinearModel } from '../formats/model.ts';
 import { isMip } from '../formats/model.ts';
-import { GLP, type GlpkRuntime, glpkOptions, loadGlpk } from './glpk-runtime.ts';
+import { create as createGlpkRuntime, GLP, type GlpkRuntime, glpkOptions, loadGlpk } from './glpk-runtime.ts';
 import type { Engine, EngineResult, SolveOptions } from './types.ts';
 import { crossedBounds, feasibilityModel, solveEmpty } from './types.ts';
 
-/** Build the glpk engine over a loaded runtime. */
-export function glpkEngine(runtime: GlpkRuntime): Engine {
+/**
+ * Build the glpk engine over a loaded runtime. GLPK aborts on some inputs (e.g. an assertion
+ * in its MIP presolver, npp3.c "q->lb < q->ub", found by the cross-engine property test),
+ * and an aborted WebAssembly instance is unusable. So the engine keeps a spare instance,
+ * loaded in the background: after an abort the failed solve reports `error` with GLPK's
+ * message, the spare takes over, and a new spare loads.
+ */
+export function glpkEngine(
+  first: GlpkRuntime,
+  initialSpare: GlpkRuntime | null = null,
+  spares: () => Promise<GlpkRuntime> = createGlpkRuntime,
+): Engine {
+  let runtime = first;
+  let spare: GlpkRuntime | null = initialSpare;
+  const loadSpare = (): void => {
+    spares().then(
+      (r) => {
+        spare = r;
+      },
+      () => {
+        spare = null;
+      },
+    );
+  };
+  if (spare === null) loadSpare();
+  let dead = false;
+  const swap = (): void => {
+    if (spare === null) {
+      dead = true;
+      return;
+    }
+    runtime = spare;
+    spare = null;
+    dead = false;
+    loadSpare();
+  };
+  const solveOnce: GlpkRuntime['solve'] = (lp, opts, sink) => {
+    // The last instance died while no spare was ready: take the spare if it has loaded since.
+    if (dead) swap();
+    try {
+      return runtime.solve(lp, opts, sink);
+    } catch (err) {
+      swap();
+      throw err;
+    }
+  };
   const engine: Engine = {
     name: 'glpk',
     version: `GLPK ${runtime.version} (glpk.js)`,
@@ -52,7 +96,7 @@ export function glpkEngine(runtime: GlpkRuntime): Engine {
       const t0 = performance.now();
       let out: ReturnType<GlpkRuntime['solve']>;
       try {
-        out = runtime.solve(lp, opts, sink);
+        out = solveOnce(lp, opts, sink);
       } catch (err) {
         return {
           status: 'error',
@@ -68,13 +112,36 @@ export function glpkEngine(runtime: GlpkRuntime): Engine {
       let message: string | undefined;
       if (mip && out.glpkStatus === GLP.UNDEF && status === 'error') {
         // Ambiguous end of the MIP presolver: decide with a zero objective.
-        const probe = runtime.solve(toGlpkLp(feasibilityModel(model), { internalNames: true }), opts, null);
+        let probe: Pick<ReturnType<GlpkRuntime['solve']>, 'status'>;
+        try {
+          const left =
+            options.timeLimitSec === undefined ? undefined : options.timeLimitSec - (performance.now() - t0) / 1000;
+          const probeOpts = left === undefined ? opts : { ...opts, tmlim: Math.max(0.1, left) };
+          probe =
+            left !== undefined && left <= 0.05
+              ? { status: 'time-limit' }
+              : solveOnce(toGlpkLp(feasibilityModel(model), { internalNames: true }), probeOpts, null);
+        } catch (err) {
+          return {
+            status: 'error',
+            objective: null,
+            values: null,
+            duals: null,
+            timeMs: performance.now() - t0,
+            engine: 'glpk',
+            message: err instanceof Error ? err.message : String(err),
+          };
+        }
         if (probe.status === 'infeasible') {
           status = 'infeasible';
           message = 'GLPK returned no MIP solution; the model with a zero objective is infeasible';
-        } else if (probe.status === 'optimal') {
+        } else if (probe.status === 'optimal' || probe.status === 'feasible') {
           status = 'unbounded';
           message = 'GLPK returned no MIP solution; the model is feasible with a zero objective, so it is unbounded';
+        } else if (probe.status === 'time-limit' || probe.status === 'error') {
+          // Branch and bound over unbounded integer columns may not end: undecided in time.
+          status = 'time-limit';
+          message = 'GLPK returned no MIP solution and could not tell infeasible from unbounded within the time limit';
         } else {
           message = out.error?.message ?? 'GLPK returned no solution';
         }
@@ -109,10 +176,13 @@ let loaded: Promise<Engine> | null = null;
 /** The process's glpk engine (loads GLPK once). */
 export function loadGlpkEngine(): Promise<Engine> {
   if (loaded === null) {
-    loaded = loadGlpk().then(glpkEngine, (err: unknown) => {
-      loaded = null;
-      throw err;
-    });
+    loaded = Promise.all([loadGlpk(), createGlpkRuntime()]).then(
+      ([first, spare]) => glpkEngine(first, spare),
+      (err: unknown) => {
+        loaded = null;
+        throw err;
+      },
+    );
   }
   return loaded;
 }

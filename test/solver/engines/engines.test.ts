@@ -62,6 +62,40 @@ describe.each(ENGINES)('%s engine', (name) => {
   });
 });
 
+describe('glpk engine after a GLPK abort', () => {
+  it('reports the abort as an error and keeps solving on its spare instance', async () => {
+    const engine = await loadEngine('glpk');
+    // Found by the cross-engine property test: GLPK's MIP presolver fails an assertion.
+    const aborts = readLp(
+      [
+        'Maximize',
+        ' 4 v0 + 5 v1 - 4 v2',
+        'Subject To',
+        ' c0: 4 v0 + 2 v2 >= 0',
+        ' c1: -3 v1 >= 0',
+        ' c2: -4 v1 - 3 v2 >= 0',
+        ' c3: 1 <= -4 v0 + 3 v1 + v2 <= 5',
+        'Bounds',
+        ' 3 <= v0 <= 4',
+        ' -inf <= v1 <= -5',
+        'General',
+        ' v0',
+        'End',
+      ].join('\n'),
+    );
+    const r = engine.solve(aborts);
+    expect(r.status).toBe('error');
+    expect(r.message).toMatch(/GLPK aborted: Assertion failed/);
+    const ok = engine.solve(readLp('Minimize\n x\nSubject To\n a: x >= 1\nEnd'));
+    expect([ok.status, ok.objective]).toEqual(['optimal', 1]);
+    // auto hands a model glpk failed on to HiGHS.
+    const auto = await loadEngine('auto');
+    const a = auto.solve(aborts);
+    expect(a.engine).toBe('highs');
+    expect(a.status).not.toBe('error');
+  });
+});
+
 describe('auto engine', () => {
   it('picks glpk for small models and highs for large LPs and MIPs with many integers', async () => {
     const small = readLp('Minimize\n x\nSubject To\n a: x >= 1\nEnd');

@@ -1,0 +1,112 @@
+/**
+ * glpk and highs agree on random small LPs and MIPs: same status, same optimum (1e-6).
+ * Random models hit the corners the reference set does not: free and fixed columns,
+ * equality and ranged rows, infeasible and unbounded MIPs.
+ */
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadEngine } from '../../../solver/engines/index.ts';
+import type { Engine } from '../../../solver/engines/types.ts';
+import type { LinearModel } from '../../../solver/formats/model.ts';
+
+const INF = Number.POSITIVE_INFINITY;
+const small = fc.integer({ min: -6, max: 6 });
+const coef = fc.integer({ min: -4, max: 4 }).filter((x) => x !== 0);
+const bounds = fc.oneof(
+  fc.constant([0, INF]),
+  fc.tuple(small, small).map(([a, b]) => [Math.min(a, b), Math.max(a, b)]),
+  small.map((u) => [-INF, u]),
+  fc.constant([-INF, INF]),
+);
+
+const modelArb: fc.Arbitrary<LinearModel> = fc.integer({ min: 1, max: 5 }).chain((n) =>
+  fc
+    .record({
+      sense: fc.constantFrom('min' as const, 'max' as const),
+      objective: fc.array(fc.integer({ min: -5, max: 5 }), { minLength: n, maxLength: n }),
+      vars: fc.array(fc.record({ b: bounds, integer: fc.boolean() }), { minLength: n, maxLength: n }),
+      rows: fc.array(
+        fc.record({
+          entries: fc.uniqueArray(fc.tuple(fc.integer({ min: 0, max: n - 1 }), coef), {
+            minLength: 1,
+            maxLength: n,
+            selector: (e) => e[0],
+          }),
+          b: bounds,
+        }),
+        { maxLength: 4 },
+      ),
+    })
+    .map(({ sense, objective, vars, rows }) => ({
+      name: 'cross',
+      sense,
+      objectiveName: 'obj',
+      objective,
+      objectiveConstant: 0,
+      variables: vars.map((v, j) => ({
+        name: `v${j}`,
+        lb: v.b[0] as number,
+        ub: v.b[1] as number,
+        integer: v.integer,
+      })),
+      rows: rows.map((r, i) => ({
+        name: `c${i}`,
+        lb: r.b[0] as number,
+        ub: r.b[1] as number,
+        cols: r.entries.map((e) => e[0]),
+        coefs: r.entries.map((e) => e[1]),
+      })),
+      warnings: [],
+    })),
+);
+
+let glpk: Engine;
+let highs: Engine;
+beforeAll(async () => {
+  glpk = await loadEngine('glpk');
+  highs = await loadEngine('highs');
+});
+
+describe('glpk and highs', () => {
+  it('agree on status and optimum of random small models', () => {
+    fc.assert(
+      fc.property(modelArb, (m) => {
+        const a = glpk.solve(m, { timeLimitSec: 2 });
+        // GLPK's MIP presolver aborts on a few of these (npp3.c assertion "q->lb < q->ub"):
+        // a GLPK defect the engine reports as an error and survives; nothing to compare.
+        if (a.status === 'error' && /GLPK aborted/.test(a.message ?? '')) return;
+        const b = highs.solve(m, { timeLimitSec: 2 });
+        const better = (x: number, y: number) => (m.sense === 'min' ? x < y - 1e-6 : x > y + 1e-6);
+        for (const [cut, other] of [
+          [a, b],
+          [b, a],
+        ] as const) {
+          if (cut.status !== 'time-limit') continue;
+          // Branch and bound on unbounded integer columns may never end (GLPK cannot prove
+          // 2x + 2y = 1 infeasible): a time limit is honest, and must not contradict the other.
+          if (other.status === 'optimal' && cut.objective !== null && other.objective !== null) {
+            expect(better(cut.objective, other.objective)).toBe(false);
+          }
+          if (other.status === 'infeasible') expect(cut.objective).toBeNull();
+          return;
+        }
+        if (a.status === 'unbounded' && b.status === 'optimal' && m.variables.some((v) => v.integer)) {
+          // HiGHS 1.15.1 calls some unbounded MIPs optimal (e.g. min -y, x + z - y <= 0,
+          // -y + 2x + 2z >= 0, x + 2z >= 0, y, x integer: dual bound 0 after the root node).
+          // A feasible MIP whose LP relaxation is unbounded is unbounded (rational data): check
+          // that independently, so only this HiGHS defect is tolerated.
+          const relaxed = { ...m, variables: m.variables.map((v) => ({ ...v, integer: false })) };
+          expect(highs.solve(relaxed).status).toBe('unbounded');
+          return;
+        }
+        expect(b.status, `glpk: ${a.message ?? ''} highs: ${b.message ?? ''}`).toBe(a.status);
+        if (a.objective === null) expect(b.objective).toBeNull();
+        else
+          expect(Math.abs((b.objective as number) - a.objective)).toBeLessThanOrEqual(
+            1e-6 * Math.max(1, Math.abs(a.objective)),
+          );
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
