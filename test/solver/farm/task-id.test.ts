@@ -23,6 +23,16 @@ describe('task ids', () => {
     expect(seen.size).toBe(200_000);
   });
 
+  it('hash numbers by value: a number and a one-element array differ, -0 is 0', () => {
+    const id = taskIdHasher('sweep', { m: 1 });
+    expect(id(5)).not.toBe(id([5]));
+    expect(id([-0])).toBe(id([0]));
+    expect(id([1, 2])).not.toBe(id([2, 1]));
+    expect(id([0.1 + 0.2])).not.toBe(id([0.3]));
+    expect(id({ P: 5 })).toMatch(/^[0-9a-f]{16}$/);
+    expect(id({ P: 5 })).not.toBe(id([5]));
+  });
+
   it('hash64 pads to 16 digits and specHash is sha1 hex', () => {
     expect(hash64('', 0, 0)).toHaveLength(16);
     expect(specHash('k', {})).toMatch(/^[0-9a-f]{40}$/);
