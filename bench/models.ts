@@ -13,7 +13,8 @@
  * `--time-limit S` per model (default 20), `--crossover`.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FarmEvent, TaskResult } from '../solver/api.ts';
@@ -112,11 +113,14 @@ async function farmBatch(engine: EngineChoice): Promise<{ wallMs: number; result
 }
 
 function glpsolParallel(files: string[]): Promise<{ wallMs: number; ok: boolean; out: string }> {
+  // glpsol replaces its -o file (write then rename): never point it at /dev/null, which it
+  // would turn into a regular file for every process on the machine.
+  const solDir = mkdtempSync(join(tmpdir(), 'sf-glpsol-'));
   return new Promise((resolveRun) => {
     const t0 = performance.now();
     execFile(
       'parallel',
-      [`-j${cores}`, 'glpsol', '--freemps', '{}', '--tmlim', String(timeLimit), '-o', '/dev/null', ':::', ...files],
+      [`-j${cores}`, 'glpsol', '--freemps', '{}', '--tmlim', String(timeLimit), '-o', join(solDir, '{/}.sol'), ':::', ...files],
       { maxBuffer: 64 << 20 },
       (err, stdout) => resolveRun({ wallMs: performance.now() - t0, ok: err === null, out: stdout }),
     );
