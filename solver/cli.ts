@@ -34,6 +34,26 @@ export function program(): Command {
       process.exitCode = await runCommand(job, opts);
     });
   cli
+    .command('resume')
+    .description('continue a stopped or interrupted run in its folder (only the tasks without a result)')
+    .argument('<run-dir>', 'the run folder, e.g. runs/20261122-031500-ab12cd')
+    .option('-c, --cores <n>', 'solver processes to start (default: all cores)', positiveInt('an integer', 1, 1024))
+    .option('-l, --logs', "stream every core's log lines, tagged [core N]")
+    .option('--retry-failed', 'run the failed tasks again too')
+    .action(async (dir: string, opts: { cores?: number; logs?: boolean; retryFailed?: boolean }) => {
+      const { resumeCommand } = await import('./cli/resume-command.ts');
+      process.exitCode = await resumeCommand(dir, opts);
+    });
+  cli
+    .command('runs')
+    .description('list the runs under runs/ in the current folder (or under --root), newest first')
+    .option('-r, --root <dir>', 'folder holding runs/ (default: the current folder)')
+    .option('--json', 'print JSON instead of a table')
+    .action(async (opts: { root?: string; json?: boolean }) => {
+      const { runsCommand } = await import('./cli/runs-command.ts');
+      process.exitCode = await runsCommand(opts);
+    });
+  cli
     .command('serve')
     .description('serve the browser control panel (prints the URL with its access token)')
     .option('-p, --port <port>', 'TCP port (0 = any free port)', positiveInt('a port', 0, 65535), 8787)
@@ -42,6 +62,15 @@ export function program(): Command {
     .action(async (opts: { port: number; host: string; cores?: number }) => {
       const { serveCommand } = await import('./cli/serve-command.ts');
       process.exitCode = await serveCommand(opts);
+    });
+  cli
+    .command('worker')
+    .description("lend this machine's cores to farms elsewhere, through a RabbitMQ broker")
+    .requiredOption('-b, --broker <url>', 'amqp[s]://user:password@host/vhost')
+    .option('-c, --cores <n>', 'solver processes to start (default: all cores)', positiveInt('an integer', 1, 1024))
+    .action(async (opts: { broker: string; cores?: number }) => {
+      const { workerCommand } = await import('./cli/worker-command.ts');
+      process.exitCode = await workerCommand(opts);
     });
   return cli;
 }

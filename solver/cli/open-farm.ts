@@ -1,15 +1,11 @@
 /**
  * Builds the farm the CLI drives: the real Farm on Node solver processes
- * (child_process.fork). Kept apart so run-command only sees FarmApi plus close().
+ * (child_process.fork). Kept apart so the job file is read before anything is loaded.
  */
-import type { FarmApi } from '../api.ts';
 import { Farm } from '../farm/farm.ts';
 import { NodeLauncher } from '../farm/node-launcher.ts';
 
-/** A farm the CLI owns: FarmApi plus shutting every solver process down. */
-export type ClosableFarm = FarmApi & { close(): Promise<void> };
-
-/** A farm with `cores` solver processes. */
-export function openFarm(cores: number): ClosableFarm {
+/** A farm with `cores` solver processes (FarmApi, start() hooks for the journal, close()). */
+export function openFarm(cores: number): Farm {
   return new Farm({ launcher: new NodeLauncher(), cores });
 }

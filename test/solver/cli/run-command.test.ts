@@ -2,7 +2,7 @@
  * The real CLI with real solver processes: results files, exit codes, job errors,
  * Ctrl-C, logs. Expected optima come from the Wyndor formula, not from a previous run.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -71,17 +71,13 @@ describe('solver-farm run', () => {
     expect(Number(row[5])).toBeCloseTo(optimum(600), 6);
     expect(Number(row[7])).toBe(600);
 
+    // The run journal's summary and job record (solver/journal).
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as Record<string, unknown>;
-    expect(summary).toMatchObject({ state: 'done', done: 901, failed: 0, total: 901, cores: 2 });
+    expect(summary).toMatchObject({ status: 'done', done: 901, failed: 0, total: 901 });
+    const jobFile = JSON.parse(readFileSync(join(out, 'job.json'), 'utf8')) as Record<string, unknown>;
+    expect(jobFile).toMatchObject({ source: join(ROOT, 'examples/wyndor-sweep.json'), taskCount: 901, cores: 2 });
     expect(r.stdout).toMatch(/Finished: 901 of 901 tasks done, 0 failed/);
     expect(r.stdout).toContain(`Best objective (max): ${optimum(1000)} at P=1000`);
-    expect(summary.objective).toEqual({
-      min: optimum(100),
-      max: optimum(1000),
-      sense: 'max',
-      best: optimum(1000),
-      bestLabel: 'P=1000',
-    });
     expect(r.stdout).toContain(out);
   });
 
@@ -90,7 +86,7 @@ describe('solver-farm run', () => {
     const job = wyndor();
     job.grid = [{ name: 'P', objective: 'windows', from: 100, to: 104, step: 1 }];
     rmSync(cwd, { recursive: true, force: true });
-    await import('node:fs').then((fs) => fs.mkdirSync(cwd, { recursive: true }));
+    mkdirSync(cwd, { recursive: true });
     writeFileSync(join(cwd, 'small.json'), JSON.stringify(job));
     const r = await runCli(['run', 'small.json', '--cores', '1'], cwd);
     expect(r.code, r.stderr).toBe(0);
@@ -241,8 +237,52 @@ describe('solver-farm run', () => {
     expect(results.every((x) => x.status === 'optimal')).toBe(true);
     expect(lines(join(out, 'results.csv'))).toHaveLength(results.length + 1);
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as Record<string, unknown>;
-    expect(summary).toMatchObject({ state: 'stopped', done: results.length });
+    expect(summary).toMatchObject({ status: 'stopped', done: results.length });
   });
+  it('a stopped run resumes in its folder: only the missing tasks run, `runs` lists it', async () => {
+    const root = join(tmp, 'resume-root');
+    mkdirSync(root, { recursive: true });
+    const job = wyndor();
+    const total = 300_000;
+    job.grid = [{ name: 'P', objective: 'windows', from: 1, to: total, step: 1 }];
+    job.maxTasks = total;
+    job.msglev = 'off';
+    writeFileSync(join(root, 'resume.json'), JSON.stringify(job));
+    const run = startCli(['run', 'resume.json', '--cores', '2'], root);
+    await waitFor(() => /results in (runs\/\S+)/.test(run.out.stderr), 30_000, 'the run folder');
+    const dir = /results in (runs\/\S+)/.exec(run.out.stderr)?.[1] as string;
+    const jsonl = join(root, dir, 'results.jsonl');
+    await waitFor(
+      () => (existsSync(jsonl) && statSync(jsonl).size > 0) || run.child.exitCode !== null,
+      30_000,
+      'the first results',
+    );
+    signalGroup(run, 'SIGINT');
+    const first = await run.done;
+    expect(first.code, first.stderr).toBe(1);
+    expect(first.stdout).toContain(`Continue with: solver-farm resume ${dir}`);
+    const before = lines(jsonl).length;
+    expect(before).toBeLessThan(total);
+
+    const listed = await runCli(['runs', '--json'], root);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(JSON.parse(listed.stdout)).toMatchObject([{ status: 'stopped', done: before, total }]);
+
+    const second = await runCli(['resume', dir, '--cores', '2'], root);
+    expect(second.code, second.stdout + second.stderr).toBe(0);
+    expect(second.stdout).toMatch(/Finished: 300,000 of 300,000 tasks done, 0 failed/);
+    const results = lines(jsonl).map((l) => JSON.parse(l) as TaskResult);
+    // Every task exactly once: nothing done before was solved again.
+    expect(results).toHaveLength(total);
+    expect(new Set(results.map((x) => x.index)).size).toBe(total);
+    for (const x of results.filter((_, k) => k % 997 === 0)) {
+      expect(x.objective).toBeCloseTo(optimum(x.params?.P as number), 6);
+    }
+    expect(readFileSync(join(root, dir, 'results.csv'), 'utf8').split('\r\n')).toHaveLength(total + 2);
+    const after = await runCli(['runs', '--json'], root);
+    expect(JSON.parse(after.stdout)).toMatchObject([{ status: 'done', done: total, total }]);
+  });
+
   it('Ctrl-C twice kills the solvers at once: exit 1, no waiting for running tasks', async () => {
     const file = join(tmp, 'slow.json');
     const kind = join(ROOT, 'test/solver/cli/fixtures/slow-kind.ts');

@@ -1,0 +1,57 @@
+/**
+ * `solver-farm resume <run dir> [--cores N] [--logs] [--retry-failed]`: continue a stopped or
+ * interrupted run in the same folder. The journal re-reads job.json, re-plans the job, checks
+ * its inputs did not change, and the farm runs only the tasks without a result (and, with
+ * --retry-failed, the failed ones again); new results append to the same results.jsonl.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { oneLine, UserError } from './errors.ts';
+import { objectiveSense, type SessionIo, superviseRun } from './run-session.ts';
+
+/** Options of `resume` as parsed by commander. */
+export interface ResumeOptions {
+  cores?: number;
+  logs?: boolean;
+  retryFailed?: boolean;
+}
+
+/** Resume the run in `dir`; resolves with the exit code. User errors throw UserError (one line). */
+export async function resumeCommand(dir: string, options: ResumeOptions, io: SessionIo = process): Promise<number> {
+  const cores = options.cores ?? availableParallelism();
+  if (!existsSync(dir)) throw new UserError(`${dir}: no such run folder (solver-farm runs lists them)`);
+  const { loadRunForResume } = await import('../journal/farm-recording.ts');
+  const { kinds } = await import('../problems/registry.ts');
+  let loaded: Awaited<ReturnType<typeof loadRunForResume>>;
+  try {
+    loaded = await loadRunForResume(resolve(dir), kinds, { retryFailed: options.retryFailed === true });
+  } catch (err) {
+    throw new UserError(`cannot resume ${dir}: ${oneLine(err)}`);
+  }
+  if (loaded.resumed.warnings !== '') io.stderr.write(`${loaded.resumed.warnings}\n`);
+  const { openFarm } = await import('./open-farm.ts');
+  const farm = openFarm(cores);
+  const recorder = loaded.resumed.recorder;
+  return superviseRun({
+    farm,
+    cores,
+    logs: options.logs === true,
+    io,
+    label: `${dir} (resumed: ${loaded.done} done, ${loaded.failed} failed before)`,
+    sense: objectiveSense(loaded.jobFile.job),
+    before: { done: loaded.done, failed: loaded.failed },
+    async start() {
+      try {
+        const info = await farm.start(
+          { job: loaded.jobFile.job, source: loaded.jobFile.source, cores },
+          { finished: loaded.finished, observe: () => recorder },
+        );
+        return { info, recorder };
+      } catch (err) {
+        recorder.abandon(); // releases the run's lock; the folder stays as it was
+        throw new UserError(`cannot resume ${dir}: ${oneLine(err)}`);
+      }
+    },
+  });
+}
