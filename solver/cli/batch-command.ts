@@ -1,0 +1,92 @@
+/**
+ * `solver-farm run --batch <files or folders…> [--engine glpk|highs|auto]`: a batch job built
+ * from the command line (one task per model file; folders searched recursively for .lp,
+ * .mps, .lp.gz, .mps.gz) and run exactly like `run job.json`: same journal folder, progress,
+ * Ctrl-C handling, results.csv and exit codes (0 all tasks solved, 1 tasks failed, 2 usage).
+ * Labels are the files' paths relative to the current folder.
+ */
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import type { EngineChoice } from '../engines/types.ts';
+import type { RunRecorder } from '../journal/recorder.ts';
+import { oneLine, UserError } from './errors.ts';
+import { type SessionIo, superviseRun } from './run-session.ts';
+
+/** Options of `run --batch` as parsed by commander. */
+export interface BatchOptions {
+  engine?: EngineChoice;
+  timeLimit?: number;
+  mipGap?: number;
+  values?: 'all' | 'nonzero' | 'none';
+  cores?: number;
+  out?: string;
+  logs?: boolean;
+}
+
+/** The batch job document the command line describes (paths relative to `cwd`). */
+export function batchJob(paths: readonly string[], options: BatchOptions): Record<string, unknown> {
+  if (paths.length === 0) throw new UserError('run --batch: expected at least one model file or folder');
+  const job: Record<string, unknown> = { kind: 'batch', files: [...paths], engine: options.engine ?? 'auto' };
+  if (options.timeLimit !== undefined) job.timeLimitSec = options.timeLimit;
+  if (options.mipGap !== undefined) job.mipGap = options.mipGap;
+  if (options.values !== undefined) job.output = { values: options.values };
+  return job;
+}
+
+/** Run the files as a batch on the farm; resolves with the process exit code. */
+export async function batchCommand(
+  paths: readonly string[],
+  options: BatchOptions,
+  io: SessionIo = process,
+  cwd: string = process.cwd(),
+): Promise<number> {
+  const cores = options.cores ?? availableParallelism();
+  const job = batchJob(paths, options);
+  // The job has no file: it "lives" in the current folder, so relative paths and labels
+  // resolve there, as the user typed them.
+  const source = resolve(cwd, 'batch.json');
+  const { openFarm } = await import('./open-farm.ts');
+  const { recordNewRun } = await import('../journal/farm-recording.ts');
+  const farm = openFarm(cores);
+  return superviseRun({
+    farm,
+    cores,
+    logs: options.logs === true,
+    io,
+    label: `--batch ${paths.join(' ')}`,
+    sense: null,
+    async start() {
+      let recorder: RunRecorder | null = null;
+      try {
+        const info = await farm.start(
+          { job, source, cores },
+          {
+            observe: async (ctx) => {
+              recorder = await recordNewRun({
+                target: options.out === undefined ? { root: cwd } : { dir: resolve(cwd, options.out) },
+                runId: ctx.info.runId,
+                doc: job,
+                job: ctx.job,
+                baseDir: cwd,
+                cores: ctx.info.cores,
+              });
+              return recorder;
+            },
+          },
+        );
+        if (recorder === null) throw new Error('the farm started a run without opening its journal');
+        return { info, recorder };
+      } catch (err) {
+        (recorder as RunRecorder | null)?.abandon();
+        // The batch kind's located errors name `<source>: $.files[i]`: say which argument that is.
+        let message = oneLine(err);
+        if (message.startsWith(`${source}: `)) message = `batch.json: ${message.slice(source.length + 2)}`;
+        message = message.replace(
+          /^batch\.json: \$\.files\[(\d+)\]: /,
+          (_m, i: string) => `--batch ${paths[Number(i)] ?? ''}: `,
+        );
+        throw new UserError(message.replace(/^batch\.json: \$\.(\w+): /, '--$1: '));
+      }
+    },
+  });
+}
