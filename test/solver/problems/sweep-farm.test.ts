@@ -46,14 +46,20 @@ describe('wyndor-sweep through the farm', () => {
         expect(r.values, `P=${P}`).toEqual({ doors, windows });
       }
     }
-    // Both processes did work, and GLPK's output (msglev "on") reached each one's log.
-    expect(new Set(results.map((r) => r.solver))).toEqual(new Set([0, 1]));
-    for (const solver of [0, 1]) {
+    // GLPK's output (msglev "on") reached the log of every solver that solved something. (Which
+    // solvers did: 901 tiny LPs take ~20 ms, so one process may finish them all before the
+    // other is set up on a busy machine; the farm rightly does not wait for it.)
+    expect(info.cores).toBe(2);
+    const solvers = new Set(results.map((r) => r.solver));
+    for (const solver of solvers) {
       const lines = events.flatMap((e) => (e.type === 'log' && e.solver === solver ? e.lines : []));
       expect(
         lines.some((l) => /obj =\s+\S+e\+0\d/.test(l)),
         `solver ${solver} log`,
       ).toBe(true);
+      const solved = results.filter((r) => r.solver === solver).length;
+      // Two simplex lines per solve at msglev "on".
+      expect(lines.filter((l) => /obj =/.test(l)).length, `solver ${solver} lines`).toBeGreaterThanOrEqual(solved);
     }
   });
 });
