@@ -9,6 +9,7 @@ import { Farm } from '../solver/farm/farm.ts';
 import { type AppPage, appUrlMatcher } from './app-url.ts';
 import { registerFarmIpc } from './ipc.ts';
 import { installAppMenu } from './menu.ts';
+import { installOpenFileHandling } from './open-file.ts';
 import { installQuitHandlers } from './quit.ts';
 import { contentSecurityPolicy, hardenSession, hardenWebContents } from './security.ts';
 import { UtilityLauncher } from './utility-launcher.ts';
@@ -62,14 +63,17 @@ export function startDesktop(options: DesktopOptions): void {
   let window: BrowserWindow | null = null;
   const getWindow = (): BrowserWindow | null => (window !== null && !window.isDestroyed() ? window : null);
 
-  app.on('second-instance', () => {
+  const bringToFront = (): void => {
     const current = getWindow();
     if (current === null) return;
     if (current.isMinimized()) current.restore();
     current.show();
     current.focus();
-  });
+  };
+  app.on('second-instance', bringToFront);
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, isAppUrl));
+  // Job and model files from the OS (open-file on macOS, argv elsewhere): see open-file.ts.
+  installOpenFileHandling({ app, getWindow, isAppUrl, argv: process.argv, cwd: process.cwd(), focus: bringToFront });
 
   void app.whenReady().then(() => {
     hardenSession(session.defaultSession, contentSecurityPolicy(options.devServerUrl));

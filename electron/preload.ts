@@ -7,6 +7,7 @@
 import { contextBridge, type IpcRendererEvent, ipcRenderer } from 'electron';
 import type { ExampleJob, FarmApi, FarmEvent, FarmListener, FarmStatus, RunInfo, StartRequest } from '../solver/api.ts';
 import { CHANNELS } from '../solver/channels.ts';
+import type { OpenedJob } from './open-file.ts';
 import { type IpcReply, MENU_COMMANDS, type MenuCommand, SHELL_CHANNELS } from './shell-channels.ts';
 
 async function call<T>(channel: string, arg?: unknown): Promise<T> {
@@ -74,7 +75,28 @@ const shellBridge = {
       ipcRenderer.send(SHELL_CHANNELS.menuListening, false);
     };
   },
+  /**
+   * Job and model files the OS asked the app to open (double-click, "Open with", command
+   * line), read by the main process: `job` and `source` are what `farm.start` takes. A file
+   * that cannot be opened arrives as an error with the file's path and what to do. Files
+   * opened before the page listened are delivered when it starts listening.
+   */
+  onOpenFile: (listener: (opened: OpenedFileMessage) => void): (() => void) => {
+    if (typeof listener !== 'function') throw new TypeError('onOpenFile() expects a function.');
+    const handler = (_event: IpcRendererEvent, reply: IpcReply<OpenedJob>): void => {
+      listener(reply.ok ? { ok: true, ...reply.value } : { ok: false, error: reply.error.message });
+    };
+    ipcRenderer.on(SHELL_CHANNELS.openFile, handler);
+    ipcRenderer.send(SHELL_CHANNELS.openFileListening, true);
+    return () => {
+      ipcRenderer.removeListener(SHELL_CHANNELS.openFile, handler);
+      ipcRenderer.send(SHELL_CHANNELS.openFileListening, false);
+    };
+  },
 };
+
+/** What `window.farmShell.onOpenFile` listeners receive. */
+export type OpenedFileMessage = ({ ok: true } & OpenedJob) | { ok: false; error: string };
 
 /** What `window.farmShell` is. */
 export type ShellBridge = typeof shellBridge;

@@ -12,6 +12,10 @@ export const SHELL_CHANNELS = {
   menu: 'farm:menu',
   /** Page → main: the page listens for menu commands (no payload). */
   menuListening: 'farm:menu-listening',
+  /** Main → page: a file the OS asked the app to open (payload: IpcReply<OpenedJob>, see open-file.ts). */
+  openFile: 'farm:open-file',
+  /** Page → main: the page listens for opened files (payload: boolean). */
+  openFileListening: 'farm:open-file-listening',
 } as const;
 
 /**

@@ -7,7 +7,10 @@ vi.mock('electron', async () => (await import('./fake-electron.ts')).electron);
 
 await import('../../electron/preload.ts');
 const farm = fakeState.exposed.get('farm') as FarmApi;
-const shell = fakeState.exposed.get('farmShell') as { onMenu(listener: (c: string) => void): () => void };
+const shell = fakeState.exposed.get('farmShell') as {
+  onMenu(listener: (c: string) => void): () => void;
+  onOpenFile(listener: (opened: unknown) => void): () => void;
+};
 
 describe('electron/preload.ts', () => {
   beforeEach(() => {
@@ -17,7 +20,7 @@ describe('electron/preload.ts', () => {
 
   it('exposes window.farm with the FarmApi verbs and nothing else (no send/invoke passthrough)', () => {
     expect(Object.keys(farm).sort()).toEqual(['examples', 'start', 'status', 'subscribe', 'terminate']);
-    expect(Object.keys(shell)).toEqual(['onMenu']);
+    expect(Object.keys(shell)).toEqual(['onMenu', 'onOpenFile']);
   });
 
   it('sends each verb on its own channel and unwraps the reply', async () => {
@@ -72,5 +75,26 @@ describe('electron/preload.ts', () => {
     ipcRenderer.emit('farm:menu', {}, 'terminate');
     expect(commands).toEqual(['start', 'status']);
     expect(ipcRenderer.send).toHaveBeenLastCalledWith('farm:menu-listening', false);
+  });
+
+  it('passes opened files to onOpenFile as { ok, job, source } or { ok: false, error }, and tells main it listens', () => {
+    const opened: unknown[] = [];
+    const off = shell.onOpenFile((o) => opened.push(o));
+    expect(ipcRenderer.send).toHaveBeenCalledWith('farm:open-file-listening', true);
+    const value = { name: 'a.sfjob', source: '/home/ana/a.sfjob', role: 'job', job: { kind: 'sweep' } };
+    ipcRenderer.emit('farm:open-file', {}, { ok: true, value });
+    ipcRenderer.emit(
+      'farm:open-file',
+      {},
+      { ok: false, error: { name: 'Error', message: '/x.sfjob: not valid JSON' } },
+    );
+    off();
+    ipcRenderer.emit('farm:open-file', {}, { ok: true, value });
+    expect(opened).toEqual([
+      { ok: true, ...value },
+      { ok: false, error: '/x.sfjob: not valid JSON' },
+    ]);
+    expect(ipcRenderer.send).toHaveBeenLastCalledWith('farm:open-file-listening', false);
+    expect(() => shell.onOpenFile('x' as never)).toThrow(TypeError);
   });
 });
