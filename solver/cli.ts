@@ -3,8 +3,14 @@
  * control panel. Exit codes: 0 all tasks succeeded, 1 tasks failed or the run was stopped
  * or failed, 2 usage or job error. The commands live in solver/cli/.
  */
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import type { BatchOptions } from './cli/batch-command.ts';
 import { EXIT, oneLine, UserError } from './cli/errors.ts';
+import type { RunOptions } from './cli/run-command.ts';
+import type { SolveCommandOptions } from './cli/solve-command.ts';
+
+/** Options of `run` as commander parses them (job file or --batch). */
+type RunCliOptions = RunOptions & Omit<BatchOptions, keyof RunOptions> & { batch?: string[] };
 
 function positiveInt(what: string, min: number, max: number) {
   return (text: string): number => {
@@ -16,22 +22,69 @@ function positiveInt(what: string, min: number, max: number) {
   };
 }
 
+function positiveNumber(what: string) {
+  return (text: string): number => {
+    const n = Number(text);
+    if (text.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`expected ${what} > 0`);
+    return n;
+  };
+}
+
 /** The commander program (exported for tests and help output). */
 export function program(): Command {
   const cli = new Command('solver-farm')
     .description('Run LP/MIP sweeps and parallel searches on every core.')
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
+  const engine = () =>
+    new Option('-e, --engine <engine>', 'LP/MIP engine (auto picks by model size)').choices(['glpk', 'highs', 'auto']);
   cli
     .command('run')
-    .description('run a job file; results go to DIR (default: runs/<run id>/ under the current folder)')
-    .argument('<job.json>', 'job file (sweep, tsp, batch or custom kind)')
+    .description('run a job file (or model files with --batch); results go to DIR (default: runs/<run id>/)')
+    .argument('[job.json]', 'job file (sweep, tsp, batch or custom kind)')
     .option('-c, --cores <n>', 'solver processes to start (default: all cores)', positiveInt('an integer', 1, 1024))
-    .option('-o, --out <dir>', 'folder for results.jsonl, results.csv, steps.jsonl, summary.json')
+    .option('-o, --out <dir>', 'new or empty folder for the run (default: runs/<run id>/ here)')
     .option('-l, --logs', "stream every core's log lines, tagged [core N]")
-    .action(async (job: string, opts: { cores?: number; out?: string; logs?: boolean }) => {
+    .option('-b, --batch <paths...>', 'instead of a job file: solve these LP/MPS files (folders: searched)')
+    .addOption(engine())
+    .option('--time-limit <sec>', 'batch: time limit per model, seconds', positiveNumber('seconds'))
+    .option('--mip-gap <gap>', 'batch: relative MIP gap', positiveNumber('a relative gap'))
+    .addOption(new Option('--values <which>', 'batch: variable values to keep').choices(['all', 'nonzero', 'none']))
+    .action(async (job: string | undefined, opts: RunCliOptions) => {
+      const { batch, engine: eng, timeLimit, mipGap, values, ...common } = opts;
+      if (batch !== undefined) {
+        if (job !== undefined) throw new UserError(`run: give a job file or --batch, not both (got ${job})`);
+        const { batchCommand } = await import('./cli/batch-command.ts');
+        const o: BatchOptions = { ...common };
+        if (eng !== undefined) o.engine = eng;
+        if (timeLimit !== undefined) o.timeLimit = timeLimit;
+        if (mipGap !== undefined) o.mipGap = mipGap;
+        if (values !== undefined) o.values = values;
+        process.exitCode = await batchCommand(batch, o);
+        return;
+      }
+      if (job === undefined) throw new UserError('run: expected a job file (or --batch with model files)');
+      if (eng !== undefined || timeLimit !== undefined || mipGap !== undefined || values !== undefined) {
+        throw new UserError(
+          'run: --engine, --time-limit, --mip-gap and --values go with --batch; a job file sets them itself',
+        );
+      }
       const { runCommand } = await import('./cli/run-command.ts');
-      process.exitCode = await runCommand(job, opts);
+      process.exitCode = await runCommand(job, common);
+    });
+  cli
+    .command('solve')
+    .description('solve one LP or MPS file (.gz too) in this process and print the solution')
+    .argument('<model>', 'CPLEX LP or MPS file')
+    .addOption(engine())
+    .option('--time-limit <sec>', 'time limit, seconds', positiveNumber('seconds'))
+    .option('--mip-gap <gap>', 'relative MIP gap', positiveNumber('a relative gap'))
+    .option('--log', "print the engine's own log to stderr")
+    .option('--all', 'print every variable, zeros included')
+    .option('--json', 'print JSON')
+    .action(async (model: string, opts: SolveCommandOptions) => {
+      const { solveCommand } = await import('./cli/solve-command.ts');
+      process.exitCode = await solveCommand(model, opts);
     });
   cli
     .command('resume')
