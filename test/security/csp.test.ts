@@ -20,6 +20,33 @@ import { contentSecurityPolicy } from '../../electron/security.ts';
 import type { FarmStatus } from '../../solver/api.ts';
 import { type ClosableFarm, SERVE_CSP, type ServeHandle, serve } from '../../solver/serve/index.ts';
 
+/*
+ * The in-page code below runs in Chromium (page.evaluate). The project's tsconfig is Node's,
+ * without the DOM library: these module-scoped declarations type the few browser globals it
+ * uses, without making DOM types global for the rest of the project.
+ */
+interface PageElement {
+  textContent: string | null;
+  innerHTML: string;
+  src: string;
+  childElementCount: number;
+  onload: (() => void) | null;
+  onerror: (() => void) | null;
+  append(child: PageElement): void;
+}
+interface PolicyViolation {
+  blockedURI: string;
+  effectiveDirective: string;
+}
+declare const document: {
+  head: PageElement;
+  body: PageElement;
+  createElement(tag: string): PageElement;
+  getElementById(id: string): PageElement | null;
+  addEventListener(type: 'securitypolicyviolation', listener: (event: PolicyViolation) => void): void;
+};
+declare const window: object;
+
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const CHROMIUM_ARGS = [
   '--no-sandbox',
