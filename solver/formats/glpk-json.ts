@@ -24,8 +24,16 @@ function finite(v: number): number {
   return Number.isFinite(v) ? v : 0;
 }
 
-/** Convert to glpk.js JSON. Every column gets an explicit bounds entry (so unused columns exist). */
-export function toGlpkLp(model: LinearModel, options: { internalNames?: boolean } = {}): LP {
+/** Name of the fixed column that carries a model file's objective constant in glpk.js JSON. */
+export const CONSTANT_COLUMN = '_objective_constant_';
+
+/**
+ * Convert to glpk.js JSON. Every column gets an explicit bounds entry (so unused columns exist).
+ * `constantColumn`: glpk.js has no objective constant, so a nonzero one becomes a column fixed
+ * at 1 whose objective coefficient is the constant (used where the JSON is solved as is, e.g.
+ * a sweep over a model file).
+ */
+export function toGlpkLp(model: LinearModel, options: { internalNames?: boolean; constantColumn?: boolean } = {}): LP {
   const internal = options.internalNames === true;
   const col = (j: number): string => (internal ? `x${j}` : (model.variables[j]?.name ?? `x${j}`));
   const objVars: { name: string; coef: number }[] = [];
@@ -53,5 +61,69 @@ export function toGlpkLp(model: LinearModel, options: { internalNames?: boolean 
   };
   const generals = model.variables.flatMap((v, j) => (v.integer ? [col(j)] : []));
   if (generals.length > 0) lp.generals = generals;
+  if (options.constantColumn === true && model.objectiveConstant !== 0) {
+    let name = CONSTANT_COLUMN;
+    while (model.variables.some((v) => v.name === name)) name = `_${name}`;
+    objVars.push({ name, coef: model.objectiveConstant });
+    lp.bounds?.push({ name, type: GLP.FX, lb: 1, ub: 1 });
+  }
   return lp;
+}
+
+/** glpk.js JSON → neutral model (binaries get bounds [0, 1]; a column's default bounds are [0, +inf)). */
+export function fromGlpkLp(lp: LP): LinearModel {
+  const index = new Map<string, number>();
+  const variables: LinearModel['variables'] = [];
+  const objective: number[] = [];
+  const col = (name: string): number => {
+    let j = index.get(name);
+    if (j === undefined) {
+      j = variables.length;
+      index.set(name, j);
+      variables.push({ name, lb: 0, ub: Number.POSITIVE_INFINITY, integer: false });
+      objective.push(0);
+    }
+    return j;
+  };
+  for (const t of lp.objective.vars) objective[col(t.name)] = (objective[col(t.name)] ?? 0) + t.coef;
+  const range = (type: number, lb: number, ub: number): [number, number] => {
+    switch (type) {
+      case GLP.FR:
+        return [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
+      case GLP.LO:
+        return [lb, Number.POSITIVE_INFINITY];
+      case GLP.UP:
+        return [Number.NEGATIVE_INFINITY, ub];
+      case GLP.FX:
+        return [lb, lb];
+      default:
+        return [lb, ub];
+    }
+  };
+  const rows = lp.subjectTo.map((r) => {
+    const [lb, ub] = range(r.bnds.type, r.bnds.lb, r.bnds.ub);
+    return { name: r.name, lb, ub, cols: r.vars.map((t) => col(t.name)), coefs: r.vars.map((t) => t.coef) };
+  });
+  for (const b of lp.bounds ?? []) {
+    const v = variables[col(b.name)];
+    if (v !== undefined) [v.lb, v.ub] = range(b.type, b.lb, b.ub);
+  }
+  for (const n of lp.generals ?? []) {
+    const v = variables[col(n)];
+    if (v !== undefined) v.integer = true;
+  }
+  for (const n of lp.binaries ?? []) {
+    const v = variables[col(n)];
+    if (v !== undefined) Object.assign(v, { integer: true, lb: 0, ub: 1 });
+  }
+  return {
+    name: lp.name,
+    sense: lp.objective.direction === GLP.MAX ? 'max' : 'min',
+    objectiveName: lp.objective.name,
+    objective,
+    objectiveConstant: 0,
+    variables,
+    rows,
+    warnings: [],
+  };
 }
