@@ -6,6 +6,7 @@
  * job format.
  */
 import { loadGlpk } from '../engines/glpk-runtime.ts';
+import { loadEngine } from '../engines/index.ts';
 import type { Axis } from './sweep/grid.ts';
 import { strides, taskValues } from './sweep/grid.ts';
 import type { SweepState } from './sweep/prepare.ts';
@@ -65,7 +66,9 @@ export const sweep: ProblemKind<SweepSpec, SweepTask, SweepState> = {
   parse: parseSweep,
   plan: planSweep,
   async setup(spec) {
-    return prepare(spec, await loadGlpk());
+    const state = prepare(spec, await loadGlpk());
+    if (spec.engine !== undefined) state.engine = await loadEngine(spec.engine);
+    return state;
   },
   solve(state, task, ctx) {
     return solvePoint(state, task, sinkOf(ctx));

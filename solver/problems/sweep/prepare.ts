@@ -6,8 +6,10 @@
  * because the whole Wyndor solve is ~13 µs.
  */
 
+import { solveGlpkJson } from '../../engines/glpk-json-solve.ts';
 import type { GlpkOutcome, GlpkRuntime, LineSink, LP, Options } from '../../engines/glpk-runtime.ts';
 import { GLP, glpkOptions, loadGlpk } from '../../engines/glpk-runtime.ts';
+import type { Engine } from '../../engines/types.ts';
 import type { SolveResult } from '../types.ts';
 import type { Axis } from './grid.ts';
 import type { Bnds } from './model.ts';
@@ -37,6 +39,8 @@ export interface SweepState {
   values: string[] | null;
   /** Rows whose duals to report, or null for all; false for none. */
   duals: string[] | null | false;
+  /** A job's `engine` other than glpk (HiGHS, auto), which then solves every point. */
+  engine?: Engine;
 }
 
 /** Copy the model and bind every axis to the field it writes. */
@@ -127,7 +131,10 @@ export function solvePoint(state: SweepState, task: number[], sink: LineSink | n
   }
   let out: GlpkOutcome;
   try {
-    out = state.runtime.solve(state.lp, state.options, sink);
+    out =
+      state.engine === undefined
+        ? state.runtime.solve(state.lp, state.options, sink)
+        : solveGlpkJson(state.engine, state.lp, state.options, sink);
   } catch (err) {
     // An abort leaves the instance unusable. Load a fresh one in the background: the worker
     // yields between result flushes, so the next tasks find it instead of failing too.
@@ -147,7 +154,12 @@ export function solvePoint(state: SweepState, task: number[], sink: LineSink | n
     }
     throw err;
   }
-  const result: SolveResult = { status: out.status, objective: out.objective, timeMs: out.timeMs, engine: 'glpk' };
+  const result: SolveResult = {
+    status: out.status,
+    objective: out.objective,
+    timeMs: out.timeMs,
+    engine: state.engine?.name ?? 'glpk',
+  };
   if (out.objective !== null) {
     if (state.values === null) {
       result.values = out.vars;

@@ -24,6 +24,8 @@
  */
 import type { GlpkSolveOptions, LP } from '../../engines/glpk-runtime.ts';
 import { MSG_LEVELS } from '../../engines/glpk-runtime.ts';
+import { ENGINE_CHOICES, type EngineChoice } from '../../engines/types.ts';
+import { modelFileAsGlpk } from '../../formats/model-file-field.ts';
 import type { ParseContext } from '../types.ts';
 import { Reader } from '../validate.ts';
 import type { Axis } from './grid.ts';
@@ -43,17 +45,37 @@ export interface SweepSpec {
   count: number;
   output: { values: string[] | 'all'; duals: string[] | 'all' };
   options: GlpkSolveOptions;
+  /** Engine other than glpk.js (absent: glpk). */
+  engine?: EngineChoice;
 }
 
 /** Parse a sweep job document; throws a ValidationError naming file, JSON path and expectation. */
 export function parseSweep(doc: unknown, ctx: ParseContext): SweepSpec {
   const r = new Reader(ctx.source, doc);
   // `policy` (failure limits) and `description` belong to the framework, not to this kind.
-  onlyKeys(r, ['kind', 'name', 'description', 'policy', 'model', 'grid', 'output', 'maxTasks', 'msglev', 'options']);
+  onlyKeys(r, [
+    'kind',
+    'name',
+    'description',
+    'policy',
+    'model',
+    'grid',
+    'output',
+    'maxTasks',
+    'msglev',
+    'options',
+    'modelFile',
+    'engine',
+  ]);
   const kind = r.at('kind');
   if (kind.value !== undefined && kind.value !== 'sweep') kind.fail('"sweep"');
   const name = r.at('name').optional((x) => x.string(), ctx.source);
-  const { model, index } = readModel(r.at('model'));
+  // A model file (CPLEX LP / MPS) instead of inline JSON: read here, through the format readers.
+  if (r.has('model') && r.has('modelFile')) r.at('modelFile').fail('either "model" or "modelFile", not both');
+  const { model, index } = readModel(
+    r.has('modelFile') ? modelFileAsGlpk(r.at('modelFile'), ctx.baseDir) : r.at('model'),
+  );
+  const engine = r.at('engine').optional((x) => x.oneOf(ENGINE_CHOICES), 'glpk' as EngineChoice);
   const maxTasks = r.at('maxTasks').optional((x) => x.integer(1), DEFAULT_MAX_TASKS);
   const { axes, count } = readGrid(r.at('grid'), index, maxTasks);
 
@@ -103,5 +125,7 @@ export function parseSweep(doc: unknown, ctx: ParseContext): SweepSpec {
     if (opt.has('msglev')) options.msglev = opt.at('msglev').oneOf(MSG_LEVELS);
   }
 
-  return { name, model, isMip: index.isMip, axes, count, output: { values, duals }, options };
+  const spec: SweepSpec = { name, model, isMip: index.isMip, axes, count, output: { values, duals }, options };
+  if (engine !== 'glpk') spec.engine = engine;
+  return spec;
 }
