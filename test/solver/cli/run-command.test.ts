@@ -128,6 +128,10 @@ describe('solver-farm run', () => {
       const line = await bad('wrong-type.json', JSON.stringify(job, null, 2));
       expect(line).toContain('$.grid[0].step');
       expect(line).toMatch(/expected a finite number, got "one"/);
+      // Named as typed: a relative path stays relative.
+      const rel = await runCli(['run', 'wrong-type.json'], tmp);
+      expect(rel.code).toBe(2);
+      expect(rel.stderr).toBe('solver-farm: wrong-type.json: $.grid[0].step: expected a finite number, got "one"\n');
     });
 
     it('unknown kind', async () => {
