@@ -110,6 +110,9 @@ export function readMps(text: string, options: MpsOptions = {}): LinearModel {
   let lastColumn = '';
   const columnsSeen = new Set<string>();
   const lbSet = new Set<number>();
+  /** Columns some BOUNDS line names (marker integers without any are binary, see below). */
+  const bounded = new Set<number>();
+  const markerIntegers = new Set<number>();
 
   const lines = text.split(/\r\n|\n|\r/);
   let lineNo = 0;
@@ -225,6 +228,18 @@ export function readMps(text: string, options: MpsOptions = {}): LinearModel {
       }
     }
   }
+  // MPS convention (glpsol, HiGHS): an integer column from INTORG/INTEND markers that no
+  // BOUNDS line names is binary.
+  let binaries = 0;
+  for (const j of markerIntegers) {
+    const v = m.variables[j];
+    if (v === undefined || bounded.has(j)) continue;
+    v.ub = 1;
+    binaries++;
+  }
+  if (binaries > 0) {
+    m.warnings.push(`${file}: ${binaries} integer column(s) without bounds read as binary [0, 1] (MPS convention)`);
+  }
   if (ignoredRhsSets) m.warnings.push(`${file}: more than one RHS set: only ${quote(rhsSet ?? '')} is used`);
   if (ignoredRangeSets) m.warnings.push(`${file}: more than one RANGES set: only ${quote(rangeSet ?? '')} is used`);
   if (ignoredBoundSets) m.warnings.push(`${file}: more than one BOUNDS set: only ${quote(boundSet ?? '')} is used`);
@@ -300,6 +315,7 @@ export function readMps(text: string, options: MpsOptions = {}): LinearModel {
     const v = m.variables[j];
     if (v !== undefined && integerMarker && !v.integer) {
       v.integer = true;
+      markerIntegers.add(j);
     }
     for (let k = 1; k + 1 < t.length; k += 2) {
       const rowName = t[k] ?? '';
@@ -476,6 +492,7 @@ export function readMps(text: string, options: MpsOptions = {}): LinearModel {
     const v = m.variables[j];
     if (v === undefined) return;
     const value = needsValue ? num(valueToken, `a bound value for column ${quote(name)}`) : 0;
+    bounded.add(j);
     switch (type) {
       case 'UP':
       case 'UI':

@@ -77,6 +77,8 @@ export function writeMps(model: LinearModel): string {
     // An explicit LO 0 keeps a negative UP from meaning "lower bound -inf" (MPS convention).
     else if (v.lb !== 0 || v.ub < 0) bounds.push(` LO bnd ${v.name} ${num(v.lb)}`);
     if (v.ub !== Number.POSITIVE_INFINITY) bounds.push(` UP bnd ${v.name} ${num(v.ub)}`);
+    // An integer column no BOUNDS line names would be read as binary (MPS convention).
+    else if (v.integer && v.lb === 0) bounds.push(` PL bnd ${v.name}`);
   }
   if (bounds.length > 0) out.push('BOUNDS', ...bounds);
   out.push('ENDATA');

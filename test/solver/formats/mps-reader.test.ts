@@ -131,10 +131,14 @@ describe('MPS reader', () => {
       'ENDATA',
     ].join('\n');
     const m = readMps(text);
+    // glpsol and HiGHS read a marker integer that no BOUNDS line names as binary.
     expect(m.variables.map((v) => [v.name, v.integer, v.ub])).toEqual([
-      ['a', true, INF],
+      ['a', true, 1],
       ['b', false, INF],
     ]);
+    expect(m.warnings.join()).toMatch(/1 integer column\(s\) without bounds read as binary/);
+    const bounded = readMps(text.replace('ENDATA', 'BOUNDS\n PL bnd a\nENDATA'));
+    expect(bounded.variables[0]?.ub).toBe(INF);
   });
 
   it('reads OBJSENSE on the same line and on the next line, and OBJSENSE MAX sections', () => {
