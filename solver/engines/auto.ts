@@ -3,19 +3,23 @@
  * integer columns.
  *
  * Measured on this project's 2-core machine (node 24, glpk.js 5 / GLPK 5.0, highs-js 1.15.1;
- * `npm run bench:models -- --crossover`), solve time per call including model conversion:
+ * `npm run bench:models -- --crossover`, load average ~2), mean time per solve including the
+ * conversion from the neutral model:
  *   LP transport n×n    glpk      highs     glpk/highs
- *     3×3    (9 vars)  0.70 ms   2.71 ms   0.26
- *     10×10  (100)     2.16 ms   5.46 ms   0.40
- *     20×20  (400)     5.98 ms   2.20 ms   2.7
- *     40×40  (1600)    13.1 ms   6.39 ms   2.0
- *     100×100 (10k)    80.7 ms   17.5 ms   4.6
- *     200×200 (40k)    927 ms    145 ms    6.4
- *   Netlib (reference set): glpk ahead up to ~300 columns (adlittle 97 cols: 9.6 vs 49 ms),
- *   even around 300–1200 columns (e226 55 vs 44 ms, scrs8 37 vs 29 ms).
- *   MIPLIB: glpk ahead on small MIPs (p01, 210 binaries: 1.6 vs 13 ms; egout 55 integers:
- *   35 vs 130 ms), HiGHS far ahead from ~90 integers on hard ones (lseu 89: 831 vs 487 ms;
- *   rgn 100: 430 vs 225 ms; p0548 548: > 120 s time limit vs 0.12 s).
+ *     3×3    (9 cols)  0.6 ms    0.8 ms    0.77
+ *     10×10  (100)     0.5 ms    0.9 ms    0.57
+ *     15×15  (225)     2.7 ms    3.3 ms    0.84
+ *     17×17  (289)     4.1 ms    1.9 ms    2.2
+ *     20×20  (400)     1.9 ms    1.7 ms    1.1
+ *     40×40  (1600)    10.0 ms   4.0 ms    2.5
+ *     100×100 (10k)    109 ms    25.8 ms   4.2
+ *     200×200 (40k)    572 ms    96.9 ms   5.9
+ *   Netlib (reference set, in-process, best of 3): glpk ahead below ~300 columns (afiro 32
+ *   cols: 0.2 vs 1.1 ms; adlittle 97: 1.9 vs 2.5 ms), mixed from 300 to 1200 (etamacro 688:
+ *   12.7 vs 38.7 ms; scrs8 1169: 119 vs 41 ms; standata 1075: 30 vs 12 ms).
+ *   MIPLIB: glpk ahead on small MIPs (p01, 210 binaries: 3.2 vs 31 ms; egout 55 integers:
+ *   27 vs 70 ms; flugpl 11: 6 vs 553 ms), HiGHS far ahead on the hard ones (p0548, 548
+ *   integers: glpk > 20 s time limit vs 0.12–1.1 s; rgn 100: 1.6 vs 1.3 s).
  * So the LP crossover lies between 100 and 400 columns; HiGHS's fixed cost (~2 ms per call
  * here, with model creation) dominates below. A MIP's difficulty is not its size, and a
  * wrong glpk choice costs orders of magnitude more than a wrong highs choice, hence the
