@@ -20,8 +20,8 @@
  *   MIPLIB: glpk ahead on small MIPs (p01, 210 binaries: 3.2 vs 31 ms; egout 55 integers:
  *   27 vs 70 ms; flugpl 11: 6 vs 553 ms), HiGHS far ahead on the hard ones (p0548, 548
  *   integers: glpk > 20 s time limit vs 0.12–1.1 s; rgn 100: 1.6 vs 1.3 s).
- * So the LP crossover lies between 100 and 400 columns; HiGHS's fixed cost (~2 ms per call
- * here, with model creation) dominates below. A MIP's difficulty is not its size, and a
+ * So the LP crossover lies between ~225 and ~300 columns; below it HiGHS's fixed cost
+ * (~0.5–1 ms per call here, model creation included) dominates. A MIP's difficulty is not its size, and a
  * wrong glpk choice costs orders of magnitude more than a wrong highs choice, hence the
  * lower MIP threshold.
  */
