@@ -7,6 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { ExampleJob, FarmApi, FarmListener, FarmStatus, RunInfo, RunState, StartRequest } from '../api.ts';
+import { crashRetriesFor, parseFailurePolicy, runLimits } from '../journal/failure-policy.ts';
+import { recordInto } from '../journal/farm-recording.ts';
 import { kinds as defaultKinds } from '../problems/registry.ts';
 import type { AnyProblemKind } from '../problems/types.ts';
 import { EventBatcher } from './event-batcher.ts';
@@ -51,6 +53,11 @@ export interface FarmOptions {
   shutdownGraceMs?: number;
   /** After a kill, wait at most this long for the processes to be gone; default 1000 ms. */
   killWaitMs?: number;
+  /**
+   * Data folder: every run started without its own `observe` hook is recorded by the run
+   * journal in `<dataDir>/runs/<run id>/` (desktop: Electron's userData folder).
+   */
+  dataDir?: string;
 }
 
 function runId(now: Date): string {
@@ -74,6 +81,7 @@ export class Farm implements FarmApi {
   readonly #maxTaskRetries: number;
   readonly #shutdownGraceMs: number;
   readonly #killWaitMs: number;
+  readonly #dataDir: string | undefined;
   readonly #events: EventBatcher;
   #run: Run | undefined;
   /** A start() is between its checks and its run (parsing is async). */
@@ -88,6 +96,7 @@ export class Farm implements FarmApi {
     this.#maxTaskRetries = options.maxTaskRetries ?? 2;
     this.#shutdownGraceMs = options.shutdownGraceMs ?? 3000;
     this.#killWaitMs = options.killWaitMs ?? 1000;
+    this.#dataDir = options.dataDir;
     this.#events = new EventBatcher(options.eventIntervalMs ?? 16);
     this.#events.setProgressSource(() => this.#run?.progress() ?? null);
   }
@@ -111,6 +120,8 @@ export class Farm implements FarmApi {
         job = await loadJob(request.job, request.source, baseDirOf(request.source), this.#kinds);
       }
       if (this.#closed) throw new Error('the farm was closed while the job was loading');
+      // The job's failure policy (`policy` block): a located error before anything starts.
+      const policy = parseFailurePolicy(job.doc, job.source);
       const plan = job.plan;
       const cores = plan.type === 'tasks' ? Math.max(1, Math.min(requested, plan.count)) : requested;
       const info: RunInfo = {
@@ -124,7 +135,9 @@ export class Farm implements FarmApi {
         view: job.kind.view?.(job.spec) ?? { kind: 'none' },
       };
       if (plan.type === 'tasks' && plan.paramNames) info.params = plan.paramNames;
-      const observer = options.observe ? await options.observe({ info, job }) : undefined;
+      const observe =
+        options.observe ?? (this.#dataDir !== undefined ? recordInto({ root: this.#dataDir }) : undefined);
+      const observer = observe ? await observe({ info, job }) : undefined;
       if (this.#closed) throw new Error('the farm was closed while the run was being prepared');
       const run = new Run({
         info,
@@ -135,7 +148,8 @@ export class Farm implements FarmApi {
         launcher: this.#launcher,
         cores,
         events: this.#events,
-        maxTaskRetries: this.#maxTaskRetries,
+        maxTaskRetries: crashRetriesFor(job.doc, policy, this.#maxTaskRetries),
+        limits: runLimits(policy),
         shutdownGraceMs: this.#shutdownGraceMs,
         killWaitMs: this.#killWaitMs,
         ...(options.finished ? { finished: options.finished } : {}),

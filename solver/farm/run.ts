@@ -10,6 +10,7 @@ import type { FromSolver, WireResult, WireTask } from '../protocol.ts';
 import type { EventBatcher } from './event-batcher.ts';
 import type { SolverExit, SolverLauncher } from './launcher.ts';
 import { etaMs, RateMeter } from './progress.ts';
+import { readRss } from './rss.ts';
 import { BATCHES_IN_FLIGHT, BatchSizer, TaskQueue } from './scheduler.ts';
 import { type Batch, type SlotCarry, type SolverHost, SolverProcess } from './solver-process.ts';
 import { taskIdHasher } from './task-id.ts';
@@ -34,6 +35,35 @@ export interface RunSetup {
   finished?: Uint8Array;
   /** Sees every result, log line and step as it happens, and the end of the run. */
   observer?: RunObserver;
+  /** The job's failure policy, as limits the run enforces (see RunLimits). */
+  limits?: RunLimits;
+}
+
+/** Failure counts a halt rule looks at (earlier sessions of a resumed run included). */
+export interface RunCounts {
+  done: number;
+  failed: number;
+  total: number;
+}
+
+/**
+ * Per-run limits (a job's `policy` block). A solver killed by a limit is replaced; the task
+ * it was on is recorded as an error at once (not retried: it would only hit the limit again).
+ */
+export interface RunLimits {
+  /** A task that runs longer than this (ms) has its solver killed; the task is `TaskTimedOut`. */
+  taskTimeoutMs?: number;
+  /** Resident memory cap per solver process (bytes); over it the solver is killed, its task `OutOfMemory`. */
+  memoryLimitBytes?: number;
+  /** Asked after every failure: a reason (plain words) ends the run as failed with it. */
+  halt?(counts: RunCounts): string | null;
+}
+
+/** Why the run killed a solver on purpose (a limit), and the task that was to blame. */
+interface LimitKill {
+  name: 'TaskTimedOut' | 'OutOfMemory';
+  message: string;
+  task: number | undefined;
 }
 
 /** How a run ended, for an observer (e.g. the run journal). */
@@ -56,6 +86,8 @@ export interface RunObserver {
 }
 
 const FINAL: ReadonlySet<RunState> = new Set(['done', 'stopped', 'failed']);
+/** Limits (task time, memory) are checked at least this often. */
+const WATCH_MS = 250;
 /** Progress is refreshed at least this often while a run is live (elapsed time, ETA). */
 const HEARTBEAT_MS = 250;
 
@@ -112,6 +144,9 @@ export class Run implements SolverHost {
   readonly #outputs = new Map<number, unknown>();
   #stepsDone = 0;
   #stepStartedAt = 0;
+  // Limits (RunLimits).
+  readonly #limitKills = new Map<SolverProcess, LimitKill>();
+  #watchdog: NodeJS.Timeout | undefined;
   #stepMsTotal = 0;
   #best: number | undefined;
 
@@ -151,6 +186,14 @@ export class Run implements SolverHost {
     this.#emitRun();
     this.#heartbeat = setInterval(() => this.#events.progressChanged(), HEARTBEAT_MS);
     this.#heartbeat.unref();
+    const limits = this.#s.limits;
+    if (limits?.taskTimeoutMs !== undefined || limits?.memoryLimitBytes !== undefined) {
+      // A synchronous solve never answers, so limits are watched from here, on the farm's own
+      // model (task start times) and the OS's view of each process (resident memory).
+      const every = Math.max(10, Math.min(WATCH_MS, (limits.taskTimeoutMs ?? WATCH_MS) / 4));
+      this.#watchdog = setInterval(() => this.#watch(), every);
+      this.#watchdog.unref();
+    }
     if (this.#tasks && this.#done + this.#failed >= this.#tasks.count) {
       this.#finish('done');
       return;
@@ -319,6 +362,17 @@ export class Run implements SolverHost {
   exited(p: SolverProcess, exit: SolverExit, batches: Batch[]): void {
     const slot = this.#slots[p.slot] as Slot;
     if (slot.process !== p) return;
+    const limitKill = this.#limitKills.get(p);
+    if (limitKill !== undefined) {
+      this.#limitKills.delete(p);
+      p.state = 'crashed';
+      p.reason = limitKill.message;
+      this.#events.solver(p.status());
+      if (this.#ending === undefined && !slot.retired) {
+        this.#afterLimitKill(slot, p, limitKill, batches);
+        return;
+      }
+    }
     if (slot.retired) {
       // Killed because it was retired: keep it shown as crashed with its reason.
       p.state = 'crashed';
@@ -342,6 +396,11 @@ export class Run implements SolverHost {
       slot.crashStreak++;
     }
     this.#returnTasks(p, batches, exit);
+    if (this.#ending !== undefined) {
+      // A failure it caused halted the run (RunLimits.halt): no replacement.
+      this.#maybeEnd();
+      return;
+    }
     if (slot.crashStreak > this.#s.maxTaskRetries + 1) {
       this.#retire(
         p,
@@ -364,6 +423,7 @@ export class Run implements SolverHost {
   /** Give a set-up process work: up to two batches of tasks, or the current step. */
   #feed(p: SolverProcess): void {
     if (this.state !== 'running' || this.#ending !== undefined || !p.alive || !p.setUp) return;
+    if (p.leaving !== undefined) return; // being killed by a limit: its replacement gets the work
     if (this.#steps) {
       if (this.#k === 0) this.#beginStep(1);
       else if (!this.#outputs.has(p.slot) && p.state !== 'stepping') p.sendStep(this.#k, this.#input);
@@ -400,6 +460,7 @@ export class Run implements SolverHost {
     const tasks = batch.tasks;
     let cursor = batch.pos;
     let solveMs = 0;
+    const failedBefore = this.#failed;
     for (const w of results) {
       solveMs += w.timeMs;
       const i = w.i;
@@ -439,6 +500,7 @@ export class Run implements SolverHost {
     }
     p.refreshTask();
     this.#events.progressChanged();
+    if (this.#failed > failedBefore && this.#checkHalt()) return;
     if (this.#checkTasksComplete()) return;
     this.#feed(p);
     if (done && p.batches.size === 0 && this.state === 'stopping') this.#maybeEnd();
@@ -492,6 +554,7 @@ export class Run implements SolverHost {
     }
     if (back.length > 0) this.#queue.returnFront(back);
     this.#events.progressChanged();
+    this.#checkHalt();
   }
 
   #failTask(i: number, params: unknown, p: SolverProcess, attempts: number, exit: SolverExit): void {
@@ -522,6 +585,99 @@ export class Run implements SolverHost {
     if (!plan || this.#ending !== undefined) return false;
     if (this.#done + this.#failed < plan.count) return false;
     this.#finish('done');
+    return true;
+  }
+
+  // ---- limits (RunLimits) ----------------------------------------------------------------
+
+  /** Kill solvers over the task time limit or the memory cap (see RunLimits). */
+  #watch(): void {
+    if (this.#ending !== undefined || this.state !== 'running') return;
+    const limits = this.#s.limits;
+    const timeout = limits?.taskTimeoutMs;
+    const memory = limits?.memoryLimitBytes;
+    const now = Date.now();
+    for (const slot of this.#slots) {
+      const p = slot.process;
+      if (!p.alive || p.leaving !== undefined || slot.retired) continue;
+      if (timeout !== undefined && this.#tasks && p.state === 'solving' && now - p.since > timeout) {
+        const task = p.currentTask;
+        const secs = Math.round(timeout) / 1000;
+        this.#limitKill(p, {
+          name: 'TaskTimedOut',
+          message: `timed out: still running after ${secs} s (policy.taskTimeoutSec); solver ${p.slot} was killed and replaced`,
+          task,
+        });
+        continue;
+      }
+      if (memory !== undefined) {
+        const rss = (p.pid !== undefined ? readRss(p.pid) : undefined) ?? p.memory;
+        if (rss !== undefined && rss > memory) {
+          const mb = (n: number) => Math.round(n / (1024 * 1024));
+          this.#limitKill(p, {
+            name: 'OutOfMemory',
+            message: `out of memory: solver ${p.slot} used ${mb(rss)} MiB, over policy.memoryLimitMb (${mb(memory)} MiB); it was killed and replaced`,
+            task: this.#tasks && p.state === 'solving' ? p.currentTask : undefined,
+          });
+        }
+      }
+    }
+  }
+
+  #limitKill(p: SolverProcess, kill: LimitKill): void {
+    this.#limitKills.set(p, kill);
+    p.kill();
+  }
+
+  /**
+   * A solver killed by a limit is gone: its task is recorded as an error, the rest of what it
+   * held goes back to the front of the queue (not charged: they did nothing wrong), and the
+   * slot gets a new process.
+   */
+  #afterLimitKill(slot: Slot, p: SolverProcess, kill: LimitKill, batches: Batch[]): void {
+    const plan = this.#tasks;
+    if (plan) {
+      const back: number[] = [];
+      for (const batch of batches) {
+        for (const t of batch.tasks) {
+          if (this.#finished[t.i] !== 0) continue;
+          if (t.i !== kill.task) {
+            back.push(t.i);
+            continue;
+          }
+          this.#finished[t.i] = 2;
+          this.#failed++;
+          p.tasksFailed++;
+          this.#emitResult({
+            id: this.#taskId(t.p),
+            index: t.i,
+            label: plan.label(t.i),
+            solver: p.slot,
+            status: 'error',
+            objective: null,
+            params: plan.params(t.i),
+            timeMs: 0,
+            error: { name: kill.name, message: kill.message },
+          });
+        }
+      }
+      if (back.length > 0) this.#queue.returnFront(back);
+    }
+    this.#push({ type: 'error', error: { name: kill.name, message: kill.message }, solver: p.slot });
+    this.#events.progressChanged();
+    if (this.#checkHalt()) return;
+    this.#replace(slot);
+    this.#feedAll();
+    this.#checkTasksComplete();
+  }
+
+  /** Whether the halt rule ended the run (it fails with the rule's reason). */
+  #checkHalt(): boolean {
+    const halt = this.#s.limits?.halt;
+    if (!halt || !this.#tasks || this.#ending !== undefined) return false;
+    const reason = halt({ done: this.#done, failed: this.#failed, total: this.#tasks.count });
+    if (reason === null) return false;
+    this.#fail(reason);
     return true;
   }
 
@@ -686,6 +842,7 @@ export class Run implements SolverHost {
     if (!this.active) return;
     if (this.#endTimer !== undefined) clearTimeout(this.#endTimer);
     if (this.#heartbeat !== undefined) clearInterval(this.#heartbeat);
+    if (this.#watchdog !== undefined) clearInterval(this.#watchdog);
     const final = (this.#ending ?? 'stopped') as RunEnd['status'];
     const end: RunEnd = { status: final };
     if (this.reason !== undefined) end.reason = this.reason;

@@ -176,6 +176,11 @@ export class SolverProcess {
     return s;
   }
 
+  /** Plan index of the task being solved (as the farm models it), when `solving`. */
+  get currentTask(): number | undefined {
+    return this.state === 'solving' ? this.#task : undefined;
+  }
+
   /** Last lines the process wrote to stderr (explains deaths before `ready`). */
   get stderrTail(): string[] {
     return this.#stderrTail;
