@@ -13,6 +13,7 @@
  * Everything is optional; `crashRetries` defaults to 2, the rest to "no limit".
  * The decision functions here are pure, so the farm's rules are tested without processes.
  */
+import type { RunLimits } from '../farm/run.ts';
 import { Reader, ValidationError } from '../problems/validate.ts';
 
 /** A parsed failure policy (defaults applied). */
@@ -154,4 +155,16 @@ export function overMemory(policy: FailurePolicy, rssBytes: number | undefined):
 export function memoryMessage(policy: FailurePolicy, rssBytes: number): string {
   const mb = Math.round(rssBytes / (1024 * 1024));
   return `the solver used ${mb} MiB, over policy.memoryLimitMb (${policy.memoryLimitMb ?? 0} MiB); it was replaced`;
+}
+
+/** The limits the farm's Run enforces for this policy (crash retries travel separately). */
+export function runLimits(policy: FailurePolicy): RunLimits {
+  const limits: RunLimits = {};
+  const timeout = taskTimeoutMs(policy);
+  if (timeout !== null) limits.taskTimeoutMs = timeout;
+  if (policy.memoryLimitMb !== undefined) limits.memoryLimitBytes = policy.memoryLimitMb * 1024 * 1024;
+  if (policy.haltAfterFailures !== undefined || policy.haltAfterFailurePercent !== undefined) {
+    limits.halt = (counts) => haltReason(policy, counts);
+  }
+  return limits;
 }

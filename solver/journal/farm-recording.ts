@@ -1,8 +1,18 @@
 /**
- * The glue between the farm and the run journal, kept here so that the farm itself only
- * gains small optional hooks: open a recording for a new run, or re-load a run directory
- * for resume (job re-parsed from job.json, tasks matched by id, failure policy re-read).
+ * The glue between the farm's start() hooks (`observe`, `finished`: solver/farm/farm.ts)
+ * and the run journal:
+ *
+ * ```ts
+ * // record a new run in <root>/runs/<run id>/ (or an exact folder: { dir })
+ * await farm.start(request, { observe: recordInto({ root }) });
+ *
+ * // resume a recorded run: exactly its unfinished tasks, appended to the same journal
+ * const resume = await prepareResume(dir, kinds, { retryFailed });
+ * try { await farm.start(resume.request, resume.options); } catch (e) { resume.abandon(); throw e; }
+ * ```
  */
+import type { RunInfo } from '../api.ts';
+import type { RunContext, StartOptions } from '../farm/farm.ts';
 import type { LoadedJob } from '../farm/job.ts';
 import { loadJob } from '../farm/job.ts';
 import { specHash, taskIdHasher } from '../farm/task-id.ts';
@@ -15,7 +25,7 @@ import { type JobFile, readJobFile } from './run-dir.ts';
 /** Where a new run is recorded: under a data root (`<root>/runs/<run id>/`) or in an exact folder. */
 export type RecordTarget = { root: string } | { dir: string };
 
-/** What a new recording needs from the farm's start. */
+/** What a new recording needs. */
 export interface NewRecording {
   target: RecordTarget;
   runId: string;
@@ -47,6 +57,25 @@ export async function recordNewRun(r: NewRecording, options: RecorderOptions = {
   );
 }
 
+/**
+ * An `observe` hook for Farm.start that records the run in a new run directory and sets
+ * the run's `info.dir`. Start rejects (before any solver starts) when the folder cannot be
+ * used, e.g. an --out folder that already holds a run.
+ */
+export function recordInto(
+  target: RecordTarget,
+  options: RecorderOptions = {},
+): (context: RunContext) => Promise<RunRecorder> {
+  return async ({ info, job }) => {
+    const recorder = await recordNewRun(
+      { target, runId: info.runId, doc: job.doc, job, baseDir: job.baseDir, cores: info.cores },
+      options,
+    );
+    info.dir = recorder.dir;
+    return recorder;
+  };
+}
+
 /** A run directory re-loaded for resume, locked, with its recorder appending to the same journal. */
 export interface LoadedResume {
   jobFile: JobFile;
@@ -62,7 +91,7 @@ export interface LoadedResume {
   failed: number;
 }
 
-/** Options of loadRunForResume. */
+/** Options of loadRunForResume / prepareResume. */
 export interface ResumeOptions extends RecorderOptions {
   retryFailed?: boolean;
   /** Resolve the job's relative paths here instead of job.json's baseDir (the job folder moved). */
@@ -107,5 +136,105 @@ export async function loadRunForResume(
     finished,
     done: resumed.plan.done,
     failed: resumed.plan.failed,
+  };
+}
+
+/** A resume ready for Farm.start. */
+export interface PreparedResume {
+  /** The stored job, as a start request (cores: the caller's choice). */
+  request: { job: unknown; source: string };
+  /** start()'s hooks: the finished tasks and the recorder appending to the run's journal. */
+  options: Required<Pick<StartOptions, 'finished' | 'observe'>>;
+  loaded: LoadedResume;
+  /** Tasks this resume runs. */
+  toRun: number;
+  /** Problems found in the journal, in words ('' when clean). */
+  warnings: string;
+  /** Call when start() failed: releases the run (lock, journal) without touching its summary. */
+  abandon(): void;
+}
+
+/**
+ * Prepares Farm.start to resume the run in `dir`. start() parses the stored job again; the
+ * observe hook refuses to go on unless that parse has the same spec (hence the same task
+ * ids) as the one the journal was matched with, and keeps the run's own id and folder.
+ */
+export async function prepareResume(
+  dir: string,
+  kinds: ReadonlyMap<string, AnyProblemKind>,
+  options: ResumeOptions = {},
+): Promise<PreparedResume> {
+  const loaded = await loadRunForResume(dir, kinds, options);
+  const recorder = loaded.resumed.recorder;
+  const expected = loaded.jobFile.specHash;
+  const observe = ({ info, job }: { info: RunInfo; job: LoadedJob }): RunRecorder => {
+    const now = specHash(job.kindName, job.spec);
+    if (now !== expected || info.total !== loaded.job.plan.count) {
+      throw new Error(
+        `${recorder.dir}: the job parses differently here than when the run was recorded (spec hash ${now.slice(0, 12)}…, recorded ${expected.slice(0, 12)}…); resume it where it was started, or start a new run`,
+      );
+    }
+    info.runId = loaded.jobFile.runId;
+    info.dir = recorder.dir;
+    return recorder;
+  };
+  return {
+    request: { job: loaded.jobFile.job, source: loaded.jobFile.source },
+    options: { finished: loaded.finished, observe },
+    loaded,
+    toRun: loaded.resumed.plan.remaining.length,
+    warnings: loaded.resumed.warnings,
+    abandon: () => recorder.abandon(),
+  };
+}
+
+/** What resumeOnFarm started. */
+export interface ResumeInfo {
+  run: RunInfo;
+  /** Tasks that already had a successful result. */
+  done: number;
+  /** Failed tasks that stay failed (no retryFailed). */
+  failed: number;
+  /** Tasks this resume runs (missing ones, plus failed ones with retryFailed). */
+  toRun: number;
+  /** Of toRun, failed tasks that run again. */
+  retried: number;
+  /** Problems found in the journal (a torn last line, invalid lines), in words; '' if none. */
+  warnings: string;
+}
+
+/** The part of the Farm that resuming needs. */
+export interface StartableFarm {
+  start(request: { job: unknown; source: string; cores?: number }, options: StartOptions): Promise<RunInfo>;
+}
+
+/**
+ * Resumes the run in `dir` on a farm: exactly its unfinished tasks (and the failed ones with
+ * retryFailed) run, appending to the same journal. Rejects with the reason when the run
+ * cannot be resumed (in use, job changed, a step job, a broken job.json); the run is left
+ * as it was then.
+ */
+export async function resumeOnFarm(
+  farm: StartableFarm,
+  dir: string,
+  options: ResumeOptions & { kinds: ReadonlyMap<string, AnyProblemKind>; cores?: number },
+): Promise<ResumeInfo> {
+  const { kinds, cores, ...rest } = options;
+  const prepared = await prepareResume(dir, kinds, rest);
+  let run: RunInfo;
+  try {
+    run = await farm.start(cores === undefined ? prepared.request : { ...prepared.request, cores }, prepared.options);
+  } catch (err) {
+    prepared.abandon();
+    throw err;
+  }
+  const plan = prepared.loaded.resumed.plan;
+  return {
+    run,
+    done: plan.done,
+    failed: plan.failed,
+    toRun: prepared.toRun,
+    retried: plan.retried,
+    warnings: prepared.warnings,
   };
 }

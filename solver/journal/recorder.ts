@@ -90,6 +90,7 @@ export class RunRecorder implements RunSink {
   #timer: NodeJS.Timeout | null = null;
   #dirty = true;
   #finished: RunSummary | null = null;
+  #abandoned = false;
 
   constructor(start: RecorderStart, options: RecorderOptions = {}) {
     this.run = start.run;
@@ -242,11 +243,30 @@ export class RunRecorder implements RunSink {
   }
 
   /**
+   * Lets go of the run without ending it (the resume that would have continued it could not
+   * start): journal flushed and closed, logs closed, lock released, summary.json untouched.
+   */
+  abandon(): void {
+    if (this.#finished !== null || this.#abandoned) return;
+    this.#abandoned = true;
+    if (this.#timer !== null) clearInterval(this.#timer);
+    this.#timer = null;
+    try {
+      this.journal.close();
+      this.#stepWriter?.close();
+    } finally {
+      this.run.release();
+    }
+  }
+
+  /**
    * Ends the recording: journal flushed, fsynced and closed; logs closed; summary.json
    * written with the final status; lock released. Returns the summary. Safe to call twice.
    */
   finish(info: FinishInfo): RunSummary {
     if (this.#finished !== null) return this.#finished;
+    // Abandoned: the run belongs to nobody here any more; report, write nothing.
+    if (this.#abandoned) return this.summary(info.status, info);
     if (this.#timer !== null) clearInterval(this.#timer);
     this.#timer = null;
     let writeError: unknown = null;

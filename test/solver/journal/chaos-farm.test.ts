@@ -1,0 +1,76 @@
+/**
+ * Chaos: during a 2,000-task sweep a random working solver process is SIGKILLed every
+ * 200 ms. The run must complete and its journal must hold every task's result exactly once.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { Farm } from '../../../solver/farm/farm.ts';
+import { NodeLauncher } from '../../../solver/farm/node-launcher.ts';
+import { recordInto } from '../../../solver/journal/farm-recording.ts';
+import { readSummary } from '../../../solver/journal/run-dir.ts';
+import { JOB_SOURCE, journalCounts, transportSweep } from './farm-helpers.ts';
+import { tempDir } from './helpers.ts';
+
+let farm: Farm | undefined;
+let tmp: ReturnType<typeof tempDir> | undefined;
+afterEach(async () => {
+  await farm?.close();
+  farm = undefined;
+  tmp?.cleanup();
+  tmp = undefined;
+});
+
+describe('chaos: SIGKILL a random solver every 200 ms', () => {
+  it('the 2,000-task sweep completes with every result in the journal exactly once', async () => {
+    tmp = tempDir('journal-chaos-');
+    const total = 2000;
+    // 5×5 transportation LPs: sub-millisecond solves, so a process gets real work done in the
+    // ~200 ms it lives between kills once its ~1 s start-up (node + glpk.js) is over.
+    const job = transportSweep(5, total);
+    // Crash retries high enough that random kills never fail a task: the test is about
+    // losing and duplicating nothing, not about the retry limit.
+    farm = new Farm({ launcher: new NodeLauncher(), cores: 2, maxTaskRetries: 50 });
+    const info = await farm.start({ job, source: JOB_SOURCE }, { observe: recordInto({ root: tmp.dir }) });
+    expect(info.dir).toBeDefined();
+    const dir = info.dir as string;
+
+    const killed = new Set<number>();
+    const chaos = setInterval(() => {
+      void farm?.status().then((status) => {
+        if (status.state !== 'running') return;
+        // Only processes that are set up and working: killing one before it is ready twice
+        // in a row retires its slot by design (the crash-loop guard), which is another test.
+        const working = status.solvers.filter((s) => s.state === 'solving' && s.pid !== undefined);
+        const victim = working[Math.floor(Math.random() * working.length)];
+        if (victim?.pid === undefined || killed.has(victim.pid)) return;
+        try {
+          process.kill(victim.pid, 'SIGKILL');
+          killed.add(victim.pid);
+        } catch {
+          // It exited on its own in between.
+        }
+      });
+    }, 200);
+    let state: string | null;
+    try {
+      state = await farm.finished();
+    } finally {
+      clearInterval(chaos);
+    }
+    expect(state).toBe('done');
+
+    const { scan, perIndex, repeated } = await journalCounts(dir);
+    console.log(
+      `chaos: ${killed.size} solver processes SIGKILLed during the run; ${scan.lines} journal lines for ${total} tasks`,
+    );
+    expect(killed.size).toBeGreaterThanOrEqual(3);
+    expect(repeated).toEqual([]);
+    expect(perIndex.size).toBe(total);
+    expect(scan.duplicates).toBe(0);
+    expect(scan.invalidCount).toBe(0);
+    expect(scan.torn).toBeNull();
+    expect(scan.byStatus.error).toBe(0);
+    expect(readSummary(dir)).toMatchObject({ status: 'done', total, done: total, failed: 0 });
+    const status = await farm.status();
+    expect(status.solvers.reduce((n, s) => n + s.restarts, 0)).toBe(killed.size);
+  }, 180_000);
+});
