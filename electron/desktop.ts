@@ -78,7 +78,13 @@ export function startDesktop(options: DesktopOptions): void {
   void app.whenReady().then(() => {
     hardenSession(session.defaultSession, contentSecurityPolicy(options.devServerUrl));
     const launcher = new UtilityLauncher({ entry: paths.solverEntry });
-    const farm = new Farm({ launcher, cores: os.availableParallelism(), examplesDir: paths.examplesDir });
+    // Every run is recorded (journal, logs, summary) in <userData>/runs/<run id>/.
+    const farm = new Farm({
+      launcher,
+      cores: os.availableParallelism(),
+      examplesDir: paths.examplesDir,
+      dataDir: app.getPath('userData'),
+    });
     installQuitHandlers(app, {
       closeFarm: async () => {
         await farm.close();
