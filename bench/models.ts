@@ -120,7 +120,18 @@ function glpsolParallel(files: string[]): Promise<{ wallMs: number; ok: boolean;
     const t0 = performance.now();
     execFile(
       'parallel',
-      [`-j${cores}`, 'glpsol', '--freemps', '{}', '--tmlim', String(timeLimit), '-o', join(solDir, '{/}.sol'), ':::', ...files],
+      [
+        `-j${cores}`,
+        'glpsol',
+        '--freemps',
+        '{}',
+        '--tmlim',
+        String(timeLimit),
+        '-o',
+        join(solDir, '{/}.sol'),
+        ':::',
+        ...files,
+      ],
       { maxBuffer: 64 << 20 },
       (err, stdout) => resolveRun({ wallMs: performance.now() - t0, ok: err === null, out: stdout }),
     );

@@ -145,6 +145,18 @@ function table(rows: Row[]): string {
 
 type Timed = LoopTiming;
 
+/**
+ * How much parallel throughput the machine gives right now: CORES copies of the tiny
+ * single loop run at once (separate processes, nothing shared) against one alone. On CORES
+ * free cores this is CORES×; other load or shared physical cores make it less, and no
+ * parallel contender (farm or piscina) can do better than this ceiling.
+ */
+async function parallelCeiling(): Promise<number> {
+  const alone = await singleLoop('tiny');
+  const together = await Promise.all(Array.from({ length: CORES }, () => singleLoop('tiny')));
+  return (CORES * alone.ms) / Math.max(...together.map((t) => t.ms));
+}
+
 async function timed(fn: () => Promise<number>): Promise<Timed> {
   const cpu0 = cpuSample();
   const ms = await fn();
@@ -170,6 +182,11 @@ async function main(): Promise<void> {
   const loadBefore = loadavg()[0] as number;
   log(`load average before: ${load()}`);
   if (loadBefore > 0.5) log('  the machine is busy: wall-clock ratios will be low; see the CPU rows too');
+  const ceilingBefore = await parallelCeiling();
+  log(
+    `machine check: ${CORES} copies of the single loop at once ran at ${ceilingBefore.toFixed(2)}× the throughput of one ` +
+      `(${CORES}.00× on ${CORES} free cores): no parallel contender can beat that right now`,
+  );
   // Repetitions are interleaved (single, farm, piscina, single, …) so that a burst of load
   // from elsewhere on the machine hits every contender; ratios are paired within a repetition.
   log(`a. tiny sweep: Wyndor, ${TINY.toLocaleString('en-US')} tasks`);
@@ -219,6 +236,8 @@ async function main(): Promise<void> {
         `of the time, ${f.solveMsPerTask.toFixed(1)} ms/solve (single loop ${(s1.ms / MEDIUM).toFixed(1)})`,
     );
   }
+  const ceilingAfter = await parallelCeiling();
+  log(`machine check again: ${ceilingAfter.toFixed(2)}×`);
   log(`load average after: ${load()}`);
 
   const speedups = farms.map((f, i) => (singles[i] as Timed).ms / f.workMs);
@@ -312,13 +331,20 @@ async function main(): Promise<void> {
       target: '(info)',
       pass: null,
     },
+    {
+      measure: `machine: ${CORES} single loops at once vs one`,
+      value: `${ceilingBefore.toFixed(2)}× before, ${ceilingAfter.toFixed(2)}× after (ideal ${CORES}.00×)`,
+      target: '(info)',
+      pass: null,
+    },
     { measure: 'load average (1/5/15 min) at the end', value: load(), target: '(info)', pass: null },
   ];
   process.stdout.write(`\n${table(rows)}\n`);
   process.stdout.write(
     '\nRatios are paired within one repetition (same moment, same machine load); PASS/MISS judges the best\n' +
       'repetition, i.e. what the farm achieves when the machine lets it. "work" time starts when the\n' +
-      'first solver is set up; "wall" includes process start and model setup.\n',
+      'first solver is set up; "wall" includes process start and model setup. The machine row is the\n' +
+      'ceiling of any parallel speed-up at the time; the CPU rows do not depend on the load.\n',
   );
 }
 
