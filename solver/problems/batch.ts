@@ -17,7 +17,7 @@
  * each core's log), values `none` (results travel between processes and into the journal).
  */
 import { readdirSync, statSync } from 'node:fs';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { basename, isAbsolute, relative, resolve, sep } from 'node:path';
 import { loadEngine } from '../engines/index.ts';
 import type { Engine, EngineChoice, MsgLevel } from '../engines/types.ts';
 import { ENGINE_CHOICES } from '../engines/types.ts';
@@ -97,7 +97,7 @@ export function parseBatch(doc: unknown, ctx: ParseContext): BatchSpec {
       if (seen.has(f)) continue;
       seen.add(f);
       files.push(f);
-      labels.push(labelOf(f, ctx.baseDir));
+      labels.push(labelOf(f, ctx.baseDir, isDir ? path : undefined, given));
     }
   }
   const engine = r.at('engine').optional((x) => x.oneOf(ENGINE_CHOICES), 'auto' as EngineChoice);
@@ -119,11 +119,22 @@ export function parseBatch(doc: unknown, ctx: ParseContext): BatchSpec {
   return spec;
 }
 
-/** A file's label: its path relative to the job's folder when inside it, else its absolute path. */
-function labelOf(file: string, baseDir: string): string {
-  const rel = relative(baseDir, file);
-  if (rel !== '' && !rel.startsWith('..') && !isAbsolute(rel)) return rel.split(sep).join('/');
-  return file;
+/**
+ * A file's label: its path relative to the job's folder when inside it; else, for a file found
+ * in a listed folder, the folder's name and the path below it; else the path as given.
+ */
+function labelOf(file: string, baseDir: string, folder: string | undefined, given: string): string {
+  const inside = (from: string): string | undefined => {
+    const rel = relative(from, file);
+    return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : undefined;
+  };
+  const rel = inside(baseDir);
+  if (rel !== undefined) return rel;
+  if (folder !== undefined) {
+    const below = inside(folder);
+    if (below !== undefined) return `${basename(folder)}/${below}`;
+  }
+  return given;
 }
 
 /** Task plan: one task per file; the task is the file's path. */

@@ -43,6 +43,14 @@ describe('batch kind', () => {
     ]);
   });
 
+  it('labels files outside the job folder by their listed folder', () => {
+    const spec = parseBatch(
+      { kind: 'batch', files: [join(dir, 'models')] },
+      { baseDir: join(dir, 'empty'), source: 'j.json' },
+    );
+    expect(spec.labels).toEqual(['models/a.mps', 'models/b.lp', 'models/sub/broken.lp', 'models/sub/c.mps.gz']);
+  });
+
   it.each([
     [{ kind: 'batch', files: [] }, /job\.json: \$\.files: expected a non-empty array/],
     [{ kind: 'batch', files: ['nope.mps'] }, /job\.json: \$\.files\[0\]: expected an existing file or folder/],
