@@ -43,7 +43,10 @@ export interface BatchSpec {
   values: ValuesChoice;
 }
 
-/** A batch task: the file to solve. */
+/**
+ * A batch task: the file to solve, by its label (its path relative to the job's folder, so a
+ * task's identity, a hash of it, survives moving the job together with its models).
+ */
 export type BatchTask = string;
 
 const MSG_LEVELS: readonly MsgLevel[] = ['off', 'err', 'on', 'all'];
@@ -79,6 +82,7 @@ export function parseBatch(doc: unknown, ctx: ParseContext): BatchSpec {
   if (list.length === 0) filesField.fail('a non-empty array of model files or folders');
   const files: string[] = [];
   const labels: string[] = [];
+  const labelSet = new Set<string>();
   const seen = new Set<string>();
   for (const item of list) {
     const given = item.string();
@@ -97,7 +101,10 @@ export function parseBatch(doc: unknown, ctx: ParseContext): BatchSpec {
       if (seen.has(f)) continue;
       seen.add(f);
       files.push(f);
-      labels.push(labelOf(f, ctx.baseDir, isDir ? path : undefined, given));
+      const label = labelOf(f, ctx.baseDir, isDir ? path : undefined, given);
+      // Labels identify tasks (and their results across resumes): keep them unique.
+      labels.push(labelSet.has(label) ? f : label);
+      labelSet.add(label);
     }
   }
   const engine = r.at('engine').optional((x) => x.oneOf(ENGINE_CHOICES), 'auto' as EngineChoice);
@@ -137,12 +144,12 @@ function labelOf(file: string, baseDir: string, folder: string | undefined, give
   return given;
 }
 
-/** Task plan: one task per file; the task is the file's path. */
+/** Task plan: one task per file; the task is the file's label. */
 export function planBatch(spec: BatchSpec): TaskPlan<BatchTask> {
   return {
     type: 'tasks',
     count: spec.files.length,
-    task: (i) => spec.files[i] as string,
+    task: (i) => spec.labels[i] as string,
     label: (i) => spec.labels[i] as string,
     params: (i) => ({ file: spec.labels[i] as string }),
   };
@@ -152,13 +159,14 @@ export function planBatch(spec: BatchSpec): TaskPlan<BatchTask> {
 export interface BatchState {
   spec: BatchSpec;
   engine: Engine;
-  labels: Map<string, string>;
+  /** File path by label (the task). */
+  files: Map<string, string>;
 }
 
 /** Solve one model file with the job's engine and options. Never throws: failures are results. */
-export function solveFile(state: BatchState, file: string, ctx: SolverContext): SolveResult {
+export function solveFile(state: BatchState, label: BatchTask, ctx: SolverContext): SolveResult {
   const { spec, engine } = state;
-  const label = state.labels.get(file) ?? file;
+  const file = state.files.get(label) ?? label;
   const t0 = performance.now();
   let model: ReturnType<typeof readModelFile>;
   try {
@@ -229,7 +237,7 @@ export const batch: ProblemKind<BatchSpec, BatchTask, BatchState> = {
   async setup(spec, ctx) {
     const engine = await loadEngine(spec.engine);
     ctx.log(`batch: ${spec.files.length} files, engine ${engine.version}`);
-    return { spec, engine, labels: new Map(spec.files.map((f, i) => [f, spec.labels[i] ?? f])) };
+    return { spec, engine, files: new Map(spec.labels.map((l, i) => [l, spec.files[i] ?? l])) };
   },
   solve: solveFile,
 };

@@ -37,7 +37,7 @@ describe('batch kind', () => {
     const plan = planBatch(spec);
     expect([plan.count, plan.task(1), plan.label(1), plan.params(1)]).toEqual([
       4,
-      join(dir, 'models/a.mps'),
+      'models/a.mps',
       'models/a.mps',
       { file: 'models/a.mps' },
     ]);
