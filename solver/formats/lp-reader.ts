@@ -299,6 +299,8 @@ export function readLp(text: string, options: LpOptions = {}): LinearModel {
     }
     if (t?.k === 'num') {
       p++;
+      // As in MPS (and CPLEX, which uses 1e20): a huge bound or right-hand side is infinite.
+      if (t.v >= 1e30) return sign * Number.POSITIVE_INFINITY;
       return sign * t.v;
     }
     if (t?.k === 'name' && /^inf(inity)?$/i.test(t.v)) {

@@ -86,6 +86,7 @@ describe('CPLEX LP reader', () => {
         ' d = 4',
         ' e >= -infinity',
         ' -3 <= f <= 3',
+        ' c <= 1e30',
         'General',
         ' f',
         'Binaries',
