@@ -130,6 +130,8 @@ export class Run implements SolverHost {
   readonly #finished: Uint8Array;
   /** Times a task was in flight on a process that died. */
   readonly #attempts: Uint8Array;
+  /** Tasks under suspicion of a limit (see #afterLimitKill): they travel alone, like charged ones. */
+  readonly #alone: Uint8Array;
   readonly #queue: TaskQueue;
   readonly #sizer = new BatchSizer();
   readonly #taskId: (task: unknown) => string;
@@ -146,6 +148,8 @@ export class Run implements SolverHost {
   #stepStartedAt = 0;
   // Limits (RunLimits).
   readonly #limitKills = new Map<SolverProcess, LimitKill>();
+  /** Per process: the task (and its start) seen over the time limit at the previous check. */
+  readonly #overdue = new Map<SolverProcess, string>();
   #watchdog: NodeJS.Timeout | undefined;
   #stepMsTotal = 0;
   #best: number | undefined;
@@ -173,6 +177,7 @@ export class Run implements SolverHost {
       }
     }
     this.#attempts = new Uint8Array(count);
+    this.#alone = new Uint8Array(setup.limits ? count : 0);
     const finished = this.#finished;
     this.#queue = new TaskQueue(count, setup.finished ? (i) => finished[i] !== 0 : undefined);
     this.#observer = setup.observer;
@@ -362,6 +367,7 @@ export class Run implements SolverHost {
   exited(p: SolverProcess, exit: SolverExit, batches: Batch[]): void {
     const slot = this.#slots[p.slot] as Slot;
     if (slot.process !== p) return;
+    this.#overdue.delete(p);
     const limitKill = this.#limitKills.get(p);
     if (limitKill !== undefined) {
       this.#limitKills.delete(p);
@@ -437,11 +443,14 @@ export class Run implements SolverHost {
       if (first < 0) break;
       // A task that was on a crashed process travels alone until it succeeds, so one
       // poisonous task cannot use up its neighbours' retries.
-      const size = this.#attempts[first] !== 0 ? 1 : this.#sizer.next(this.#queue.remaining, this.#liveSolvers());
+      const size =
+        this.#attempts[first] !== 0 || this.#alone[first] === 1
+          ? 1
+          : this.#sizer.next(this.#queue.remaining, this.#liveSolvers());
       const tasks: WireTask[] = [];
       while (tasks.length < size) {
         const i = this.#queue.peek();
-        if (i < 0 || (tasks.length > 0 && this.#attempts[i] !== 0)) break;
+        if (i < 0 || (tasks.length > 0 && (this.#attempts[i] !== 0 || this.#alone[i] === 1))) break;
         this.#queue.take();
         if (this.#finished[i] !== 0) continue;
         tasks.push({ i, p: plan.task(i) });
@@ -602,6 +611,13 @@ export class Run implements SolverHost {
       if (!p.alive || p.leaving !== undefined || slot.retired) continue;
       if (timeout !== undefined && this.#tasks && p.state === 'solving' && now - p.since > timeout) {
         const task = p.currentTask;
+        // Confirmed at the next check: timers run before pending I/O after a stall of this
+        // process (a loaded machine), so the result that ends the task may be waiting unread.
+        const mark = `${task}@${p.since}`;
+        if (this.#overdue.get(p) !== mark) {
+          this.#overdue.set(p, mark);
+          continue;
+        }
         const secs = Math.round(timeout) / 1000;
         this.#limitKill(p, {
           name: 'TaskTimedOut',
@@ -625,6 +641,7 @@ export class Run implements SolverHost {
   }
 
   #limitKill(p: SolverProcess, kill: LimitKill): void {
+    this.#overdue.delete(p);
     this.#limitKills.set(p, kill);
     p.kill();
   }
@@ -636,15 +653,27 @@ export class Run implements SolverHost {
    */
   #afterLimitKill(slot: Slot, p: SolverProcess, kill: LimitKill, batches: Batch[]): void {
     const plan = this.#tasks;
+    let blamed = false;
     if (plan) {
+      // The farm's "current task" is the first one without a result; but a solver sends the
+      // results of short tasks in bunches (~16 ms), so it may already be past it, stuck in a
+      // later task of the same batch whose predecessors' results died with it. Only when the
+      // current task is the last unfinished one of its batch is it surely the culprit (a
+      // batch's end is always reported). Otherwise the batch's unfinished tasks run again one
+      // by one, so the culprit hits the limit alone and is recorded then.
+      const held = batches.find((b) => b.tasks.some((t) => t.i === kill.task));
+      const unfinished = held ? held.tasks.filter((t) => this.#finished[t.i] === 0) : [];
+      const sure = unfinished.length === 1 && unfinished[0]?.i === kill.task;
       const back: number[] = [];
       for (const batch of batches) {
         for (const t of batch.tasks) {
           if (this.#finished[t.i] !== 0) continue;
-          if (t.i !== kill.task) {
+          if (t.i !== kill.task || !sure) {
+            if (batch === held && this.#alone.length > 0) this.#alone[t.i] = 1;
             back.push(t.i);
             continue;
           }
+          blamed = true;
           this.#finished[t.i] = 2;
           this.#failed++;
           p.tasksFailed++;
@@ -663,7 +692,9 @@ export class Run implements SolverHost {
       }
       if (back.length > 0) this.#queue.returnFront(back);
     }
-    this.#push({ type: 'error', error: { name: kill.name, message: kill.message }, solver: p.slot });
+    const message =
+      blamed || !plan ? kill.message : `${kill.message}; its tasks run again one by one to find the culprit`;
+    this.#push({ type: 'error', error: { name: kill.name, message }, solver: p.slot });
     this.#events.progressChanged();
     if (this.#checkHalt()) return;
     this.#replace(slot);
