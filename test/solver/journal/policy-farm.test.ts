@@ -43,6 +43,19 @@ async function runFlaky(spec: Record<string, unknown>, policy: Record<string, un
 }
 
 describe('policy.taskTimeoutSec', () => {
+  it('a stuck task behind short ones in the same batch is found and only it is recorded', async () => {
+    // One solver, 1 ms tasks: batches are long and results travel in ~16 ms bunches, so when
+    // task 150 hangs the farm has not heard of some tasks before it that already finished.
+    const total = 400;
+    const { dir, state, results } = await runFlaky({ tasks: total, ms: 1, hang: [150] }, { taskTimeoutSec: 0.5 }, 1);
+    expect(state).toBe('done');
+    const counts = await journalCounts(dir);
+    expect(counts.repeated).toEqual([]);
+    expect(counts.perIndex.size).toBe(total);
+    const failed = [...results.entries()].filter(([, r]) => r.status === 'error').map(([i, r]) => [i, r.error?.name]);
+    expect(failed).toEqual([[150, 'TaskTimedOut']]);
+  }, 60_000);
+
   it('a task that never returns is timed out, its solver replaced, and the run finishes', async () => {
     const total = 40;
     const { dir, state, results, status } = await runFlaky({ tasks: total, ms: 5, hang: [7] }, { taskTimeoutSec: 1 });
@@ -55,7 +68,10 @@ describe('policy.taskTimeoutSec', () => {
     expect(stuck?.error?.name).toBe('TaskTimedOut');
     expect(stuck?.error?.message).toMatch(/still running after 1 s \(policy\.taskTimeoutSec\)/);
     for (const [i, r] of results) if (i !== 7) expect(r.status).toBe('optimal');
-    expect(status.solvers.reduce((n, s) => n + s.restarts, 0)).toBe(1);
+    // 1, or 2 when the stuck task was not yet known for sure (its batch then ran one by one).
+    const restarts = status.solvers.reduce((n, s) => n + s.restarts, 0);
+    expect(restarts).toBeGreaterThanOrEqual(1);
+    expect(restarts).toBeLessThanOrEqual(2);
     expect(readSummary(dir)).toMatchObject({ status: 'done', total, done: total - 1, failed: 1 });
   }, 60_000);
 });
@@ -73,7 +89,9 @@ describe('policy.memoryLimitMb', () => {
     expect(hog?.error?.name).toBe('OutOfMemory');
     expect(hog?.error?.message).toMatch(/used \d+ MiB, over policy\.memoryLimitMb \(200 MiB\)/);
     for (const [i, r] of results) if (i !== 4) expect(r.status).toBe('optimal');
-    expect(status.solvers.reduce((n, s) => n + s.restarts, 0)).toBe(1);
+    const restarts = status.solvers.reduce((n, s) => n + s.restarts, 0);
+    expect(restarts).toBeGreaterThanOrEqual(1);
+    expect(restarts).toBeLessThanOrEqual(2);
   }, 60_000);
 });
 
