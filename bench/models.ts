@@ -13,7 +13,7 @@
  * `--time-limit S` per model (default 20), `--crossover`.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -133,7 +133,11 @@ function glpsolParallel(files: string[]): Promise<{ wallMs: number; ok: boolean;
         ...files,
       ],
       { maxBuffer: 64 << 20 },
-      (err, stdout) => resolveRun({ wallMs: performance.now() - t0, ok: err === null, out: stdout }),
+      (err, stdout) => {
+        const wallMs = performance.now() - t0;
+        rmSync(solDir, { recursive: true, force: true });
+        resolveRun({ wallMs, ok: err === null, out: stdout });
+      },
     );
   });
 }
