@@ -23,9 +23,10 @@ describe('chaos: SIGKILL a random solver every 200 ms', () => {
   it('the 2,000-task sweep completes with every result in the journal exactly once', async () => {
     tmp = tempDir('journal-chaos-');
     const total = 2000;
-    // 5×5 transportation LPs: sub-millisecond solves, so a process gets real work done in the
-    // ~200 ms it lives between kills once its ~1 s start-up (node + glpk.js) is over.
-    const job = transportSweep(5, total);
+    // 24×24 transportation LPs (576 variables): a few ms per solve, so the sweep lasts long
+    // enough (several seconds of solving on 2 cores) for dozens of kills, while a process
+    // still gets real work done in the few hundred ms it lives between kills.
+    const job = transportSweep(24, total);
     // Crash retries high enough that random kills never fail a task: the test is about
     // losing and duplicating nothing, not about the retry limit.
     farm = new Farm({ launcher: new NodeLauncher(), cores: 2, maxTaskRetries: 50 });
@@ -34,6 +35,7 @@ describe('chaos: SIGKILL a random solver every 200 ms', () => {
     const dir = info.dir as string;
 
     const killed = new Set<number>();
+    const t0 = Date.now();
     const chaos = setInterval(() => {
       void farm?.status().then((status) => {
         if (status.state !== 'running') return;
@@ -60,9 +62,9 @@ describe('chaos: SIGKILL a random solver every 200 ms', () => {
 
     const { scan, perIndex, repeated } = await journalCounts(dir);
     console.log(
-      `chaos: ${killed.size} solver processes SIGKILLed during the run; ${scan.lines} journal lines for ${total} tasks`,
+      `chaos: ${killed.size} solver processes SIGKILLed during the run (${((Date.now() - t0) / 1000).toFixed(1)} s); ${scan.lines} journal lines for ${total} tasks`,
     );
-    expect(killed.size).toBeGreaterThanOrEqual(3);
+    expect(killed.size).toBeGreaterThanOrEqual(10);
     expect(repeated).toEqual([]);
     expect(perIndex.size).toBe(total);
     expect(scan.duplicates).toBe(0);
