@@ -174,3 +174,38 @@ describe('solver-farm run with a failure policy', () => {
     expect(readSummary(out2)).toMatchObject({ status: 'done', done: 29, failed: 1 });
   }, 120_000);
 });
+
+describe('solver-farm resume --retry-failed', () => {
+  it('runs exactly the failed tasks again; without the flag a finished run runs nothing', async () => {
+    tmp = tempDir('journal-cli-retry-');
+    const flaky = fileURLToPath(new URL('./fixtures/flaky.ts', import.meta.url));
+    const fix = path.join(tmp.dir, 'fixed');
+    const total = 200;
+    const jobFile = path.join(tmp.dir, 'retry.json');
+    const spec = { tasks: total, ms: 1, failEvery: 9, failUntil: fix };
+    writeFileSync(jobFile, JSON.stringify({ kind: 'custom', name: 'flaky', module: flaky, spec }));
+    const out = path.join(tmp.dir, 'run');
+    const first = cli(['run', jobFile, '--cores', '2', '--out', out], tmp.dir);
+    expect((await first.done).code).toBe(1);
+    const failing = Math.ceil(total / 9); // 0, 9, 18, …
+    expect(readSummary(out)).toMatchObject({ status: 'done', done: total - failing, failed: failing });
+
+    // Nothing missing, and failed tasks stay failed without the flag: nothing runs.
+    const plain = cli(['resume', out, '--cores', '2'], tmp.dir);
+    expect((await plain.done).code).toBe(1);
+    expect((await journalCounts(out)).scan.lines).toBe(total);
+
+    writeFileSync(fix, 'the cause of the failures was fixed');
+    const retry = cli(['resume', out, '--cores', '2', '--retry-failed'], tmp.dir);
+    expect((await retry.done).code).toBe(0);
+    expect(retry.out.stdout).toMatch(
+      new RegExp(`Finished: ${total} of ${total} tasks done, 0 failed \\(${failing} in this session\\)`),
+    );
+    const after = await journalCounts(out);
+    // The failed tasks have their error line and then their new result; the rest one line.
+    expect(after.scan.lines).toBe(total + failing);
+    for (const [i, n] of after.perIndex) expect(n).toBe(i % 9 === 0 ? 2 : 1);
+    expect(after.scan.byStatus.error).toBe(0);
+    expect(readSummary(out)).toMatchObject({ status: 'done', done: total, failed: 0, resumes: 2 });
+  }, 120_000);
+});
