@@ -11,7 +11,7 @@ import type { WireResult, WireTask } from '../../../solver/protocol.ts';
 import { RemoteDispatcher } from '../../../solver/remote/remote-dispatcher.ts';
 
 export const SQUARE_KIND = fileURLToPath(new URL('./fixtures/square-kind.ts', import.meta.url));
-const WORKER_MAIN = fileURLToPath(new URL('./fixtures/worker-main.ts', import.meta.url));
+const CLI = fileURLToPath(new URL('../../../bin/solver-farm.js', import.meta.url));
 
 /** A `solver-farm worker` process. */
 export interface WorkerProcess {
@@ -25,9 +25,9 @@ export interface WorkerProcess {
 
 const live = new Set<ChildProcess>();
 
-/** Start `solver-farm worker --broker url --cores n` as its own process. */
-export function startWorker(url: string, cores: number, command?: string[]): WorkerProcess {
-  const args = command ?? [WORKER_MAIN, url, String(cores)];
+/** Start `node bin/solver-farm.js worker --broker url --cores n` as its own process. */
+export function startWorker(url: string, cores: number): WorkerProcess {
+  const args = [CLI, 'worker', '--broker', url, '--cores', String(cores)];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   live.add(child);
   let text = '';
