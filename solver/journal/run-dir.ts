@@ -10,7 +10,7 @@
  *   summary.json     status, counts, start/end, duration, reason
  *   run.lock         while a process records into the run: {pid, host, since}
  * ```
- * Run ids sort by time: `20261122-031500-ab12` (UTC date, time, 4 random hex digits).
+ * Run ids sort by time: `20261122-031500-ab12cd` (UTC date, time, random hex digits).
  * job.json and summary.json are replaced atomically (write, fsync, rename), so a crash
  * leaves either the old or the new file, never half of one.
  */
@@ -116,7 +116,8 @@ export function newRunId(now: Date = new Date()): string {
 
 /** Whether a string has the shape of a run id. */
 export function isRunId(s: string): boolean {
-  return /^\d{8}-\d{6}-[0-9a-f]{4}$/.test(s);
+  // 4 hex digits from newRunId, 6 from the farm's run ids (solver/farm/farm.ts).
+  return /^\d{8}-\d{6}-[0-9a-f]{4,6}$/.test(s);
 }
 
 /** Writes JSON so that a crash leaves the old file or the new one, never a mix. */
