@@ -4,7 +4,7 @@
  * on a stale allowlist entry and on an entry without a reason — so a pass means something.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -34,6 +34,10 @@ describe('electronegativity gate', () => {
     expect(Number(summary?.[2])).toBe(allowlist.findings.length);
     for (const entry of [...allowlist.findings, ...allowlist.excludedChecks]) {
       expect(entry.reason.length, `${entry.check}`).toBeGreaterThan(40);
+      // A reason that cites a test must cite one that exists.
+      for (const cited of entry.reason.match(/\btest\/[\w./-]+\.ts\b/g) ?? []) {
+        expect(existsSync(path.join(ROOT, cited)), `${entry.check} cites ${cited}`).toBe(true);
+      }
     }
   }, 240_000);
 
