@@ -143,6 +143,40 @@ describe('electron/desktop.ts', () => {
     ]);
   });
 
+  it('hands a job file the OS opens (macOS open-file) to the app page once it listens, and to no other page', async () => {
+    const window = FakeBrowserWindow.instances[0] as FakeBrowserWindow;
+    const job = path.resolve(import.meta.dirname, '..', '..', 'examples', 'wyndor-sweep.json');
+    const opened = () => window.webContents.sent.filter((s) => s.channel === 'farm:open-file');
+    const event = { preventDefault: vi.fn() };
+    app.emit('open-file', event, job);
+    expect(event.preventDefault).toHaveBeenCalled();
+    ipcMain.emit('farm:open-file-listening', ipcEvent(window.webContents, { url: 'https://evil.example/' }), true);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(opened()).toEqual([]);
+    ipcMain.emit(
+      'farm:open-file-listening',
+      ipcEvent(window.webContents, { url: 'file:///app/.vite/renderer/main_window/index.html' }),
+      true,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(opened()).toEqual([
+      {
+        channel: 'farm:open-file',
+        args: [
+          {
+            ok: true,
+            value: {
+              name: 'wyndor-sweep.json',
+              source: job,
+              role: 'job',
+              job: JSON.parse(readFileSync(job, 'utf8')),
+            },
+          },
+        ],
+      },
+    ]);
+  });
+
   it('remembers the window geometry on close', () => {
     const window = FakeBrowserWindow.instances[0] as FakeBrowserWindow;
     window.emit('close');
