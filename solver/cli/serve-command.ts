@@ -20,8 +20,12 @@ export async function serveCommand(
   const { serve } = await import('../serve/index.ts');
   let server: Awaited<ReturnType<typeof serve>>;
   try {
+    // Runs started from the browser are recorded like `run`'s: runs/<run id>/ here.
+    const dataDir = process.cwd();
     server = await serve(
-      options.cores === undefined ? { port: options.port, host: options.host } : { ...options, cores: options.cores },
+      options.cores === undefined
+        ? { port: options.port, host: options.host, dataDir }
+        : { ...options, cores: options.cores, dataDir },
     );
   } catch (err) {
     // serve() words its own start-up failures for users (port taken, renderer not built…).

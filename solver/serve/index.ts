@@ -57,6 +57,8 @@ export interface ServeOptions {
   rendererDir?: string;
   /** Folder of built-in example jobs (default: the farm's own default). */
   examplesDir?: string;
+  /** Record every run in `<dataDir>/runs/<run id>/` (the run journal); default: runs are not recorded. */
+  dataDir?: string;
   /** Use this farm instead of creating one (it is still closed by `close()`). */
   farm?: ClosableFarm;
   /** Where progress notes go (default: stderr, so stdout carries only what the CLI prints). */
@@ -225,5 +227,6 @@ async function createFarm(options: ServeOptions): Promise<ClosableFarm> {
   const farmOptions: ConstructorParameters<typeof Farm>[0] = { launcher: new NodeLauncher() };
   if (options.cores !== undefined) farmOptions.cores = options.cores;
   if (options.examplesDir !== undefined) farmOptions.examplesDir = options.examplesDir;
+  if (options.dataDir !== undefined) farmOptions.dataDir = options.dataDir;
   return new Farm(farmOptions);
 }
