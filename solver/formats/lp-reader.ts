@@ -236,8 +236,10 @@ export function readLp(text: string, options: LpOptions = {}): LinearModel {
     while (peek() !== undefined && peek()?.k !== 'section') {
       const start = peek();
       let name: string | undefined;
-      if (start?.k === 'name' && peek(1)?.k === 'op' && (peek(1) as { v: string }).v === ':') {
-        name = start.v;
+      if ((start?.k === 'name' || start?.k === 'num') && peek(1)?.k === 'op' && (peek(1) as { v: string }).v === ':') {
+        // A label that looks like a number ("001:") is still a label: HiGHS writes MPS row
+        // names such as 001 into its LP files as they are.
+        name = start.k === 'name' ? start.v : start.text;
         p += 2;
       }
       count++;
@@ -451,15 +453,11 @@ function tokenize(text: string, file: string): Tok[] {
         firstOnLine = false;
         continue;
       }
-      if ((ch >= '0' && ch <= '9') || ch === '.') {
-        const mm = /^(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?/.exec(line.slice(i));
-        if (mm === null) {
-          throw new FormatError(
-            file,
-            lineNo,
-            `expected a number or a name, got ${quote(line.slice(i).split(/\s/)[0] ?? '')}`,
-          );
-        }
+      // A number; a '.' not followed by a digit starts a name instead (CPLEX forbids such
+      // names, but HiGHS writes MPS names like "...100" into its LP files unchanged).
+      const mm =
+        (ch >= '0' && ch <= '9') || ch === '.' ? /^(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?/.exec(line.slice(i)) : null;
+      if (mm !== null) {
         const v = Number(mm[0]);
         out.push({ k: 'num', v, line: lineNo, text: mm[0] });
         i += mm[0].length;
