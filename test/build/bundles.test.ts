@@ -81,7 +81,7 @@ describe('desktop bundles (built without Electron)', () => {
     expect(record.required).toEqual(['electron']);
     expect(record.exposed).toEqual({
       farm: ['examples', 'start', 'status', 'subscribe', 'terminate'],
-      farmShell: ['onMenu'],
+      farmShell: ['onMenu', 'onOpenFile'],
     });
   });
 
