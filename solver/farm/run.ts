@@ -378,6 +378,8 @@ export class Run implements SolverHost {
         this.#afterLimitKill(slot, p, limitKill, batches);
         return;
       }
+      // The run is draining: record the culprit if it is known; the rest stays for a resume.
+      this.#blame(p, limitKill, batches);
     }
     if (slot.retired) {
       // Killed because it was retired: keep it shown as crashed with its reason.
@@ -601,14 +603,16 @@ export class Run implements SolverHost {
 
   /** Kill solvers over the task time limit or the memory cap (see RunLimits). */
   #watch(): void {
-    if (this.#ending !== undefined || this.state !== 'running') return;
+    // Also while draining (graceful terminate): a stuck task would otherwise hold the stop forever.
+    const draining = this.state === 'stopping';
+    if (!draining && (this.#ending !== undefined || this.state !== 'running')) return;
     const limits = this.#s.limits;
     const timeout = limits?.taskTimeoutMs;
     const memory = limits?.memoryLimitBytes;
     const now = Date.now();
     for (const slot of this.#slots) {
       const p = slot.process;
-      if (!p.alive || p.leaving !== undefined || slot.retired) continue;
+      if (!p.alive || p.leaving === 'kill' || slot.retired) continue;
       if (timeout !== undefined && this.#tasks && p.state === 'solving' && now - p.since > timeout) {
         const task = p.currentTask;
         // Confirmed at the next check: timers run before pending I/O after a stall of this
@@ -652,6 +656,22 @@ export class Run implements SolverHost {
    * slot gets a new process.
    */
   #afterLimitKill(slot: Slot, p: SolverProcess, kill: LimitKill, batches: Batch[]): void {
+    const blamed = this.#blame(p, kill, batches);
+    const message =
+      blamed || !this.#tasks ? kill.message : `${kill.message}; its tasks run again one by one to find the culprit`;
+    this.#push({ type: 'error', error: { name: kill.name, message }, solver: p.slot });
+    this.#events.progressChanged();
+    if (this.#checkHalt()) return;
+    this.#replace(slot);
+    this.#feedAll();
+    this.#checkTasksComplete();
+  }
+
+  /**
+   * Records the task a limit kill was for as an error, when it surely is the culprit, and
+   * returns the rest of what the process held to the queue (a no-op once the run is ending).
+   */
+  #blame(p: SolverProcess, kill: LimitKill, batches: Batch[]): boolean {
     const plan = this.#tasks;
     let blamed = false;
     if (plan) {
@@ -690,16 +710,9 @@ export class Run implements SolverHost {
           });
         }
       }
-      if (back.length > 0) this.#queue.returnFront(back);
+      if (back.length > 0 && this.#ending === undefined) this.#queue.returnFront(back);
     }
-    const message =
-      blamed || !plan ? kill.message : `${kill.message}; its tasks run again one by one to find the culprit`;
-    this.#push({ type: 'error', error: { name: kill.name, message }, solver: p.slot });
-    this.#events.progressChanged();
-    if (this.#checkHalt()) return;
-    this.#replace(slot);
-    this.#feedAll();
-    this.#checkTasksComplete();
+    return blamed;
   }
 
   /** Whether the halt rule ended the run (it fails with the rule's reason). */
