@@ -12,7 +12,7 @@ import { NodeLauncher } from '../../../solver/farm/node-launcher.ts';
 import { recordInto } from '../../../solver/journal/farm-recording.ts';
 import { readJournal } from '../../../solver/journal/journal-reader.ts';
 import { readSummary } from '../../../solver/journal/run-dir.ts';
-import { flakyJob, journalCounts } from './farm-helpers.ts';
+import { flakyJob, journalCounts, waitFor } from './farm-helpers.ts';
 import { tempDir } from './helpers.ts';
 
 let farm: Farm | undefined;
@@ -73,6 +73,27 @@ describe('policy.taskTimeoutSec', () => {
     expect(restarts).toBeGreaterThanOrEqual(1);
     expect(restarts).toBeLessThanOrEqual(2);
     expect(readSummary(dir)).toMatchObject({ status: 'done', total, done: total - 1, failed: 1 });
+  }, 60_000);
+});
+
+describe('policy.taskTimeoutSec while stopping', () => {
+  it('a graceful terminate does not wait forever for a stuck task: it is timed out and recorded', async () => {
+    tmp = tempDir('journal-policy-');
+    const dir = path.join(tmp.dir, 'run');
+    farm = new Farm({ launcher: new NodeLauncher(), cores: 1 });
+    const f = farm;
+    await f.start(flakyJob({ tasks: 1, ms: 1, hang: [0] }, { taskTimeoutSec: 1 }), { observe: recordInto({ dir }) });
+    await waitFor('the stuck task to start', () => f.snapshot().solvers[0]?.state === 'solving');
+    expect(await f.terminate()).toBe('graceful');
+    expect(await f.finished()).toBe('stopped');
+    const results: { status: string; name?: string }[] = [];
+    await readJournal(path.join(dir, 'results.jsonl'), {
+      onResult: (r) => {
+        results.push(r.error ? { status: r.status, name: r.error.name } : { status: r.status });
+      },
+    });
+    expect(results).toEqual([{ status: 'error', name: 'TaskTimedOut' }]);
+    expect(readSummary(dir)).toMatchObject({ status: 'stopped', failed: 1 });
   }, 60_000);
 });
 
