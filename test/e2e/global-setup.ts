@@ -72,7 +72,8 @@ function stopServer(child: ChildProcess): Promise<void> {
 export default async function globalSetup(config: FullConfig): Promise<() => Promise<void>> {
   const wantsE2e = config.projects.some((p) => p.name === 'e2e');
   if (!wantsE2e) return async () => {};
-  await buildRenderer();
+  // E2E_SKIP_BUILD=1 tests whatever dist/renderer holds (e.g. an unminified build for profiling).
+  if (!process.env.E2E_SKIP_BUILD) await buildRenderer();
   const { child, url } = await startServer();
   process.env.FARM_URL = url;
   return () => stopServer(child);

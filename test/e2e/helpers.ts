@@ -30,10 +30,14 @@ const ENDED = /^(idle|done|stopped|failed)$/;
 /** If an earlier test left a run going, kill it and wait until the farm is idle. */
 export async function ensureIdle(page: Page): Promise<void> {
   const progress = page.getByTestId('progress');
-  const state = await progress.getAttribute('data-run-state');
-  if (state && !ENDED.test(state)) {
-    const terminate = page.getByTestId('terminate');
-    for (let i = 0; i < 2 && (await terminate.isEnabled()); i++) await terminate.click();
+  const terminate = page.getByTestId('terminate');
+  // Press Terminate until the run ends (drain, then force); the button is briefly disabled
+  // while a press is in flight, so each click is short and allowed to miss.
+  for (let i = 0; i < 10; i++) {
+    const state = (await progress.getAttribute('data-run-state')) ?? 'idle';
+    if (ENDED.test(state)) return;
+    if (state !== 'forcing') await terminate.click({ timeout: 2_000 }).catch(() => {});
+    await page.waitForTimeout(500);
   }
   await expect(progress).toHaveAttribute('data-run-state', ENDED, { timeout: 30_000 });
 }

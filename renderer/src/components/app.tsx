@@ -1,4 +1,4 @@
-import { clearLog, useFarm } from '../state/store.ts';
+import { useFarm } from '../state/store.ts';
 import { CoreGrid } from './core-card.tsx';
 import { LogPane } from './log-pane.tsx';
 import { ProgressPanel } from './progress-panel.tsx';
@@ -9,21 +9,12 @@ import { Toolbar, ToolbarMessages } from './toolbar.tsx';
 import { TourView } from './tour-view.tsx';
 
 function CombinedLog() {
-  const ring = useFarm((s) => s.combined);
-  const version = useFarm((s) => s.combinedVersion);
   return (
     <section className="card combined" aria-label="Combined log">
       <div className="section-head">
         <h2>Combined log</h2>
       </div>
-      <LogPane
-        ring={ring}
-        version={version}
-        title="Combined log"
-        tagged
-        onClear={() => clearLog(null)}
-        testId="log-combined"
-      />
+      <LogPane source={null} title="Combined log" testId="log-combined" />
     </section>
   );
 }

@@ -1,18 +1,13 @@
 import { useShallow } from 'zustand/react/shallow';
-import { bytes, duration } from '../lib/format.ts';
+import { bytes, duration, int } from '../lib/format.ts';
 import { useNow } from '../lib/hooks.ts';
-import { LogRing } from '../state/log-ring.ts';
-import { clearLog, useFarm } from '../state/store.ts';
+import { useFarm } from '../state/store.ts';
 import { LogPane } from './log-pane.tsx';
 import { describeSolver, stateTone } from './solver-state.ts';
-
-const EMPTY_RING = new LogRing(1);
 
 /** One solver process: what it is doing, for how long, and its live log. */
 export function CoreCard({ id }: { id: number }) {
   const solver = useFarm((s) => s.solvers.find((v) => v.id === id));
-  const ring = useFarm((s) => s.logs[id]) ?? EMPTY_RING;
-  const version = useFarm((s) => s.logVersion[id] ?? 0);
   const lastError = useFarm((s) => s.errors.findLast((e) => e.solver === id)?.message);
   const now = useNow();
   const tone = stateTone(solver?.state);
@@ -41,11 +36,11 @@ export function CoreCard({ id }: { id: number }) {
         </div>
         <div>
           <dt>Done</dt>
-          <dd data-testid="core-done">{solver?.tasksDone.toLocaleString('en-US') ?? '–'}</dd>
+          <dd data-testid="core-done">{solver ? int(solver.tasksDone) : '–'}</dd>
         </div>
         <div>
           <dt>Failed</dt>
-          <dd>{solver?.tasksFailed.toLocaleString('en-US') ?? '–'}</dd>
+          <dd>{solver ? int(solver.tasksFailed) : '–'}</dd>
         </div>
         <div>
           <dt>Memory</dt>
@@ -67,13 +62,7 @@ export function CoreCard({ id }: { id: number }) {
           {problem}
         </p>
       )}
-      <LogPane
-        ring={ring}
-        version={version}
-        title={`Core ${id} log`}
-        onClear={() => clearLog(id)}
-        testId={`log-${id}`}
-      />
+      <LogPane source={id} title={`Core ${id} log`} testId={`log-${id}`} />
     </section>
   );
 }

@@ -1,21 +1,21 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { type ReactNode, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import type { LogRing } from '../state/log-ring.ts';
+import { memo, type ReactNode, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { int } from '../lib/format.ts';
+import { LogRing } from '../state/log-ring.ts';
+import { clearLog, useFarm } from '../state/store.ts';
 
 /** Row height in px; fixed so the virtualizer never measures (cheap at 60 updates/s). */
 const ROW = 18;
 
 export interface LogPaneProps {
-  ring: LogRing;
-  /** Changes whenever the ring changed (the ring itself is mutated in place). */
-  version: number;
+  /** Core whose log to show, or null for the combined log (lines tagged with their core). */
+  source: number | null;
   /** Accessible name, e.g. `Core 0 log`. */
   title: string;
-  /** Show each line's core tag (combined log). */
-  tagged?: boolean;
-  onClear: () => void;
   testId: string;
 }
+
+const EMPTY_RING = new LogRing(1);
 
 function highlight(line: string, needle: string): ReactNode {
   if (!needle) return line;
@@ -53,8 +53,15 @@ async function copyText(text: string): Promise<void> {
 /**
  * A live log view over a ring buffer: virtualized rows, follows the tail until the user
  * scrolls up (then offers 'Jump to latest'), a filter that highlights matches, copy, clear.
+ * It selects its own ring and version from the store and is memoized, so a parent that
+ * re-renders for other reasons (a core card on every status change) does not repaint it:
+ * panes repaint only when their lines change, at most every LOG_REFRESH_MS.
  */
-export function LogPane({ ring, version, title, tagged = false, onClear, testId }: LogPaneProps) {
+export const LogPane = memo(function LogPane({ source, title, testId }: LogPaneProps) {
+  const ring = useFarm((s) => (source === null ? s.combined : s.logs[source])) ?? EMPTY_RING;
+  const version = useFarm((s) => (source === null ? s.combinedVersion : (s.logVersion[source] ?? 0)));
+  const tagged = source === null;
+  const onClear = () => clearLog(source);
   const scrollRef = useRef<HTMLDivElement>(null);
   const [follow, setFollow] = useState(true);
   const [query, setQuery] = useState('');
@@ -79,7 +86,7 @@ export function LogPane({ ring, version, title, tagged = false, onClear, testId 
     count,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW,
-    overscan: 12,
+    overscan: 4,
   });
 
   // Keep the view steady: follow the tail, or when scrolled back, shift by the lines that
@@ -110,7 +117,7 @@ export function LogPane({ ring, version, title, tagged = false, onClear, testId 
       lines.push(tagged ? `[core ${ring.tag(pos)}] ${ring.line(pos)}` : ring.line(pos));
     }
     await copyText(lines.join('\n'));
-    setNote(`Copied ${lines.length.toLocaleString('en-US')} line${lines.length === 1 ? '' : 's'}`);
+    setNote(`Copied ${int(lines.length)} line${lines.length === 1 ? '' : 's'}`);
     setTimeout(() => setNote(''), 2000);
   };
 
@@ -130,7 +137,7 @@ export function LogPane({ ring, version, title, tagged = false, onClear, testId 
         />
         {matches && (
           <span className="muted small" aria-live="polite">
-            {matches.length.toLocaleString('en-US')} match{matches.length === 1 ? '' : 'es'}
+            {int(matches.length)} match{matches.length === 1 ? '' : 'es'}
           </span>
         )}
         <span className="spacer" />
@@ -193,4 +200,4 @@ export function LogPane({ ring, version, title, tagged = false, onClear, testId 
       </div>
     </div>
   );
-}
+});

@@ -64,7 +64,8 @@ export function ProgressPanel() {
         data-testid="progress-bar"
         data-value={pct ?? ''}
       >
-        <div className={`bar-fill run-${runState}`} style={{ width: `${pct ?? 0}%` }} />
+        {/* scaleX, not width: a transform animates on the compositor without relayout. */}
+        <div className={`bar-fill run-${runState}`} style={{ transform: `scaleX(${(pct ?? 0) / 100})` }} />
       </div>
       <div className="progress-facts">
         {step ? (

@@ -1,7 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef, useState } from 'react';
 import { download, exportHeader, fileStem, toCsv, toJson } from '../lib/export.ts';
-import { num } from '../lib/format.ts';
+import { int, num } from '../lib/format.ts';
 import { useThrottled } from '../lib/hooks.ts';
 import { columnKey, type ResultColumn, type ResultTable } from '../state/result-table.ts';
 import { useFarm } from '../state/store.ts';
@@ -112,7 +112,7 @@ export function ResultsTable() {
       <div className="section-head">
         <h2>Results</h2>
         <span className="muted small" data-testid="results-count" data-count={table.length}>
-          {table.length.toLocaleString('en-US')} row{table.length === 1 ? '' : 's'}
+          {int(table.length)} row{table.length === 1 ? '' : 's'}
         </span>
         <span className="spacer" />
         <button
@@ -186,8 +186,8 @@ export function ResultsTable() {
         {table.length === 0 && <p className="muted pad">Results appear here as tasks finish.</p>}
         {table.overflow > 0 && (
           <p className="muted pad">
-            Showing the first {table.capacity.toLocaleString('en-US')} results; {table.overflow.toLocaleString('en-US')}{' '}
-            more are in the run's results file{run?.dir ? ` (${run.dir})` : ''}.
+            Showing the first {int(table.capacity)} results; {int(table.overflow)} more are in the run's results file
+            {run?.dir ? ` (${run.dir})` : ''}.
           </p>
         )}
       </div>

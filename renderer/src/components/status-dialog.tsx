@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { FarmStatus } from '../../../solver/api.ts';
-import { ago, bytes, duration } from '../lib/format.ts';
+import { ago, bytes, duration, int } from '../lib/format.ts';
 import { refreshStatus } from '../state/actions.ts';
 import { useFarm } from '../state/store.ts';
 import { describeSolver, stateTone } from './solver-state.ts';
@@ -132,8 +132,8 @@ export function StatusDialog() {
                   <td>{s.task ?? '–'}</td>
                   <td className="num">{s.step ?? '–'}</td>
                   <td className="num">{duration(now - s.since)}</td>
-                  <td className="num">{s.tasksDone.toLocaleString('en-US')}</td>
-                  <td className="num">{s.tasksFailed.toLocaleString('en-US')}</td>
+                  <td className="num">{int(s.tasksDone)}</td>
+                  <td className="num">{int(s.tasksFailed)}</td>
                   <td className="num">{bytes(s.memory)}</td>
                   <td className="num">{ago(s.lastMessageAt, now)}</td>
                   <td className="num">{s.restarts}</td>

@@ -1,6 +1,6 @@
 import type { FarmApi, FarmStatus, StartRequest } from '../../../solver/api.ts';
 import type { Transport } from '../transport/choose.ts';
-import { applyEvents, applyStatus, runIsActive, useFarm } from './store.ts';
+import { applyStatus, enqueueEvents, runIsActive, useFarm } from './store.ts';
 
 let api: FarmApi | null = null;
 
@@ -14,14 +14,14 @@ function message(e: unknown): string {
 }
 
 /**
- * Wires a transport to the store, once at start: events go straight into `applyEvents`
- * (outside React), and every (re)connect re-reads the farm's status so the panel shows the
+ * Wires a transport to the store, once at start: events go into the store outside React
+ * (queued and applied once per frame), and every (re)connect re-reads the farm's status so the panel shows the
  * truth after a dropped connection.
  */
 export function bindTransport(t: Transport): () => void {
   api = t.api;
   useFarm.setState({ transport: t.kind });
-  const unsubscribe = t.api.subscribe(applyEvents);
+  const unsubscribe = t.api.subscribe(enqueueEvents);
   let loadedExamples = false;
   const offConnection = t.onConnection((state, detail) => {
     useFarm.setState({ connection: state, connectionDetail: detail });

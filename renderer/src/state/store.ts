@@ -19,6 +19,12 @@ export const CORE_LOG_LINES = 2_000;
 export const COMBINED_LOG_LINES = 5_000;
 /** Recent errors kept for display. */
 const MAX_ERRORS = 50;
+/**
+ * Log panes repaint at most this often. Lines land in the rings at once; only the version
+ * bump that makes panes re-render is rate-limited: nobody reads 60 repaints a second of a
+ * scrolling log, and each repaint of three panes costs layout and text shaping.
+ */
+export const LOG_REFRESH_MS = 100;
 
 /** The job the toolbar will start. */
 export type JobChoice = { type: 'example'; id: string } | { type: 'file'; name: string; job: unknown };
@@ -128,7 +134,75 @@ export const useFarm = create<FarmState>()(() => initialState());
 
 /** Back to the initial state (tests, and a page that reconnects to a different farm). */
 export function reset(): void {
+  dirtyLogs.clear();
+  combinedDirty = false;
+  if (logTimer) clearTimeout(logTimer);
+  logTimer = null;
+  pending.length = 0;
   useFarm.setState(initialState(), true);
+}
+
+// Log publishing state: which rings changed since the panes last re-rendered.
+const dirtyLogs = new Set<number>();
+let combinedDirty = false;
+let lastLogPublish = 0;
+let logTimer: ReturnType<typeof setTimeout> | null = null;
+
+/** Version bumps for every ring changed since the last publish, or null when none did. */
+function takeLogPatch(s: FarmState): Partial<FarmState> | null {
+  if (dirtyLogs.size === 0 && !combinedDirty) return null;
+  const logVersion = [...s.logVersion];
+  for (let i = 0; i < s.logs.length; i++) logVersion[i] ??= 0;
+  for (const i of dirtyLogs) logVersion[i] = (logVersion[i] ?? 0) + 1;
+  const patch: Partial<FarmState> = { logVersion, logs: s.logs };
+  if (combinedDirty) patch.combinedVersion = s.combinedVersion + 1;
+  dirtyLogs.clear();
+  combinedDirty = false;
+  lastLogPublish = performance.now();
+  return patch;
+}
+
+/** Publishes log changes now if the panes may repaint, else once the interval has passed. */
+function logPatchOrLater(s: FarmState): Partial<FarmState> | null {
+  if (dirtyLogs.size === 0 && !combinedDirty) return null;
+  const wait = lastLogPublish + LOG_REFRESH_MS - performance.now();
+  if (wait <= 0) {
+    if (logTimer) clearTimeout(logTimer);
+    logTimer = null;
+    return takeLogPatch(s);
+  }
+  // Publish later through the frame-aligned flush, so log repaints share a frame's render.
+  logTimer ??= setTimeout(() => {
+    logTimer = null;
+    enqueueEvents(PUBLISH_LOGS);
+  }, wait);
+  return null;
+}
+
+// Event batches waiting for the next frame: however fast they arrive, the panel renders
+// at most once per frame (and, in a hidden tab where frames stop, every 250 ms).
+const pending: FarmEvent[][] = [];
+let flushScheduled = false;
+
+function flush(): void {
+  if (!flushScheduled) return;
+  flushScheduled = false;
+  const events = pending.length === 1 ? (pending[0] ?? []) : pending.flat();
+  pending.length = 0;
+  applyEvents(events);
+}
+
+/** A marker batch: no events, only "publish pending log lines" (applyEvents does that). */
+const PUBLISH_LOGS: FarmEvent[] = [];
+
+/** Queues a batch of farm events; they are applied together on the next animation frame. */
+export function enqueueEvents(events: FarmEvent[]): void {
+  if (events.length === 0 && events !== PUBLISH_LOGS) return;
+  pending.push(events);
+  if (flushScheduled) return;
+  flushScheduled = true;
+  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(flush);
+  setTimeout(flush, 250);
 }
 
 /** Ring for a core, created on first use. Mutates `logs`, the caller publishes it. */
@@ -170,13 +244,11 @@ function runChange(s: FarmState, run: RunInfo | null): Partial<FarmState> | null
  * whatever its size. Called by the transport listener, outside React.
  */
 export function applyEvents(events: readonly FarmEvent[]): void {
-  if (events.length === 0) return;
+  if (events.length === 0 && dirtyLogs.size === 0 && !combinedDirty) return;
   useFarm.setState((s0) => {
     let s: FarmState = s0;
     const patch: Partial<FarmState> = {};
     let solvers: SolverStatus[] | null = null;
-    let logVersion: number[] | null = null;
-    let combinedChanged = false;
     let resultsChanged = false;
     let steps: StepSummary[] | null = null;
     let errors: ShownError[] | null = null;
@@ -190,10 +262,10 @@ export function applyEvents(events: readonly FarmEvent[]): void {
             Object.assign(patch, change);
             s = { ...s, ...patch };
             solvers = null;
-            logVersion = null;
             steps = null;
             errors = null;
-            combinedChanged = true;
+            dirtyLogs.clear();
+            combinedDirty = false;
             resultsChanged = true;
           }
           patch.runState = ev.state;
@@ -210,14 +282,10 @@ export function applyEvents(events: readonly FarmEvent[]): void {
         }
         case 'log': {
           if (ev.lines.length === 0) break;
-          const logs = s.logs;
-          const before = logs.length;
-          ringFor(logs, ev.solver).push(ev.lines);
+          ringFor(s.logs, ev.solver).push(ev.lines);
           s.combined.push(ev.lines, ev.solver);
-          logVersion ??= [...s.logVersion];
-          for (let i = before; i < logs.length; i++) logVersion[i] ??= 0;
-          logVersion[ev.solver] = (logVersion[ev.solver] ?? 0) + 1;
-          combinedChanged = true;
+          dirtyLogs.add(ev.solver);
+          combinedDirty = true;
           break;
         }
         case 'progress':
@@ -245,11 +313,8 @@ export function applyEvents(events: readonly FarmEvent[]): void {
       }
     }
     if (solvers) patch.solvers = solvers.filter((x) => x !== undefined);
-    if (logVersion) {
-      patch.logVersion = logVersion;
-      patch.logs = s.logs;
-    }
-    if (combinedChanged) patch.combinedVersion = s.combinedVersion + 1;
+    const logPatch = logPatchOrLater(s);
+    if (logPatch) Object.assign(patch, logPatch);
     if (resultsChanged) patch.resultsVersion = s.resultsVersion + 1;
     if (steps) patch.steps = steps;
     if (errors) patch.errors = errors;
