@@ -35,7 +35,14 @@ export interface WorkerLoopOptions {
   exit(code: number): void;
 }
 
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+/**
+ * Let messages that arrived during a solve in (`shutdown`, new batches). One setImmediate
+ * is not enough: called from a message handler (the poll phase), it runs in the SAME loop
+ * turn's check phase, before the next poll reads the pipe, so a graceful stop sent during
+ * a long task was only seen after one more task. An immediate queued from the check phase
+ * runs in the next turn, after a poll: two hops guarantee the pipe was read.
+ */
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
 
 export class WorkerLoop {
   readonly #channel: WorkerChannel;
