@@ -1,10 +1,11 @@
 /**
  * Messages between the farm (parent) and one solver process (child).
  * Tagged unions on `t`. Kept compact because they are serialized on the hot path
- * (DESIGN 'Performance rules'): the base model goes once in `setup`, a task carries
- * only its parameters, many tasks travel in one `tasks` message.
+ * (DESIGN 'Performance rules'): the base model goes once in `setup`; the farm's own
+ * solvers get batches of plan indices (`run`) and answer in columns (`rows`); remote
+ * workers get tasks with their parameters (`tasks`) and answer with objects (`results`).
  */
-import type { SerializedError, TaskResult } from './api.ts';
+import type { SerializedError, TaskResult, TaskStatus } from './api.ts';
 
 /** One task inside a batch: its plan index and its parameters only. */
 export interface WireTask {
@@ -17,11 +18,71 @@ export interface WireTask {
 /** A task result as a solver sends it: the farm adds id, label and params from the plan. */
 export type WireResult = Omit<TaskResult, 'id' | 'label' | 'solver' | 'params' | 'index'> & { i: number };
 
+/**
+ * Status codes of a `rows` message, by position (the order is part of the protocol: append
+ * only). A status not in this list travels in the row's `x` entry.
+ */
+export const STATUS_CODES: readonly TaskStatus[] = [
+  'optimal',
+  'feasible',
+  'time-limit',
+  'infeasible',
+  'unbounded',
+  'error',
+];
+
+/** Per-row fields that are rare or irregular in a `rows` message (sparse, by row position `r`). */
+export interface RowExtra {
+  /** Position of the row in the message (not the plan index). */
+  r: number;
+  /** A status not in STATUS_CODES (its `s` code is -1). */
+  status?: string;
+  /** The engine, when it differs from the message's `e` (null: none). */
+  engine?: string | null;
+  /** Values whose names differ from the message's `vn`. */
+  values?: Record<string, number>;
+  duals?: Record<string, number>;
+  gap?: number;
+  error?: SerializedError;
+}
+
+/**
+ * Results of tasks of a `run` batch in columns (DESIGN 'Performance rules'): one array per
+ * field instead of one object per task, so field names, the engine and the value names go
+ * once per message (~21 bytes a tiny task instead of ~118, and 5× cheaper to parse).
+ * Row r is task `i[r]`: status `STATUS_CODES[s[r]]`, objective `o[r]`, solve time `ms[r]`.
+ * Values: rows listed in `vr` (every row when `vr` is absent) have `vn.length` numbers in
+ * `v`, in row order, named by `vn`. Every row has the engine `e` (none when absent) unless
+ * its `x` entry says otherwise; `x` holds everything rare (duals, gap, error, odd values).
+ */
+export interface ResultRows {
+  t: 'rows';
+  batch: number;
+  /** The batch is complete. */
+  done: boolean;
+  rss?: number;
+  i: number[];
+  s: number[];
+  o: (number | null)[];
+  ms: number[];
+  e?: string;
+  vn?: string[];
+  v?: number[];
+  vr?: number[];
+  x?: RowExtra[];
+}
+
 /** Farm → solver. */
 export type ToSolver =
   /** Once per process: the job kind and its parsed spec (the base model travels here, once). */
   | { t: 'setup'; kind: string; spec: unknown; solver: number; seed: number }
-  /** A batch of independent tasks. */
+  /**
+   * A batch of independent tasks by plan index only: the solver makes each task's
+   * parameters from its own copy of the plan (`kind.plan(spec)` at setup), so a tiny task
+   * costs a few bytes. Answered with `rows` messages.
+   */
+  | { t: 'run'; batch: number; i: number[] }
+  /** A batch of independent tasks with their parameters (remote workers). Answered with `results`. */
   | { t: 'tasks'; batch: number; tasks: WireTask[] }
   /** Barrier step k (1-based) with the reduced input of step k-1. */
   | { t: 'step'; k: number; input: unknown }
@@ -35,8 +96,10 @@ export type FromSolver =
   /** Setup finished (ok) or failed (the process stays up so the farm can report it). */
   | { t: 'setup-done'; rss?: number }
   | { t: 'setup-failed'; error: SerializedError }
-  /** Results of tasks of a batch; a long batch sends several of these. `done` = batch complete. */
+  /** Results of tasks of a `tasks` batch; a long batch sends several of these. `done` = batch complete. */
   | { t: 'results'; batch: number; results: WireResult[]; done: boolean; rss?: number }
+  /** Results of tasks of a `run` batch, in columns; a long batch sends several. */
+  | ResultRows
   /** Output of barrier step k. */
   | { t: 'step-done'; k: number; output: unknown; rss?: number }
   /** A batch of log lines (GLPK's terminal output and our own lines). */

@@ -6,7 +6,14 @@
  */
 import type { FarmEvent, Progress, RunInfo, RunState, SolverStatus, StepSummary, TaskResult } from '../api.ts';
 import type { AnyProblemKind, StepPlan, TaskPlan } from '../problems/types.ts';
-import type { FromSolver, WireResult, WireTask } from '../protocol.ts';
+import {
+  type FromSolver,
+  type ResultRows,
+  type RowExtra,
+  STATUS_CODES,
+  type WireResult,
+  type WireTask,
+} from '../protocol.ts';
 import type { EventBatcher } from './event-batcher.ts';
 import type { SolverExit, SolverLauncher } from './launcher.ts';
 import { etaMs, RateMeter } from './progress.ts';
@@ -351,6 +358,9 @@ export class Run implements SolverHost {
       case 'results':
         this.#onResults(p, m.batch, m.results, m.done);
         return;
+      case 'rows':
+        this.#onRows(p, m);
+        return;
       case 'step-done':
         this.#onStepDone(p, m.k, m.output);
         return;
@@ -498,8 +508,23 @@ export class Run implements SolverHost {
       }
       this.#emitResult(this.#toResult(w, i, task.p, p.slot, plan));
     }
-    if (results.length > 0) {
-      this.#sizer.observe(results.length, solveMs);
+    this.#afterResults(p, slot, batchId, tasks, results.length, solveMs, done, failedBefore);
+  }
+
+  /** After a results message: scheduling news, the batch's end, progress, halt, more work. */
+  #afterResults(
+    p: SolverProcess,
+    slot: Slot,
+    batchId: number,
+    tasks: WireTask[],
+    count: number,
+    solveMs: number,
+    done: boolean,
+    failedBefore: number,
+  ): void {
+    const finished = this.#finished;
+    if (count > 0) {
+      this.#sizer.observe(count, solveMs);
       slot.crashStreak = 0;
     }
     if (done) {
@@ -515,6 +540,91 @@ export class Run implements SolverHost {
     if (this.#checkTasksComplete()) return;
     this.#feed(p);
     if (done && p.batches.size === 0 && this.state === 'stopping') this.#maybeEnd();
+  }
+
+  /**
+   * Results in columns (protocol.ts ResultRows): one tight loop turns each row into its
+   * TaskResult (id, label and params from the plan, once per task) and settles it.
+   */
+  #onRows(p: SolverProcess, m: ResultRows): void {
+    const batch = p.batches.get(m.batch);
+    if (!batch) return; // stale: the batch was already accounted for
+    const slot = this.#slots[p.slot] as Slot;
+    const plan = this.#tasks as TaskPlan<unknown>;
+    const finished = this.#finished;
+    const tasks = batch.tasks;
+    const { i: idx, s: codes, o: objectives, ms: times } = m;
+    const n = idx.length;
+    const names = m.vn;
+    const values = m.v;
+    const width = names === undefined ? 0 : names.length;
+    const valueRows = m.vr;
+    const extras = m.x;
+    const engine = m.e;
+    let vAt = 0; // next number in `v`
+    let vrAt = 0; // next entry of `vr`
+    let xAt = 0; // next entry of `x`
+    let cursor = batch.pos;
+    let solveMs = 0;
+    const failedBefore = this.#failed;
+    const solver = p.slot;
+    const taskId = this.#taskId;
+    for (let r = 0; r < n; r++) {
+      const timeMs = times[r] as number;
+      solveMs += timeMs;
+      // This row's flat values, and its sparse extras (both in row order).
+      let rowValues: Record<string, number> | undefined;
+      if (names !== undefined && values !== undefined && (valueRows === undefined || valueRows[vrAt] === r)) {
+        if (valueRows !== undefined) vrAt++;
+        rowValues = {};
+        for (let k = 0; k < width; k++) rowValues[names[k] as string] = values[vAt + k] as number;
+        vAt += width;
+      }
+      let extra: RowExtra | undefined;
+      if (extras !== undefined && extras[xAt]?.r === r) extra = extras[xAt++];
+      const i = idx[r] as number;
+      // Exactly once, structurally: a result for a finished index is ignored.
+      if (!(i >= 0 && i < finished.length) || finished[i] !== 0) continue;
+      // Rows come in batch order: find the task (for its parameters) from the cursor.
+      let task: WireTask | undefined;
+      for (let k = cursor; k < tasks.length; k++) {
+        if ((tasks[k] as WireTask).i === i) {
+          task = tasks[k];
+          cursor = k + 1;
+          break;
+        }
+      }
+      if (!task) continue; // not a task of this batch: ignore rather than trust it
+      const status = (STATUS_CODES[codes[r] as number] ?? extra?.status ?? 'error') as TaskResult['status'];
+      const result: TaskResult = {
+        id: taskId(task.p),
+        index: i,
+        label: plan.label(i),
+        solver,
+        status,
+        objective: objectives[r] ?? null,
+        params: plan.params(i),
+        timeMs,
+      };
+      if (extra?.values !== undefined) result.values = extra.values;
+      else if (rowValues !== undefined) result.values = rowValues;
+      if (extra?.duals !== undefined) result.duals = extra.duals;
+      const rowEngine = extra?.engine !== undefined ? extra.engine : engine;
+      if (rowEngine !== undefined && rowEngine !== null) result.engine = rowEngine;
+      if (extra?.gap !== undefined) result.gap = extra.gap;
+      if (extra?.error !== undefined) result.error = extra.error;
+      const failed = status === 'error';
+      finished[i] = failed ? 2 : 1;
+      if (failed) {
+        this.#failed++;
+        p.tasksFailed++;
+      } else {
+        this.#done++;
+        p.tasksDone++;
+      }
+      this.#emitResult(result);
+    }
+    this.#afterResults(p, slot, m.batch, tasks, n, solveMs, m.done, failedBefore);
   }
 
   #toResult(w: WireResult, i: number, params: unknown, solver: number, plan: TaskPlan<unknown>): TaskResult {

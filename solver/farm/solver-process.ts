@@ -100,7 +100,11 @@ export class SolverProcess {
 
   sendBatch(batch: Batch): void {
     this.batches.set(batch.id, batch);
-    this.post({ t: 'tasks', batch: batch.id, tasks: batch.tasks });
+    // Plan indices only: the process makes the parameters from its own copy of the plan.
+    const tasks = batch.tasks;
+    const indices = new Array<number>(tasks.length);
+    for (let k = 0; k < tasks.length; k++) indices[k] = (tasks[k] as WireTask).i;
+    this.post({ t: 'run', batch: batch.id, i: indices });
     if (this.state !== 'solving') this.refreshTask();
   }
 

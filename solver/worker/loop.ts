@@ -5,11 +5,12 @@
  * batches and `shutdown` are read while a long batch is still running.
  */
 
-import type { AnyProblemKind, SolveResult, SolverContext } from '../problems/types.ts';
+import type { AnyProblemKind, SolveResult, SolverContext, TaskPlan } from '../problems/types.ts';
 import type { FromSolver, ToSolver } from '../protocol.ts';
 import { serializeError, type WireResult, type WireTask } from '../protocol.ts';
 import type { WorkerChannel } from './channel.ts';
 import { LOG_FLUSH_MS, LogCapture } from './log-capture.ts';
+import { RowsWriter } from './rows.ts';
 
 /** Results are sent at least this often during a batch, and after any task this long. */
 const RESULTS_FLUSH_MS = 16;
@@ -17,9 +18,14 @@ const LONG_TASK_MS = 4;
 /** `rss` rides on messages at most this often (measuring is cheap, sending it every time is not free). */
 const RSS_EVERY_MS = 250;
 
+/** A batch waiting or running: plan indices (`run`, answered in rows) or tasks with parameters (`tasks`). */
 interface QueuedBatch {
   batch: number;
-  tasks: WireTask[];
+  /** `run`: plan indices; the parameters come from this process's own plan. */
+  indices: number[] | null;
+  /** `tasks`: the tasks with their parameters. */
+  tasks: WireTask[] | null;
+  length: number;
   pos: number;
 }
 
@@ -57,7 +63,10 @@ export class WorkerLoop {
   #stopping = false;
   #exiting = false;
   #lastRss = Number.NEGATIVE_INFINITY;
+  /** The job's task plan, made here from the spec at setup (task parameters by index). */
+  #plan: TaskPlan<unknown> | undefined;
   #pending: WireResult[] = [];
+  readonly #rows = new RowsWriter();
   #lastResultsFlush = 0;
 
   constructor(options: WorkerLoopOptions) {
@@ -77,8 +86,18 @@ export class WorkerLoop {
       case 'setup':
         void this.#setup(message);
         return;
+      case 'run':
+        this.#queue.push({ batch: message.batch, indices: message.i, tasks: null, length: message.i.length, pos: 0 });
+        if (!this.#running) void this.#runQueue();
+        return;
       case 'tasks':
-        this.#queue.push({ batch: message.batch, tasks: message.tasks, pos: 0 });
+        this.#queue.push({
+          batch: message.batch,
+          indices: null,
+          tasks: message.tasks,
+          length: message.tasks.length,
+          pos: 0,
+        });
         if (!this.#running) void this.#runQueue();
         return;
       case 'step':
@@ -126,6 +145,11 @@ export class WorkerLoop {
     const ctx: SolverContext = { solver: message.solver, seed: message.seed, log: (line) => this.logs.log(line) };
     try {
       this.#state = await kind.setup(message.spec, ctx);
+      // Batches come as plan indices: make the plan here once (it is lazy, by index).
+      if (kind.solve) {
+        const plan = kind.plan(message.spec);
+        if (plan.type === 'tasks') this.#plan = plan;
+      }
       this.#kind = kind;
       this.#ctx = ctx;
       this.logs.flush();
@@ -160,30 +184,42 @@ export class WorkerLoop {
       while (!this.#stopping && this.#queue.length > 0) {
         const batch = this.#queue[0] as QueuedBatch;
         let yieldNow = false;
-        while (batch.pos < batch.tasks.length && !yieldNow) {
-          const task = batch.tasks[batch.pos++] as WireTask;
+        const indices = batch.indices;
+        const plan = this.#plan;
+        if (indices !== null && !plan) throw new Error(`job kind "${kind.kind}" made no task plan in the solver`);
+        const rows = this.#rows;
+        while (batch.pos < batch.length && !yieldNow) {
+          const task = indices === null ? ((batch.tasks as WireTask[])[batch.pos] as WireTask) : undefined;
+          const index = task === undefined ? (indices as number[])[batch.pos] : task.i;
+          batch.pos++;
           const t0 = performance.now();
           let result: SolveResult;
           try {
-            result = solve(this.#state, task.p, ctx);
+            const params = task === undefined ? (plan as TaskPlan<unknown>).task(index as number) : task.p;
+            result = solve(this.#state, params, ctx);
           } catch (err) {
             result = { status: 'error', objective: null, timeMs: performance.now() - t0, error: serializeError(err) };
           }
           const now = performance.now();
-          const wire = { ...result, i: task.i } as WireResult;
           // µs precision is plenty, and shorter JSON is cheaper for the parent to parse.
-          wire.timeMs = Math.round((Number.isFinite(wire.timeMs) ? wire.timeMs : now - t0) * 1000) / 1000;
-          this.#pending.push(wire);
-          // Long tasks report at once; short ones every ~16 ms (a message per task would
-          // cost the parent more than the solve).
+          const timeMs = Math.round((Number.isFinite(result.timeMs) ? result.timeMs : now - t0) * 1000) / 1000;
+          if (indices !== null) {
+            rows.add(index as number, result, timeMs);
+          } else {
+            const wire = { ...result, i: index } as WireResult;
+            wire.timeMs = timeMs;
+            this.#pending.push(wire);
+          }
+          // Long tasks report at once (and let a stop in before the next one); short ones
+          // every ~16 ms (a message per task would cost the parent more than the solve).
           if (now - t0 >= LONG_TASK_MS || now - this.#lastResultsFlush >= RESULTS_FLUSH_MS) {
-            if (batch.pos < batch.tasks.length) this.#flushResults(batch.batch, false, now);
+            if (batch.pos < batch.length) this.#flushResults(batch, false, now);
             yieldNow = true;
           }
         }
-        if (batch.pos >= batch.tasks.length) {
+        if (batch.pos >= batch.length) {
           this.#queue.shift();
-          this.#flushResults(batch.batch, true, performance.now());
+          this.#flushResults(batch, true, performance.now());
         }
         if (yieldNow) {
           this.logs.flush();
@@ -197,17 +233,26 @@ export class WorkerLoop {
     if (this.#stopping) {
       // Tasks not started are dropped: the farm knows which ones never reported.
       const batch = this.#queue[0];
-      if (batch && this.#pending.length > 0) this.#flushResults(batch.batch, false, performance.now());
+      if (batch) this.#flushResults(batch, false, performance.now());
       await this.#finish();
     }
   }
 
-  #flushResults(batch: number, done: boolean, now: number): void {
-    const results = this.#pending;
-    this.#pending = [];
+  /**
+   * Send what `batch` produced since the last flush, in the form its message asked for
+   * (`run` → rows, `tasks` → results). A batch's end is always sent; otherwise only news.
+   */
+  #flushResults(batch: QueuedBatch, done: boolean, now: number): void {
     this.#lastResultsFlush = now;
     this.logs.flush(now);
-    this.#channel.send(this.#withRss({ t: 'results', batch, results, done }));
+    if (batch.indices !== null) {
+      if (this.#rows.length > 0 || done) this.#channel.send(this.#withRss(this.#rows.take(batch.batch, done)));
+      return;
+    }
+    if (this.#pending.length === 0 && !done) return;
+    const results = this.#pending;
+    this.#pending = [];
+    this.#channel.send(this.#withRss({ t: 'results', batch: batch.batch, results, done }));
   }
 
   async #finish(): Promise<void> {
