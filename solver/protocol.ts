@@ -87,12 +87,19 @@ export type ToSolver =
   /** Barrier step k (1-based) with the reduced input of step k-1. */
   | { t: 'step'; k: number; input: unknown }
   /** Finish what you are doing, then exit. */
-  | { t: 'shutdown' };
+  | { t: 'shutdown' }
+  /**
+   * Warm pool: finish the running task, drop every queued batch and the job, then stay up
+   * (engines loaded) and answer `released`; the next run sends a new `setup`.
+   */
+  | { t: 'release' };
 
 /** Solver → farm. `rss` (bytes) rides on messages when the process measured it. */
 export type FromSolver =
   /** The process is up and listening. */
   | { t: 'ready'; pid: number }
+  /** After `release`: everything of the last job was sent, the process is idle and reusable. */
+  | { t: 'released' }
   /** Setup finished (ok) or failed (the process stays up so the farm can report it). */
   | { t: 'setup-done'; rss?: number }
   | { t: 'setup-failed'; error: SerializedError }

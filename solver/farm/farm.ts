@@ -15,6 +15,7 @@ import { EventBatcher } from './event-batcher.ts';
 import { baseDirOf, type LoadedJob, loadExample, loadJob, readExamples } from './job.ts';
 import type { SolverLauncher } from './launcher.ts';
 import { Run, type RunObserver } from './run.ts';
+import { WarmPool } from './warm-pool.ts';
 
 export type { RunEnd, RunObserver } from './run.ts';
 
@@ -58,6 +59,13 @@ export interface FarmOptions {
    * journal in `<dataDir>/runs/<run id>/` (desktop: Electron's userData folder).
    */
   dataDir?: string;
+  /**
+   * Keep the solver processes alive between runs (a warm pool: idle, engines loaded), so a
+   * run pays only its setup, not process start. They are started by the first run or by
+   * warm(); a force terminate kills them (the next run starts new ones); close() kills them.
+   * Default false (a one-run shell such as `solver-farm run` has no use for it).
+   */
+  keepWarm?: boolean;
 }
 
 function runId(now: Date): string {
@@ -75,6 +83,7 @@ function checkCores(value: number, where: string): number {
 
 export class Farm implements FarmApi {
   readonly #launcher: SolverLauncher;
+  readonly #pool: WarmPool | undefined;
   readonly #cores: number;
   readonly #kinds: ReadonlyMap<string, AnyProblemKind>;
   readonly #examplesDir: string;
@@ -89,7 +98,8 @@ export class Farm implements FarmApi {
   #closed = false;
 
   constructor(options: FarmOptions) {
-    this.#launcher = options.launcher;
+    this.#pool = options.keepWarm === true ? new WarmPool(options.launcher) : undefined;
+    this.#launcher = this.#pool ?? options.launcher;
     this.#cores = checkCores(options.cores ?? availableParallelism(), 'Farm options.cores');
     this.#kinds = options.kinds ?? defaultKinds;
     this.#examplesDir = options.examplesDir ?? DEFAULT_EXAMPLES_DIR;
@@ -206,11 +216,21 @@ export class Farm implements FarmApi {
     return state;
   }
 
+  /**
+   * With `keepWarm`: start the pool's solver processes now (one per core) and resolve when
+   * each is ready, so the next run starts on warm processes. Without it: nothing to do.
+   */
+  async warm(): Promise<void> {
+    if (this.#closed || !this.#pool) return;
+    await this.#pool.warm(this.#cores);
+  }
+
   /** Quit: kill every solver, wait for them, deliver the last events. */
   async close(): Promise<void> {
     this.#closed = true;
     const run = this.#run;
     if (run?.active) await run.terminate(true);
+    await this.#pool?.close(this.#killWaitMs);
     this.#events.flush();
     this.#events.dispose();
   }

@@ -61,6 +61,9 @@ export class WorkerLoop {
   #queue: QueuedBatch[] = [];
   #running = false;
   #stopping = false;
+  /** `release` asked: stop after the running task, forget the job, stay up. */
+  #releasing = false;
+  #settingUp = false;
   #exiting = false;
   #lastRss = Number.NEGATIVE_INFINITY;
   /** The job's task plan, made here from the spec at setup (task parameters by index). */
@@ -107,6 +110,10 @@ export class WorkerLoop {
         this.#stopping = true;
         if (!this.#running) void this.#finish();
         return;
+      case 'release':
+        this.#releasing = true;
+        if (!this.#running && !this.#settingUp) this.#release();
+        return;
     }
   }
 
@@ -126,6 +133,17 @@ export class WorkerLoop {
   }
 
   async #setup(message: Extract<ToSolver, { t: 'setup' }>): Promise<void> {
+    this.#settingUp = true;
+    try {
+      await this.#doSetup(message);
+    } finally {
+      this.#settingUp = false;
+    }
+    if (this.#releasing) this.#release();
+  }
+
+  async #doSetup(message: Extract<ToSolver, { t: 'setup' }>): Promise<void> {
+    this.#forget();
     const source = this.#kinds;
     let kind: AnyProblemKind | undefined;
     try {
@@ -181,7 +199,7 @@ export class WorkerLoop {
       const solve = kind.solve;
       if (!solve) throw new Error(`job kind "${kind.kind}" has no solve(): it cannot run independent tasks`);
       this.#lastResultsFlush = performance.now();
-      while (!this.#stopping && this.#queue.length > 0) {
+      while (!this.#stopping && !this.#releasing && this.#queue.length > 0) {
         const batch = this.#queue[0] as QueuedBatch;
         let yieldNow = false;
         const indices = batch.indices;
@@ -235,7 +253,31 @@ export class WorkerLoop {
       const batch = this.#queue[0];
       if (batch) this.#flushResults(batch, false, performance.now());
       await this.#finish();
+    } else if (this.#releasing) {
+      this.#release();
     }
+  }
+
+  /** Forget the job: its kind, state, plan and queued work (a warm process between runs). */
+  #forget(): void {
+    this.#kind = undefined;
+    this.#state = undefined;
+    this.#ctx = undefined;
+    this.#plan = undefined;
+    this.#queue = [];
+    this.#pending = [];
+    this.#rows.take(0, false);
+  }
+
+  /** After `release`: report what the running batch produced, forget the job, say `released`. */
+  #release(): void {
+    if (!this.#releasing || this.#exiting) return;
+    this.#releasing = false;
+    const batch = this.#queue[0];
+    if (batch) this.#flushResults(batch, false, performance.now());
+    this.#forget();
+    this.logs.flush();
+    this.#channel.send({ t: 'released' });
   }
 
   /**
