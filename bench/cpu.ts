@@ -41,3 +41,28 @@ function childrenCpuMs(): number | null {
     return null;
   }
 }
+
+/** CPU milliseconds a live process used so far (utime + stime from /proc/PID/stat), or null. */
+export function processCpuMs(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const utime = Number(f[14 - 3]);
+    const stime = Number(f[15 - 3]);
+    if (!Number.isFinite(utime) || !Number.isFinite(stime)) return null;
+    return ((utime + stime) * 1000) / TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
+}
+
+/** Summed CPU ms of live processes, or null when any is unknown. */
+export function processesCpuMs(pids: readonly number[]): number | null {
+  let sum = 0;
+  for (const pid of pids) {
+    const ms = processCpuMs(pid);
+    if (ms === null) return null;
+    sum += ms;
+  }
+  return sum;
+}

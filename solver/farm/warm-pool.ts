@@ -30,6 +30,7 @@ class PooledProcess {
   lease: Lease | undefined;
   readonly #pool: WarmPool;
   readonly #readyWaiters: (() => void)[] = [];
+  readonly #exitWaiters: (() => void)[] = [];
 
   constructor(slot: number, launcher: SolverLauncher, pool: WarmPool) {
     this.slot = slot;
@@ -44,6 +45,12 @@ class PooledProcess {
   untilReady(): Promise<void> {
     if (this.ready !== undefined || this.exit !== undefined) return Promise.resolve();
     return new Promise((resolve) => this.#readyWaiters.push(resolve));
+  }
+
+  /** Resolves once the process is gone. */
+  untilExit(): Promise<void> {
+    if (this.exit !== undefined) return Promise.resolve();
+    return new Promise((resolve) => this.#exitWaiters.push(resolve));
   }
 
   #message(m: FromSolver): void {
@@ -65,6 +72,7 @@ class PooledProcess {
   #exited(exit: SolverExit): void {
     this.exit = exit;
     this.#wake();
+    for (const w of this.#exitWaiters.splice(0)) w();
     this.#pool.gone(this);
     const lease = this.lease;
     this.lease = undefined;
@@ -202,19 +210,7 @@ export class WarmPool implements SolverLauncher {
     this.#closed = true;
     const all = [...this.#live];
     this.#idle.length = 0;
-    const gone = all.map(
-      (p) =>
-        new Promise<void>((resolve) => {
-          if (p.exit !== undefined) return resolve();
-          const check = setInterval(() => {
-            if (p.exit !== undefined) {
-              clearInterval(check);
-              resolve();
-            }
-          }, 5);
-          check.unref();
-        }),
-    );
+    const gone = all.map((p) => p.untilExit());
     for (const p of all) p.handle.kill();
     await Promise.race([Promise.all(gone), new Promise((resolve) => setTimeout(resolve, waitMs).unref())]);
   }

@@ -1,0 +1,55 @@
+/**
+ * Bytes per task on the farm's wire for the tiny sweep, and what they cost the main
+ * process to parse: the same 256 Wyndor results as `rows` (columns, what the farm's own
+ * solvers send) and as `results` (one object per task, what remote workers send).
+ */
+import type { SolveResult } from '../solver/problems/types.ts';
+import type { WireResult } from '../solver/protocol.ts';
+import { RowsWriter } from '../solver/worker/rows.ts';
+
+/** Per task: JSON bytes and µs to JSON.parse, for both forms. */
+export interface WireFigures {
+  rowsBytes: number;
+  objectBytes: number;
+  rowsParseUs: number;
+  objectParseUs: number;
+}
+
+/** Wyndor's optimum at window profit P (the two vertices that win for P ≥ 1). */
+function wyndor(p: number): SolveResult {
+  const high = p >= 200;
+  const [doors, windows] = high ? [2, 6] : [4, 3];
+  return {
+    status: 'optimal',
+    objective: 300 * doors + p * windows,
+    timeMs: 0.012,
+    engine: 'glpk',
+    values: { doors, windows },
+  };
+}
+
+function parseUs(text: string, tasks: number): number {
+  const reps = 2000;
+  const t0 = performance.now();
+  for (let k = 0; k < reps; k++) JSON.parse(text);
+  return ((performance.now() - t0) * 1000) / (reps * tasks);
+}
+
+/** Measure a batch of `tasks` results (P = 500, 501, …) in both forms. */
+export function wireBytes(tasks = 256): WireFigures {
+  const rows = new RowsWriter();
+  const objects: WireResult[] = [];
+  for (let k = 0; k < tasks; k++) {
+    const r = wyndor(500 + k);
+    rows.add(499 + k, r, r.timeMs);
+    objects.push({ ...r, i: 499 + k });
+  }
+  const rowsText = JSON.stringify(rows.take(7, true));
+  const objectText = JSON.stringify({ t: 'results', batch: 7, results: objects, done: true });
+  return {
+    rowsBytes: rowsText.length / tasks,
+    objectBytes: objectText.length / tasks,
+    rowsParseUs: parseUs(rowsText, tasks),
+    objectParseUs: parseUs(objectText, tasks),
+  };
+}
