@@ -3,8 +3,10 @@
  * 10 s, frames keep coming (p95 frame interval < 50 ms) and the page's JS heap stops
  * growing once the log ring buffers are full. Both figures are printed for the report.
  */
-import { expect, test } from '@playwright/test';
-import { chattyJob, ensureIdle, openJobFile, openPanel } from './helpers.ts';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { expect, type Page, test } from '@playwright/test';
+import { chattyJob, ensureIdle, openJobFile, openPanel, waitForEnd } from './helpers.ts';
 
 // Playwright's trace recording (screencast and DOM snapshots) costs the page's main thread
 // far more than the panel does; measure the panel, not the recorder.
@@ -15,7 +17,7 @@ const CORE_RING = 2_000;
 const COMBINED_RING = 5_000;
 
 /** Garbage-collects the page and reads its JS heap (precise: --enable-precise-memory-info). */
-async function heapAfterGc(page: import('@playwright/test').Page): Promise<number> {
+async function heapAfterGc(page: Page): Promise<number> {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('HeapProfiler.enable');
   await cdp.send('HeapProfiler.collectGarbage');
@@ -27,7 +29,33 @@ async function heapAfterGc(page: import('@playwright/test').Page): Promise<numbe
   return used;
 }
 
-async function linesPushed(page: import('@playwright/test').Page): Promise<number> {
+/** Frame intervals (ms) seen by requestAnimationFrame in the page for `ms` milliseconds. */
+async function frameIntervals(page: Page, ms: number): Promise<number[]> {
+  return page.evaluate(async (ms) => {
+    const raf = (globalThis as unknown as { requestAnimationFrame(cb: (now: number) => void): number })
+      .requestAnimationFrame;
+    const intervals: number[] = [];
+    let last = performance.now();
+    const end = last + ms;
+    await new Promise<void>((resolve) => {
+      const frame = (now: number) => {
+        intervals.push(now - last);
+        last = now;
+        if (now < end) raf(frame);
+        else resolve();
+      };
+      raf(frame);
+    });
+    return intervals;
+  }, ms);
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? Number.POSITIVE_INFINITY;
+}
+
+async function linesPushed(page: Page): Promise<number> {
   return Number(await page.getByTestId('log-combined').getAttribute('data-total'));
 }
 
@@ -123,4 +151,37 @@ test('stays responsive and bounded in memory while every core streams GLPK outpu
   for (const h of afterGc) expect(h).toBeLessThan(plateau + margin);
 
   await ensureIdle(page);
+});
+
+test('a 100,000-task sweep fills the results table and chart without stalling frames', async ({ page }, testInfo) => {
+  test.setTimeout(180_000);
+  await openPanel(page);
+  const job = JSON.parse(
+    await readFile(path.join(import.meta.dirname, '..', '..', 'examples', 'wyndor-sweep.json'), 'utf8'),
+  ) as {
+    grid: unknown[];
+    msglev?: string;
+  };
+  job.grid = [{ name: 'P', objective: 'windows', from: 1, to: 100_000, step: 1 }];
+  job.msglev = 'off';
+  await openJobFile(page, 'wyndor-100k.json', job);
+  await page.getByTestId('start').click();
+  await expect(page.getByTestId('progress')).toHaveAttribute('data-run-state', 'running');
+  const intervals = await frameIntervals(page, 5_000);
+  const rowsSoFar = Number(await page.getByTestId('results-count').getAttribute('data-count'));
+  expect(await waitForEnd(page, 150_000)).toBe('done');
+  await expect(page.getByTestId('results-count')).toHaveAttribute('data-count', '100000');
+  const p95 = percentile(intervals, 0.95);
+  const report = `100k sweep: ${rowsSoFar} rows after 5 s; frame interval p50 ${percentile(intervals, 0.5).toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${percentile(intervals, 1).toFixed(1)} ms over ${intervals.length} frames`;
+  console.log(report);
+  await testInfo.attach('sweep-100k.txt', { body: report, contentType: 'text/plain' });
+  expect(p95).toBeLessThan(50);
+
+  // Sorting all 100,000 rows by objective, descending: P = 100000 comes first.
+  const header = page.getByRole('columnheader', { name: /objective/i });
+  await header.getByRole('button').click();
+  await header.getByRole('button').click();
+  await expect(header).toHaveAttribute('aria-sort', 'descending');
+  await expect(page.getByTestId('result-row').first()).toContainText('P=100000');
+  await page.screenshot({ path: testInfo.outputPath('sweep-100k.png') });
 });

@@ -81,7 +81,7 @@ export function ResultsTable() {
   const run = useFarm((s) => s.run);
   const [sort, setSort] = useState<{ col: ResultColumn; desc: boolean } | null>(null);
   // Re-sorting 100k rows on every 16 ms batch would eat the frame budget.
-  const shownVersion = useThrottled(version, sort ? 1000 : 200);
+  const shownVersion = useThrottled(version, sort || table.length > 20_000 ? 1000 : 200);
   // biome-ignore lint/correctness/useExhaustiveDependencies: `shownVersion` marks appends to the table.
   const order = useMemo(() => orderRows(table, sort), [table, sort, shownVersion]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: columns appear as results arrive.
