@@ -39,7 +39,7 @@ test('Wyndor sweep: every core logs, progress and results fill, the CSV export h
   expect(state).toBe('done');
   // Every core solved some of the 901 LPs and its pane shows GLPK's own simplex output.
   for (const id of [0, 1]) {
-    expect(await logLines(page, `log-${id}`), `core ${id} log lines`).toBeGreaterThan(0);
+    await expect.poll(() => logLines(page, `log-${id}`), { message: `core ${id} log lines` }).toBeGreaterThan(0);
     await expect(
       page.getByTestId(`log-${id}`).getByTestId('log-line').filter({ hasText: /obj =/ }).first(),
     ).toBeVisible();

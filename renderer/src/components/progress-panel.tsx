@@ -105,6 +105,11 @@ export function ProgressPanel() {
         )}
         <span>elapsed {duration(progress?.elapsedMs)}</span>
       </div>
+      {run?.dir && (
+        <p className="muted small run-dir">
+          Full logs and results: <code>{run.dir}</code>
+        </p>
+      )}
       {runMessage && (
         <p
           className={runState === 'failed' ? 'card-error' : 'muted'}

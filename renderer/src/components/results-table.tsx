@@ -86,7 +86,7 @@ export function ResultsTable() {
   const order = useMemo(() => orderRows(table, sort), [table, sort, shownVersion]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: columns appear as results arrive.
   const columns = useMemo(() => table.columns(), [table, shownVersion]);
-  const scrollRef = useRef<HTMLDivElement>(null);
+  const scrollRef = useRef<HTMLElement>(null);
   const virtualizer = useVirtualizer({
     count: order.length,
     getScrollElement: () => scrollRef.current,
@@ -134,7 +134,14 @@ export function ResultsTable() {
           Export JSON
         </button>
       </div>
-      <div className="table-scroll" ref={scrollRef} data-testid="results-table">
+      <section
+        className="table-scroll"
+        ref={scrollRef}
+        data-testid="results-table"
+        aria-label="Results rows"
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: the scrolling region must be reachable by keyboard.
+        tabIndex={0}
+      >
         <table aria-label="Results" aria-rowcount={order.length + 1} className="grid-table" style={{ minWidth }}>
           <thead className="thead">
             <tr className="tr" style={{ gridTemplateColumns: template }} aria-rowindex={1}>
@@ -190,7 +197,7 @@ export function ResultsTable() {
             {run?.dir ? ` (${run.dir})` : ''}.
           </p>
         )}
-      </div>
+      </section>
     </section>
   );
 }

@@ -313,7 +313,8 @@ export function applyEvents(events: readonly FarmEvent[]): void {
       }
     }
     if (solvers) patch.solvers = solvers.filter((x) => x !== undefined);
-    const logPatch = logPatchOrLater(s);
+    // A run state change (e.g. the end) shows every line at once; otherwise rate-limited.
+    const logPatch = 'runState' in patch ? takeLogPatch(s) : logPatchOrLater(s);
     if (logPatch) Object.assign(patch, logPatch);
     if (resultsChanged) patch.resultsVersion = s.resultsVersion + 1;
     if (steps) patch.steps = steps;
