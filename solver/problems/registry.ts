@@ -4,6 +4,7 @@
  */
 import { batch } from './batch.ts';
 import { custom } from './custom.ts';
+import { race } from './race.ts';
 import { sweep } from './sweep.ts';
 import { tsp } from './tsp.ts';
 import type { AnyProblemKind } from './types.ts';
@@ -13,5 +14,6 @@ export const kinds: ReadonlyMap<string, AnyProblemKind> = new Map<string, AnyPro
   ['sweep', sweep],
   ['tsp', tsp],
   ['batch', batch],
+  ['race', race],
   ['custom', custom],
 ]);
