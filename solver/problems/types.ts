@@ -38,6 +38,13 @@ export interface TaskPlan<Task> {
   params(i: number): Record<string, number | string>;
   /** Names of the swept parameters, in order (chart axes). */
   paramNames?: string[];
+  /**
+   * A race: every task is another way to the same answer (e.g. other engines on one model).
+   * The farm sends each task alone to its own solver, and the first result whose status is
+   * neither `error` nor `time-limit` ends the run (`done`, the winner named in its reason):
+   * the other solvers are killed at once and their tasks get no result.
+   */
+  race?: boolean;
 }
 
 /** Barrier steps: every solver runs step k, then `reduce` combines their outputs. */
