@@ -108,7 +108,7 @@ export function parseRace(doc: unknown, ctx: ParseContext): RaceSpec {
 }
 
 /** The plan: one task per entrant, flagged as a race for the farm. */
-export function planRace(spec: RaceSpec): TaskPlan<RaceTask> & { race: true } {
+export function planRace(spec: RaceSpec): TaskPlan<RaceTask> {
   return {
     type: 'tasks',
     count: spec.entrants.length,
