@@ -6,14 +6,7 @@
  */
 import type { FarmEvent, Progress, RunInfo, RunState, SolverStatus, StepSummary, TaskResult } from '../api.ts';
 import type { AnyProblemKind, StepPlan, TaskPlan } from '../problems/types.ts';
-import {
-  type FromSolver,
-  type ResultRows,
-  type RowExtra,
-  STATUS_CODES,
-  type WireResult,
-  type WireTask,
-} from '../protocol.ts';
+import { type FromSolver, type ResultRows, type RowExtra, STATUS_CODES, type WireResult } from '../protocol.ts';
 import type { EventBatcher } from './event-batcher.ts';
 import type { SolverExit, SolverLauncher } from './launcher.ts';
 import { etaMs, RateMeter } from './progress.ts';
@@ -332,7 +325,8 @@ export class Run implements SolverHost {
     switch (m.t) {
       case 'ready':
         if (this.#ending !== undefined) {
-          p.kill();
+          // Nothing to do for it: let it go (a warm pool keeps it; otherwise it exits).
+          p.shutdown();
           return;
         }
         p.setup(this.#s.kindName, this.#s.spec, p.slot + 1);
@@ -447,7 +441,6 @@ export class Run implements SolverHost {
       else if (!this.#outputs.has(p.slot) && p.state !== 'stepping') p.sendStep(this.#k, this.#input);
       return;
     }
-    const plan = this.#tasks as TaskPlan<unknown>;
     while (p.batches.size < BATCHES_IN_FLIGHT && this.#queue.remaining > 0) {
       // The second batch is a prefetch: not at the cost of a solver that has nothing.
       if (p.batches.size > 0 && this.#queue.remaining <= this.#solversWithoutWork(p)) break;
@@ -459,13 +452,13 @@ export class Run implements SolverHost {
         this.#attempts[first] !== 0 || this.#alone[first] === 1
           ? 1
           : this.#sizer.next(this.#queue.remaining, this.#liveSolvers());
-      const tasks: WireTask[] = [];
+      const tasks: number[] = [];
       while (tasks.length < size) {
         const i = this.#queue.peek();
         if (i < 0 || (tasks.length > 0 && (this.#attempts[i] !== 0 || this.#alone[i] === 1))) break;
         this.#queue.take();
         if (this.#finished[i] !== 0) continue;
-        tasks.push({ i, p: plan.task(i) });
+        tasks.push(i);
       }
       if (tasks.length === 0) continue;
       p.sendBatch({ id: ++this.#batchSeq, tasks, pos: 0 });
@@ -488,15 +481,15 @@ export class Run implements SolverHost {
       // Exactly once, structurally: a result for a finished index is ignored.
       if (!(i >= 0 && i < finished.length) || finished[i] !== 0) continue;
       // Results come in batch order: find the task (for its parameters) from the cursor.
-      let task: WireTask | undefined;
+      let found = false;
       for (let k = cursor; k < tasks.length; k++) {
-        if ((tasks[k] as WireTask).i === i) {
-          task = tasks[k];
+        if (tasks[k] === i) {
+          found = true;
           cursor = k + 1;
           break;
         }
       }
-      if (!task) continue; // not a task of this batch: ignore rather than trust it
+      if (!found) continue; // not a task of this batch: ignore rather than trust it
       const failed = w.status === 'error';
       finished[i] = failed ? 2 : 1;
       if (failed) {
@@ -506,7 +499,7 @@ export class Run implements SolverHost {
         this.#done++;
         p.tasksDone++;
       }
-      this.#emitResult(this.#toResult(w, i, task.p, p.slot, plan));
+      this.#emitResult(this.#toResult(w, i, plan.task(i), p.slot, plan));
     }
     this.#afterResults(p, slot, batchId, tasks, results.length, solveMs, done, failedBefore);
   }
@@ -516,7 +509,7 @@ export class Run implements SolverHost {
     p: SolverProcess,
     slot: Slot,
     batchId: number,
-    tasks: WireTask[],
+    tasks: number[],
     count: number,
     solveMs: number,
     done: boolean,
@@ -531,7 +524,7 @@ export class Run implements SolverHost {
       p.batches.delete(batchId);
       // A batch that ended without some results (should not happen): those tasks go back.
       const missing: number[] = [];
-      for (const t of tasks) if (finished[t.i] === 0) missing.push(t.i);
+      for (const i of tasks) if (finished[i] === 0) missing.push(i);
       if (missing.length > 0 && this.state === 'running') this.#queue.returnFront(missing);
     }
     p.refreshTask();
@@ -586,18 +579,18 @@ export class Run implements SolverHost {
       // Exactly once, structurally: a result for a finished index is ignored.
       if (!(i >= 0 && i < finished.length) || finished[i] !== 0) continue;
       // Rows come in batch order: find the task (for its parameters) from the cursor.
-      let task: WireTask | undefined;
+      let found = false;
       for (let k = cursor; k < tasks.length; k++) {
-        if ((tasks[k] as WireTask).i === i) {
-          task = tasks[k];
+        if (tasks[k] === i) {
+          found = true;
           cursor = k + 1;
           break;
         }
       }
-      if (!task) continue; // not a task of this batch: ignore rather than trust it
+      if (!found) continue; // not a task of this batch: ignore rather than trust it
       const status = (STATUS_CODES[codes[r] as number] ?? extra?.status ?? 'error') as TaskResult['status'];
       const result: TaskResult = {
-        id: taskId(task.p),
+        id: taskId(plan.task(i)),
         index: i,
         label: plan.label(i),
         solver,
@@ -657,8 +650,7 @@ export class Run implements SolverHost {
     if (!this.#tasks) return;
     const back: number[] = [];
     for (const [b, batch] of batches.entries()) {
-      for (const t of batch.tasks) {
-        const i = t.i;
+      for (const i of batch.tasks) {
         if (this.#finished[i] !== 0) continue;
         if (b > 0) {
           back.push(i);
@@ -667,7 +659,7 @@ export class Run implements SolverHost {
         const attempts = (this.#attempts[i] as number) + 1;
         this.#attempts[i] = Math.min(255, attempts);
         if (attempts > this.#s.maxTaskRetries) {
-          this.#failTask(i, t.p, p, attempts, exit);
+          this.#failTask(i, (this.#tasks as TaskPlan<unknown>).task(i), p, attempts, exit);
         } else {
           back.push(i);
         }
@@ -791,30 +783,30 @@ export class Run implements SolverHost {
       // current task is the last unfinished one of its batch is it surely the culprit (a
       // batch's end is always reported). Otherwise the batch's unfinished tasks run again one
       // by one, so the culprit hits the limit alone and is recorded then.
-      const held = batches.find((b) => b.tasks.some((t) => t.i === kill.task));
-      const unfinished = held ? held.tasks.filter((t) => this.#finished[t.i] === 0) : [];
-      const sure = unfinished.length === 1 && unfinished[0]?.i === kill.task;
+      const held = batches.find((b) => b.tasks.includes(kill.task as number));
+      const unfinished = held ? held.tasks.filter((i) => this.#finished[i] === 0) : [];
+      const sure = unfinished.length === 1 && unfinished[0] === kill.task;
       const back: number[] = [];
       for (const batch of batches) {
-        for (const t of batch.tasks) {
-          if (this.#finished[t.i] !== 0) continue;
-          if (t.i !== kill.task || !sure) {
-            if (batch === held && this.#alone.length > 0) this.#alone[t.i] = 1;
-            back.push(t.i);
+        for (const i of batch.tasks) {
+          if (this.#finished[i] !== 0) continue;
+          if (i !== kill.task || !sure) {
+            if (batch === held && this.#alone.length > 0) this.#alone[i] = 1;
+            back.push(i);
             continue;
           }
           blamed = true;
-          this.#finished[t.i] = 2;
+          this.#finished[i] = 2;
           this.#failed++;
           p.tasksFailed++;
           this.#emitResult({
-            id: this.#taskId(t.p),
-            index: t.i,
-            label: plan.label(t.i),
+            id: this.#taskId(plan.task(i)),
+            index: i,
+            label: plan.label(i),
             solver: p.slot,
             status: 'error',
             objective: null,
-            params: plan.params(t.i),
+            params: plan.params(i),
             timeMs: 0,
             error: { name: kill.name, message: kill.message },
           });

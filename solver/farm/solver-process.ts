@@ -5,13 +5,18 @@
  * after `shutdown`, a crash, or a kill.
  */
 import type { SerializedError, SolverState, SolverStatus } from '../api.ts';
-import type { FromSolver, ToSolver, WireTask } from '../protocol.ts';
+import type { FromSolver, ToSolver } from '../protocol.ts';
 import type { SolverExit, SolverHandle, SolverLauncher } from './launcher.ts';
 
 /** A batch of tasks sent to one process and not yet complete. */
 export interface Batch {
   id: number;
-  tasks: WireTask[];
+  /**
+   * Plan indices of its tasks. Only indices: a task's parameters are made again from the
+   * plan when needed (its id), so nothing per task outlives the batch's round trip in the
+   * main process's heap (long-lived small objects are what made its GC expensive).
+   */
+  tasks: number[];
   /** Position of the oldest task of this batch without a result (advanced lazily). */
   pos: number;
 }
@@ -101,10 +106,7 @@ export class SolverProcess {
   sendBatch(batch: Batch): void {
     this.batches.set(batch.id, batch);
     // Plan indices only: the process makes the parameters from its own copy of the plan.
-    const tasks = batch.tasks;
-    const indices = new Array<number>(tasks.length);
-    for (let k = 0; k < tasks.length; k++) indices[k] = (tasks[k] as WireTask).i;
-    this.post({ t: 'run', batch: batch.id, i: indices });
+    this.post({ t: 'run', batch: batch.id, i: batch.tasks });
     if (this.state !== 'solving') this.refreshTask();
   }
 
@@ -133,10 +135,9 @@ export class SolverProcess {
     if (this.state !== 'idle' && this.state !== 'solving') return;
     let current: number | undefined;
     for (const batch of this.batches.values()) {
-      while (batch.pos < batch.tasks.length && this.#host.isFinished((batch.tasks[batch.pos] as WireTask).i))
-        batch.pos++;
+      while (batch.pos < batch.tasks.length && this.#host.isFinished(batch.tasks[batch.pos] as number)) batch.pos++;
       if (batch.pos < batch.tasks.length) {
-        current = (batch.tasks[batch.pos] as WireTask).i;
+        current = batch.tasks[batch.pos] as number;
         break;
       }
     }

@@ -93,6 +93,7 @@ class Lease implements SolverHandle {
   #early: FromSolver[] = [];
   #exit: SolverExit | undefined;
   #exitDelivered = false;
+  #releaseSent = false;
 
   constructor(process: PooledProcess) {
     this.#process = process;
@@ -108,7 +109,15 @@ class Lease implements SolverHandle {
 
   post(message: ToSolver): void {
     if (this.#exit !== undefined) return;
-    this.#process.handle.post(message.t === 'shutdown' ? { t: 'release' } : message);
+    if (message.t === 'shutdown') {
+      // One `release` per lease: each `released` then answers exactly one lease's request,
+      // so a second one can never end the NEXT run's lease of this process.
+      if (this.#releaseSent) return;
+      this.#releaseSent = true;
+      this.#process.handle.post({ t: 'release' });
+      return;
+    }
+    this.#process.handle.post(message);
   }
 
   onMessage(listener: MessageListener): void {

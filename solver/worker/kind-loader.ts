@@ -14,6 +14,7 @@ const loaders: Record<string, () => Promise<KindModule>> = {
   tsp: () => import('../problems/tsp.ts'),
   batch: () => import('../problems/batch.ts'),
   custom: () => import('../problems/custom.ts'),
+  race: () => import('../problems/race.ts'),
 };
 
 /** Names of the kinds a solver can load. */
