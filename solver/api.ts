@@ -186,6 +186,76 @@ export type FarmEventType = FarmEvent['type'];
 /** Listener for event batches; returns nothing. */
 export type FarmListener = (events: FarmEvent[]) => void;
 
+/** Status of a past run as the run history shows it (`interrupted` = killed before it ended). */
+export type PastRunStatus = 'running' | 'done' | 'stopped' | 'failed' | 'interrupted';
+
+/** One run in the data folder's history. */
+export interface PastRun {
+  runId: string;
+  name: string;
+  kind: string;
+  /** The job file (or example id) the run came from. */
+  source: string;
+  status: PastRunStatus;
+  total: number | null;
+  done: number;
+  failed: number;
+  /** ISO 8601 times. */
+  startedAt: string;
+  endedAt: string | null;
+  durationMs: number | null;
+  reason?: string;
+  /** True when `resume` can continue it (task job, not running, tasks missing or failed). */
+  resumable: boolean;
+  /** The run's folder on the machine running the farm. */
+  dir: string;
+}
+
+/** A past run opened for viewing: a page of its results, its log tails, its steps. */
+export interface PastRunDetail {
+  run: PastRun;
+  /** Results in plan order, from `offset`, at most `limit`. */
+  results: TaskResult[];
+  /** Number of results in the journal (for paging). */
+  resultCount: number;
+  /** Swept parameter names (sweeps), for tables and charts. */
+  params?: string[];
+  /** The last lines of each solver's log file. */
+  logs: { solver: number; lines: string[] }[];
+  /** Barrier step summaries (step jobs). */
+  steps: StepSummary[];
+  view: RunView;
+}
+
+/** A model file as the UI hands it over: its name (for format and errors) and its text. */
+export interface ModelFile {
+  name: string;
+  text: string;
+}
+
+/** What a model file holds: enough to build a sweep over its names. */
+export interface ModelSummary {
+  name: string;
+  format: 'lp' | 'mps' | 'glpk-json';
+  sense: 'min' | 'max';
+  variables: string[];
+  /** Number of integer or binary variables. */
+  integers: number;
+  constraints: string[];
+  nonzeros: number;
+}
+
+/** A job checked and planned without starting it (count preview). */
+export interface JobPreview {
+  kind: string;
+  name: string;
+  /** Number of tasks (task jobs) or null. */
+  total: number | null;
+  /** Number of barrier steps (step jobs) or null. */
+  steps: number | null;
+  params?: string[];
+}
+
 /**
  * The control surface of a farm. Every shell implements exactly this.
  * Errors reject the promise with a message a user can read.
@@ -202,6 +272,16 @@ export interface FarmApi {
   status(): Promise<FarmStatus>;
   /** Built-in example jobs. */
   examples(): Promise<ExampleJob[]>;
+  /** Past runs in the data folder, newest first (empty when the shell keeps no runs). */
+  runs(): Promise<PastRun[]>;
+  /** Open a past run: a page of its results (plan order), its log tails and steps. */
+  openRun(runId: string, options?: { offset?: number; limit?: number }): Promise<PastRunDetail>;
+  /** Continue a past run in its folder: only missing tasks (and failed ones with retryFailed) run. */
+  resume(runId: string, options?: { retryFailed?: boolean; cores?: number }): Promise<RunInfo>;
+  /** Read a model file (CPLEX LP, MPS or glpk.js JSON) and list its names; rejects with a located error. */
+  inspectModel(file: ModelFile): Promise<ModelSummary>;
+  /** Parse and plan a job without starting it: task count (before start), steps, parameters. */
+  preview(request: StartRequest): Promise<JobPreview>;
   /** Subscribe to event batches. Returns an unsubscribe function. */
   subscribe(listener: FarmListener): () => void;
 }

@@ -6,6 +6,11 @@ export const CHANNELS = {
   terminate: 'farm:terminate',
   status: 'farm:status',
   examples: 'farm:examples',
+  runs: 'farm:runs',
+  openRun: 'farm:open-run',
+  resume: 'farm:resume',
+  inspectModel: 'farm:inspect-model',
+  preview: 'farm:preview',
   events: 'farm:events',
 } as const satisfies Record<FarmVerb | 'events', `farm:${string}`>;
 
