@@ -15,8 +15,12 @@
  *    seed inside the solver (bench/transport-kind.ts): parallel efficiency
  *    = single-loop time / (cores × farm time).
  *
- * Farm times are shown two ways (see farm-timing.ts): `work` (from the first solver ready
- * to the end: what the targets judge) and `wall` (including process start and setup).
+ * The farm runs on a WARM farm (FarmOptions.keepWarm: processes started and engines loaded
+ * by a warm-up run before the clock, as piscina's pool is warmed with a few calls); a cold
+ * run's start-up is printed apart. Farm times are shown two ways (see farm-timing.ts):
+ * `work` (from the first solver set up for the run to the end: what the targets judge) and
+ * `wall` (from start(), the run's setup included). CPU rows: this process (all threads)
+ * and the solver processes (/proc/PID/stat) during the timed run only.
  */
 import { execFile } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
