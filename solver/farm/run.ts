@@ -441,7 +441,9 @@ export class Run implements SolverHost {
       else if (!this.#outputs.has(p.slot) && p.state !== 'stepping') p.sendStep(this.#k, this.#input);
       return;
     }
-    while (p.batches.size < BATCHES_IN_FLIGHT && this.#queue.remaining > 0) {
+    // A race: one entrant per solver and no prefetch, so no entrant waits behind another.
+    const race = this.#tasks?.race === true;
+    while (p.batches.size < (race ? 1 : BATCHES_IN_FLIGHT) && this.#queue.remaining > 0) {
       // The second batch is a prefetch: not at the cost of a solver that has nothing.
       if (p.batches.size > 0 && this.#queue.remaining <= this.#solversWithoutWork(p)) break;
       const first = this.#queue.peek();
@@ -449,7 +451,7 @@ export class Run implements SolverHost {
       // A task that was on a crashed process travels alone until it succeeds, so one
       // poisonous task cannot use up its neighbours' retries.
       const size =
-        this.#attempts[first] !== 0 || this.#alone[first] === 1
+        race || this.#attempts[first] !== 0 || this.#alone[first] === 1
           ? 1
           : this.#sizer.next(this.#queue.remaining, this.#liveSolvers());
       const tasks: number[] = [];
@@ -1002,9 +1004,29 @@ export class Run implements SolverHost {
     this.#resolveEnded(final);
   }
 
+  /**
+   * A race (TaskPlan.race) is over at its first answer: the run is done, the winner named in
+   * its reason, and every solver killed at once (the others are inside a synchronous solve,
+   * which cannot be asked to stop). The entrants that lost get no result.
+   */
+  #winRace(winner: TaskResult): void {
+    this.reason = `race won by ${winner.label} on solver ${winner.solver}; the other entrants were stopped`;
+    this.#emitLog(winner.solver, [`race: ${winner.label} won`]);
+    this.#ending = 'done';
+    this.#queue.clear();
+    for (const slot of this.#slots) slot.process.kill();
+    // Their exits end the run (#maybeEnd); should one not be reported, end it anyway.
+    this.#endTimer = setTimeout(() => this.#end(), this.#s.killWaitMs);
+    this.#maybeEnd();
+  }
+
   #emitResult(result: TaskResult): void {
     if (this.#observer) this.#observe(() => this.#observer?.result(result));
     this.#events.result(result);
+    // A race ends at its first answer (TaskPlan.race).
+    if (this.#tasks?.race === true && this.#ending === undefined) {
+      if (result.status !== 'error' && result.status !== 'time-limit') this.#winRace(result);
+    }
   }
 
   #emitLog(solver: number, lines: string[]): void {
