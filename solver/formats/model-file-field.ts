@@ -5,9 +5,10 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import type { Reader } from '../problems/validate.ts';
-import { Reader as JsonReader } from '../problems/validate.ts';
+import { Reader as JsonReader, ValidationError } from '../problems/validate.ts';
 import { toGlpkLp } from './glpk-json.ts';
-import { readModelFile } from './read-model.ts';
+import type { LinearModel } from './model.ts';
+import { modelFormat, readModelFile, readModelText } from './read-model.ts';
 
 /**
  * Read the model file `field` names (relative to `baseDir`) and return a Reader over its
@@ -22,6 +23,58 @@ export function modelFileAsGlpk(field: Reader, baseDir: string): Reader {
     lp = toGlpkLp(readModelFile(path, { label: given }), { constantColumn: true });
   } catch (err) {
     return field.fail(`a readable CPLEX LP or MPS model file (${err instanceof Error ? err.message : String(err)})`);
+  }
+  return new JsonReader(field.source, lp, field.path);
+}
+
+/** A model handed over inline (the browser cannot give the farm a path): its file name and text. */
+export interface InlineModel {
+  /** File name, e.g. `x.lp`: chooses the reader (`.lp`, `.mps`; a `.gz` name means already decompressed text). */
+  name: string;
+  text: string;
+}
+
+/**
+ * Read an inline model field `{ "name": "x.lp", "text": "…" }`, checking its shape. The name
+ * must end in a model extension because it chooses the reader, and it names the model in errors.
+ */
+export function readInlineModel(field: Reader): InlineModel {
+  field.object();
+  for (const key of Object.keys(field.value as object)) {
+    if (key !== 'name' && key !== 'text') field.at(key).fail('no such field (an inline model has "name" and "text")');
+  }
+  const nameField = field.at('name');
+  const name = nameField.string();
+  if (modelFormat(name) === undefined) nameField.fail('a model file name ending in .lp, .mps, .lp.gz or .mps.gz');
+  const textField = field.at('text');
+  if (typeof textField.value !== 'string') textField.fail('the model file text, as a string');
+  return { name, text: textField.value as string };
+}
+
+/** Parse an inline model's text; errors are FormatErrors naming the model's file name and line. */
+export function parseInlineModel(model: InlineModel): LinearModel {
+  const format = modelFormat(model.name) as 'lp' | 'mps';
+  const parsed = readModelText(model.text, format, model.name);
+  if (parsed.name === '') parsed.name = model.name.replace(/\.(lp|mps)(\.gz)?$/i, '');
+  return parsed;
+}
+
+/**
+ * Like {@link modelFileAsGlpk} for a model given inline (`"modelText": { "name", "text" }`):
+ * parsed here with the same readers; a bad model is a ValidationError at `$.modelText.text`
+ * whose message carries the model's name and line (`x.lp:3: …`), never the text itself.
+ */
+export function modelTextAsGlpk(field: Reader): Reader {
+  const model = readInlineModel(field);
+  let lp: ReturnType<typeof toGlpkLp>;
+  try {
+    lp = toGlpkLp(parseInlineModel(model), { constantColumn: true });
+  } catch (err) {
+    throw new ValidationError(
+      field.source,
+      `${field.path}.text`,
+      `a readable CPLEX LP or MPS model (${err instanceof Error ? err.message : String(err)})`,
+    );
   }
   return new JsonReader(field.source, lp, field.path);
 }

@@ -7,6 +7,11 @@
  *   "timeLimitSec": 60, "mipGap": 0, "msglev": "on",
  *   "output": { "values": "all" | "nonzero" | ["x1", "x2"] | "none" } }
  * ```
+ * Instead of `files`, `"models": [{ "name": "a.lp", "text": "…" }]` gives the models inline
+ * (the browser cannot hand the farm a path): the texts travel once, in the spec sent to each
+ * solver at setup, and each task still carries only its label; each model is parsed in the
+ * solver process, as a file would be.
+ *
  * Paths resolve against the job file's folder; folders are searched recursively for `.lp`,
  * `.mps`, `.lp.gz` and `.mps.gz` files, in sorted (deterministic) order. The main side only
  * lists the files: each task carries one file path, and the solver process reads and parses
@@ -23,6 +28,7 @@ import type { Engine, EngineChoice, MsgLevel } from '../engines/types.ts';
 import { ENGINE_CHOICES } from '../engines/types.ts';
 import { FormatError } from '../formats/format-error.ts';
 import { modelStats } from '../formats/model.ts';
+import { parseInlineModel, readInlineModel } from '../formats/model-file-field.ts';
 import { modelFormat, readModelFile } from '../formats/read-model.ts';
 import type { ParseContext, ProblemKind, SolveResult, SolverContext, TaskPlan } from './types.ts';
 import { Reader } from './validate.ts';
@@ -41,6 +47,8 @@ export interface BatchSpec {
   mipGap: number;
   msglev: MsgLevel;
   values: ValuesChoice;
+  /** Inline models (`models`): their texts, parallel to `files`/`labels` (which hold their names). */
+  texts?: string[];
 }
 
 /**
@@ -77,13 +85,29 @@ export function parseBatch(doc: unknown, ctx: ParseContext): BatchSpec {
   r.object();
   const kind = r.at('kind');
   if (kind.value !== undefined && kind.value !== 'batch') kind.fail('"batch"');
+  if (r.has('files') && r.has('models')) r.at('models').fail('either "files" or "models", not both');
   const filesField = r.at('files');
-  const list = filesField.array();
-  if (list.length === 0) filesField.fail('a non-empty array of model files or folders');
   const files: string[] = [];
   const labels: string[] = [];
   const labelSet = new Set<string>();
   const seen = new Set<string>();
+  let texts: string[] | undefined;
+  const list = r.has('models') ? [] : filesField.array();
+  if (r.has('models')) {
+    const modelsField = r.at('models');
+    const models = modelsField.array();
+    if (models.length === 0) modelsField.fail('a non-empty array of { "name", "text" } models');
+    texts = [];
+    for (const item of models) {
+      const m = readInlineModel(item);
+      // Names identify tasks (and their results across resumes): keep them unique.
+      if (labelSet.has(m.name)) item.at('name').fail(`a name not used by another model (${m.name} is)`);
+      labelSet.add(m.name);
+      files.push(m.name);
+      labels.push(m.name);
+      texts.push(m.text);
+    }
+  } else if (list.length === 0) filesField.fail('a non-empty array of model files or folders');
   for (const item of list) {
     const given = item.string();
     const path = isAbsolute(given) ? given : resolve(ctx.baseDir, given);
@@ -122,6 +146,7 @@ export function parseBatch(doc: unknown, ctx: ParseContext): BatchSpec {
   if (Array.isArray(valuesField.value)) values = valuesField.array().map((x) => x.string());
   else if (valuesField.value !== undefined) values = valuesField.oneOf(['all', 'nonzero', 'none'] as const);
   const spec: BatchSpec = { files, labels, engine, mipGap, msglev, values };
+  if (texts !== undefined) spec.texts = texts;
   if (timeLimit !== undefined) spec.timeLimitSec = timeLimit;
   return spec;
 }
@@ -161,16 +186,22 @@ export interface BatchState {
   engine: Engine;
   /** File path by label (the task). */
   files: Map<string, string>;
+  /** Inline models: plan index by label (the task). */
+  inline?: Map<string, number>;
 }
 
 /** Solve one model file with the job's engine and options. Never throws: failures are results. */
 export function solveFile(state: BatchState, label: BatchTask, ctx: SolverContext): SolveResult {
   const { spec, engine } = state;
   const file = state.files.get(label) ?? label;
+  const inlineIndex = state.inline?.get(label);
   const t0 = performance.now();
   let model: ReturnType<typeof readModelFile>;
   try {
-    model = readModelFile(file, { label });
+    model =
+      inlineIndex === undefined
+        ? readModelFile(file, { label })
+        : parseInlineModel({ name: label, text: spec.texts?.[inlineIndex] ?? '' });
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));
     ctx.log(`${label}: ${e.message}`);
@@ -236,8 +267,10 @@ export const batch: ProblemKind<BatchSpec, BatchTask, BatchState> = {
   plan: planBatch,
   async setup(spec, ctx) {
     const engine = await loadEngine(spec.engine);
-    ctx.log(`batch: ${spec.files.length} files, engine ${engine.version}`);
-    return { spec, engine, files: new Map(spec.labels.map((l, i) => [l, spec.files[i] ?? l])) };
+    ctx.log(`batch: ${spec.files.length} ${spec.texts ? 'inline models' : 'files'}, engine ${engine.version}`);
+    const state: BatchState = { spec, engine, files: new Map(spec.labels.map((l, i) => [l, spec.files[i] ?? l])) };
+    if (spec.texts) state.inline = new Map(spec.labels.map((l, i) => [l, i]));
+    return state;
   },
   solve: solveFile,
 };

@@ -17,6 +17,8 @@
  *   "options": { "presol": false, "tmlim": 10, "mipgap": 0 }
  * }
  * ```
+ * Instead of `model`: `"modelFile": "x.lp"` (a CPLEX LP or MPS file beside the job) or
+ * `"modelText": { "name": "x.lp", "text": "…" }` (the same file's text inline).
  * `output.values`: variable names or `"all"` (default: none, objective only, since results
  * travel between processes). `output.duals`: `true`/`"all"`, a list of constraint names, or
  * `false` (default); LPs only. `msglev`: GLPK terminal output, `off`/`err`/`on`/`all`
@@ -25,7 +27,7 @@
 import type { GlpkSolveOptions, LP } from '../../engines/glpk-runtime.ts';
 import { MSG_LEVELS } from '../../engines/glpk-runtime.ts';
 import { ENGINE_CHOICES, type EngineChoice } from '../../engines/types.ts';
-import { modelFileAsGlpk } from '../../formats/model-file-field.ts';
+import { modelFileAsGlpk, modelTextAsGlpk } from '../../formats/model-file-field.ts';
 import type { ParseContext } from '../types.ts';
 import { Reader } from '../validate.ts';
 import type { Axis } from './grid.ts';
@@ -65,15 +67,22 @@ export function parseSweep(doc: unknown, ctx: ParseContext): SweepSpec {
     'msglev',
     'options',
     'modelFile',
+    'modelText',
     'engine',
   ]);
   const kind = r.at('kind');
   if (kind.value !== undefined && kind.value !== 'sweep') kind.fail('"sweep"');
   const name = r.at('name').optional((x) => x.string(), ctx.source);
   // A model file (CPLEX LP / MPS) instead of inline JSON: read here, through the format readers.
-  if (r.has('model') && r.has('modelFile')) r.at('modelFile').fail('either "model" or "modelFile", not both');
+  // `modelText` carries such a file's text inline (the browser cannot hand the farm a path).
+  const sources = (['model', 'modelFile', 'modelText'] as const).filter((k) => r.has(k));
+  if (sources.length > 1) r.at(sources[1] as string).fail('only one of "model", "modelFile" or "modelText"');
   const { model, index } = readModel(
-    r.has('modelFile') ? modelFileAsGlpk(r.at('modelFile'), ctx.baseDir) : r.at('model'),
+    r.has('modelFile')
+      ? modelFileAsGlpk(r.at('modelFile'), ctx.baseDir)
+      : r.has('modelText')
+        ? modelTextAsGlpk(r.at('modelText'))
+        : r.at('model'),
   );
   const engine = r.at('engine').optional((x) => x.oneOf(ENGINE_CHOICES), 'glpk' as EngineChoice);
   const maxTasks = r.at('maxTasks').optional((x) => x.integer(1), DEFAULT_MAX_TASKS);
