@@ -145,7 +145,7 @@ test('Status answers during a long run; Terminate drains, then kills, and the fi
   await expect(jump).toBeVisible();
   await jump.click();
   await expect(jump).toBeHidden();
-  await pane.getByRole('searchbox', { name: /search core 0 log/i }).fill('OPTIMAL LP SOLUTION');
+  await pane.getByRole('searchbox', { name: /search core 1 log/i }).fill('OPTIMAL LP SOLUTION');
   await expect(pane.locator('mark').first()).toHaveText(/optimal lp solution/i);
   await expect(pane.getByText(/\d+ match/)).toBeVisible();
   await pane.getByRole('searchbox').fill('');

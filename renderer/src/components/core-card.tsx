@@ -20,10 +20,10 @@ export function CoreCard({ id }: { id: number }) {
       className={`card core-card tone-${tone}`}
       data-testid={`core-${id}`}
       data-state={solver?.state ?? 'none'}
-      aria-label={`Core ${id}`}
+      aria-label={`Core ${id + 1}`}
     >
       <header className="core-head">
-        <h3>Core {id}</h3>
+        <h3>Core {id + 1}</h3>
         <span className={`badge tone-${tone}`} data-testid="core-state">
           <span className="dot" aria-hidden="true" />
           {describeSolver(solver)}
@@ -62,7 +62,7 @@ export function CoreCard({ id }: { id: number }) {
           {problem}
         </p>
       )}
-      <LogPane source={id} title={`Core ${id} log`} testId={`log-${id}`} />
+      <LogPane source={id} title={`Core ${id + 1} log`} testId={`log-${id}`} />
     </section>
   );
 }

@@ -10,7 +10,7 @@ const ROW = 18;
 export interface LogPaneProps {
   /** Core whose log to show, or null for the combined log (lines tagged with their core). */
   source: number | null;
-  /** Accessible name, e.g. `Core 0 log`. */
+  /** Accessible name, e.g. `Core 1 log`. */
   title: string;
   testId: string;
 }
@@ -114,7 +114,7 @@ export const LogPane = memo(function LogPane({ source, title, testId }: LogPaneP
     const n = matches ? matches.length : ring.size;
     for (let i = 0; i < n; i++) {
       const pos = matches ? (matches[i] ?? 0) : i;
-      lines.push(tagged ? `[core ${ring.tag(pos)}] ${ring.line(pos)}` : ring.line(pos));
+      lines.push(tagged ? `[core ${ring.tag(pos) + 1}] ${ring.line(pos)}` : ring.line(pos));
     }
     await copyText(lines.join('\n'));
     setNote(`Copied ${int(lines.length)} line${lines.length === 1 ? '' : 's'}`);
@@ -176,7 +176,7 @@ export const LogPane = memo(function LogPane({ source, title, testId }: LogPaneP
                     data-testid="log-line"
                     style={{ transform: `translateY(${item.start}px)` }}
                   >
-                    {tagged && <span className={`core-tag core-${tag % 8}`}>core {tag}</span>}
+                    {tagged && <span className={`core-tag core-${tag % 8}`}>core {tag + 1}</span>}
                     {highlight(ring.line(pos), needle)}
                   </div>
                 );

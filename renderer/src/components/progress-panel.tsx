@@ -76,7 +76,7 @@ export function ProgressPanel() {
             <span data-testid="barrier-working">
               {step.working.length === 0
                 ? 'all solvers at the barrier'
-                : `still working: ${step.working.map((w) => `core ${w}`).join(', ')}`}
+                : `still working: ${step.working.map((w) => `core ${w + 1}`).join(', ')}`}
             </span>
             {progress?.best !== undefined && (
               <span>

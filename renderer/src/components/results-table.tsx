@@ -20,6 +20,8 @@ function title(c: ResultColumn): string {
       return 'Objective';
     case 'solver':
       return 'Core';
+    case 'engine':
+      return 'Engine';
     case 'time':
       return 'Time (ms)';
     case 'param':
@@ -45,12 +47,14 @@ function columnWidth(c: ResultColumn): [number, number] {
 }
 
 function numeric(c: ResultColumn): boolean {
-  return c.kind !== 'label' && c.kind !== 'status';
+  return c.kind !== 'label' && c.kind !== 'status' && c.kind !== 'engine';
 }
 
 function show(table: ResultTable, c: ResultColumn, row: number): string {
   const v = table.cell(c, row);
   if (v === undefined) return c.kind === 'objective' ? '–' : '';
+  // Cores are numbered from 1 on screen, as the CLI's `[core N]` tags (N = slot + 1).
+  if (c.kind === 'solver' && typeof v === 'number') return String(v + 1);
   if (typeof v === 'number') return c.kind === 'time' ? v.toFixed(v < 10 ? 2 : 0) : num(v);
   return v;
 }

@@ -118,7 +118,7 @@ export function StatusDialog() {
               {status.solvers.map((s) => (
                 <tr key={s.id} data-testid={`status-row-${s.id}`} data-state={s.state}>
                   <td>
-                    {s.id}
+                    {s.id + 1}
                     {s.host ? ` @ ${s.host}` : ''}
                   </td>
                   <td>

@@ -121,7 +121,7 @@ export function TourView() {
                 <tr key={s.step}>
                   <td>{s.step}</td>
                   <td className="num">{num(s.best)}</td>
-                  <td className="num">core {s.winner}</td>
+                  <td className="num">core {s.winner + 1}</td>
                 </tr>
               ))}
               {steps.length === 0 && (

@@ -13,6 +13,8 @@ export function exportHeader(c: ResultColumn): string {
       return 'objective';
     case 'solver':
       return 'solver';
+    case 'engine':
+      return 'engine';
     case 'time':
       return 'time_ms';
     case 'param':

@@ -7,6 +7,7 @@ export type ResultColumn =
   | { kind: 'status' }
   | { kind: 'objective' }
   | { kind: 'solver' }
+  | { kind: 'engine' }
   | { kind: 'time' }
   | { kind: 'param'; name: string }
   | { kind: 'value'; name: string };
@@ -41,6 +42,8 @@ export class ResultTable {
   readonly values = new Map<string, (number | undefined)[]>();
   /** Error messages by row, only for failed rows (rare, so a map). */
   readonly errors = new Map<number, string>();
+  /** Rows that name their engine (the engine column shows when any does). */
+  private engines = 0;
   private readonly seen = new Set<string>();
 
   constructor(capacity = 200_000) {
@@ -70,6 +73,7 @@ export class ResultTable {
       this.objective.push(r.objective ?? Number.NaN);
       this.timeMs.push(r.timeMs);
       this.engine.push(r.engine);
+      if (r.engine !== undefined) this.engines++;
       if (r.error) this.errors.set(row, r.error.message);
       if (r.params)
         for (const [k, v] of Object.entries(r.params)) this.column(this.params, this.paramNames, k)[row] = v;
@@ -102,6 +106,8 @@ export class ResultTable {
       ...this.paramNames.map((name): ResultColumn => ({ kind: 'param', name })),
       { kind: 'status' },
       { kind: 'objective' },
+      // Model jobs (batch, sweeps over files) say which engine solved each task.
+      ...(this.engines > 0 ? [{ kind: 'engine' } as const] : []),
       ...this.valueNames.map((name): ResultColumn => ({ kind: 'value', name })),
       { kind: 'solver' },
       { kind: 'time' },
@@ -123,6 +129,8 @@ export class ResultTable {
       }
       case 'solver':
         return this.solver[row];
+      case 'engine':
+        return this.engine[row];
       case 'time':
         return this.timeMs[row];
       case 'param':
