@@ -23,6 +23,9 @@ export function writeResultsCsv(journalPath: string, csvPath: string, info: RunI
   const paramKeys = new Set<string>(info.params ?? []);
   const valueKeys = new Set<string>();
   const dualKeys = new Set<string>();
+  // Engine and MIP gap columns appear only when some result carries them (batch, race).
+  let hasEngine = false;
+  let hasGap = false;
   readJournalSync(journalPath, {
     onResult(r, _line, offset, bytes) {
       if (Number.isInteger(r.index) && r.index >= 0 && r.index < n) {
@@ -34,11 +37,25 @@ export function writeResultsCsv(journalPath: string, csvPath: string, info: RunI
       if (r.params) for (const k of Object.keys(r.params)) paramKeys.add(k);
       if (r.values) for (const k of Object.keys(r.values)) valueKeys.add(k);
       if (r.duals) for (const k of Object.keys(r.duals)) dualKeys.add(k);
+      if (r.engine !== undefined) hasEngine = true;
+      if (r.gap !== undefined) hasGap = true;
     },
   });
 
   const params = [...paramKeys];
-  const fixed = new Set(['index', 'id', 'label', 'solver', 'status', 'objective', 'timeMs', 'error', ...params]);
+  const fixed = new Set([
+    'index',
+    'id',
+    'label',
+    'solver',
+    'status',
+    'objective',
+    'timeMs',
+    'engine',
+    'gap',
+    'error',
+    ...params,
+  ]);
   // A value named like a parameter or a fixed column gets a suffix so headers stay unique.
   const values = [...valueKeys].map((k) => ({ key: k, header: fixed.has(k) ? `${k} (value)` : k }));
   const duals = [...dualKeys].map((k) => ({ key: k, header: `dual ${k}` }));
@@ -54,6 +71,8 @@ export function writeResultsCsv(journalPath: string, csvPath: string, info: RunI
       ...params.map((p) => r.params?.[p]),
       ...values.map((v) => r.values?.[v.key]),
       ...duals.map((d) => r.duals?.[d.key]),
+      ...(hasEngine ? [r.engine] : []),
+      ...(hasGap ? [r.gap] : []),
       r.error?.message,
     ]);
 
@@ -72,6 +91,8 @@ export function writeResultsCsv(journalPath: string, csvPath: string, info: RunI
       ...params,
       ...values.map((v) => v.header),
       ...duals.map((d) => d.header),
+      ...(hasEngine ? ['engine'] : []),
+      ...(hasGap ? ['gap'] : []),
       'error',
     ]);
     const lines = new LineReader(inFd);

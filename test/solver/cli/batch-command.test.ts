@@ -44,6 +44,13 @@ describe('solver-farm run --batch', () => {
       const afiro = results.find((r) => r.label === 'lp/afiro.mps');
       expect(afiro.status).toBe('optimal');
       expect(results.find((r) => r.label === 'infeasible/galenet.mps').status).toBe('infeasible');
+      // The CSV names the engine of every row (batch results carry it).
+      const csv = readFileSync(join(out, 'run1', 'results.csv'), 'utf8').split('\r\n');
+      const header = (csv[0] ?? '').split(',');
+      const engineAt = header.indexOf('engine');
+      expect(engineAt).toBeGreaterThan(0);
+      const afiroRow = csv.find((row) => row.includes('lp/afiro.mps'))?.split(',');
+      expect(afiroRow?.[engineAt]).toBe('highs');
     },
   );
 
