@@ -222,7 +222,8 @@ function summary(
   }
   lines.push(`${head}: ${counts} in ${formatDuration(wallMs)} on ${info.cores} core${info.cores === 1 ? '' : 's'}`);
   if (end.error !== undefined) lines.push(`Error: ${end.error.message}`);
-  else if (end.reason !== undefined && end.state !== 'done') lines.push(`Reason: ${end.reason}`);
+  // A finished run's reason is news too (a race names its winner there).
+  else if (end.reason !== undefined) lines.push(`${end.state === 'done' ? 'Note' : 'Reason'}: ${end.reason}`);
   if (tally.done > 0 && Number.isFinite(tally.minObjective)) {
     const range =
       tally.minObjective === tally.maxObjective
