@@ -11,6 +11,7 @@ import { crashRetriesFor, parseFailurePolicy, runLimits } from '../journal/failu
 import { recordInto } from '../journal/farm-recording.ts';
 import { kinds as defaultKinds } from '../problems/registry.ts';
 import type { AnyProblemKind } from '../problems/types.ts';
+import type { RemoteLink } from '../remote/farm-link.ts';
 import { EventBatcher } from './event-batcher.ts';
 import { baseDirOf, type LoadedJob, loadExample, loadJob, readExamples } from './job.ts';
 import type { SolverLauncher } from './launcher.ts';
@@ -60,6 +61,13 @@ export interface FarmOptions {
    */
   dataDir?: string;
   /**
+   * RabbitMQ broker (`amqp[s]://user:password@host/vhost`): independent tasks are shared with
+   * `solver-farm worker` processes attached to it (solver/remote/). Step jobs stay local.
+   */
+  broker?: string;
+  /** Broker connection news in plain words (lost, reconnecting, worker joined/left). */
+  onBrokerLog?(line: string): void;
+  /**
    * Keep the solver processes alive between runs (a warm pool: idle, engines loaded), so a
    * run pays only its setup, not process start. They are started by the first run or by
    * warm(); a force terminate kills them (the next run starts new ones); close() kills them.
@@ -91,6 +99,8 @@ export class Farm implements FarmApi {
   readonly #shutdownGraceMs: number;
   readonly #killWaitMs: number;
   readonly #dataDir: string | undefined;
+  readonly #broker: string | undefined;
+  readonly #onBrokerLog: ((line: string) => void) | undefined;
   readonly #events: EventBatcher;
   #run: Run | undefined;
   /** A start() is between its checks and its run (parsing is async). */
@@ -107,6 +117,8 @@ export class Farm implements FarmApi {
     this.#shutdownGraceMs = options.shutdownGraceMs ?? 3000;
     this.#killWaitMs = options.killWaitMs ?? 1000;
     this.#dataDir = options.dataDir;
+    this.#broker = options.broker;
+    this.#onBrokerLog = options.onBrokerLog;
     this.#events = new EventBatcher(options.eventIntervalMs ?? 16);
     this.#events.setProgressSource(() => this.#run?.progress() ?? null);
   }
@@ -145,10 +157,30 @@ export class Farm implements FarmApi {
         view: job.kind.view?.(job.spec) ?? { kind: 'none' },
       };
       if (plan.type === 'tasks' && plan.paramNames) info.params = plan.paramNames;
-      const observe =
-        options.observe ?? (this.#dataDir !== undefined ? recordInto({ root: this.#dataDir }) : undefined);
-      const observer = observe ? await observe({ info, job }) : undefined;
-      if (this.#closed) throw new Error('the farm was closed while the run was being prepared');
+      // Remote workers: connect first, so a wrong broker URL fails start() before anything is made.
+      let remote: RemoteLink | undefined;
+      if (this.#broker !== undefined && plan.type === 'tasks' && plan.race !== true) {
+        const { openRemoteLink } = await import('../remote/farm-link.ts');
+        remote = await openRemoteLink({
+          broker: this.#broker,
+          runId: info.runId,
+          kindName: job.kindName,
+          name: job.name,
+          spec: job.spec,
+          firstSlot: cores,
+          ...(this.#onBrokerLog ? { log: this.#onBrokerLog } : {}),
+        });
+      }
+      let observer: RunObserver | undefined;
+      try {
+        const observe =
+          options.observe ?? (this.#dataDir !== undefined ? recordInto({ root: this.#dataDir }) : undefined);
+        observer = observe ? await observe({ info, job }) : undefined;
+        if (this.#closed) throw new Error('the farm was closed while the run was being prepared');
+      } catch (err) {
+        await remote?.close();
+        throw err;
+      }
       const run = new Run({
         info,
         kindName: job.kindName,
@@ -164,6 +196,7 @@ export class Farm implements FarmApi {
         killWaitMs: this.#killWaitMs,
         ...(options.finished ? { finished: options.finished } : {}),
         ...(observer ? { observer } : {}),
+        ...(remote ? { remote } : {}),
       });
       this.#run = run;
       run.start();

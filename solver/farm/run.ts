@@ -6,7 +6,15 @@
  */
 import type { FarmEvent, Progress, RunInfo, RunState, SolverStatus, StepSummary, TaskResult } from '../api.ts';
 import type { AnyProblemKind, StepPlan, TaskPlan } from '../problems/types.ts';
-import { type FromSolver, type ResultRows, type RowExtra, STATUS_CODES, type WireResult } from '../protocol.ts';
+import {
+  type FromSolver,
+  type ResultRows,
+  type RowExtra,
+  STATUS_CODES,
+  type WireResult,
+  type WireTask,
+} from '../protocol.ts';
+import type { RemoteHost, RemoteLink } from '../remote/farm-link.ts';
 import type { EventBatcher } from './event-batcher.ts';
 import type { SolverExit, SolverLauncher } from './launcher.ts';
 import { etaMs, RateMeter } from './progress.ts';
@@ -37,6 +45,8 @@ export interface RunSetup {
   observer?: RunObserver;
   /** The job's failure policy, as limits the run enforces (see RunLimits). */
   limits?: RunLimits;
+  /** Remote workers through a broker (solver/remote/): they share the task queue. */
+  remote?: RemoteLink;
 }
 
 /** Failure counts a halt rule looks at (earlier sessions of a resumed run included). */
@@ -104,7 +114,7 @@ interface Slot {
   retirement?: string;
 }
 
-export class Run implements SolverHost {
+export class Run implements SolverHost, RemoteHost {
   readonly info: RunInfo;
   state: RunState = 'starting';
   terminateStage: 'none' | 'graceful' | 'force' = 'none';
@@ -153,6 +163,8 @@ export class Run implements SolverHost {
   #watchdog: NodeJS.Timeout | undefined;
   #stepMsTotal = 0;
   #best: number | undefined;
+  /** Remote workers (independent tasks only), or undefined. */
+  readonly #remote: RemoteLink | undefined;
 
   constructor(setup: RunSetup) {
     this.#s = setup;
@@ -184,6 +196,8 @@ export class Run implements SolverHost {
     this.#taskId = taskIdHasher(setup.kindName, setup.spec);
     if (this.#steps) this.#input = this.#steps.initial;
     this.#rate = new RateMeter(this.#startedAt, this.#done + this.#failed);
+    this.#remote = this.#tasks && this.#tasks.race !== true ? setup.remote : undefined;
+    this.#remote?.attach(this);
   }
 
   /** Launch the pool. */
@@ -221,7 +235,8 @@ export class Run implements SolverHost {
 
   /** Every slot's status, from the farm's own model. */
   solvers(): SolverStatus[] {
-    return this.#slots.map((slot) => slot.process.status());
+    const local = this.#slots.map((slot) => slot.process.status());
+    return this.#remote ? local.concat(this.#remote.solvers()) : local;
   }
 
   progress(): Progress | null {
@@ -233,6 +248,7 @@ export class Run implements SolverHost {
       const st = slot.process.state;
       if (this.active && (st === 'solving' || st === 'stepping')) running++;
     }
+    if (this.active && this.#remote) for (const r of this.#remote.solvers()) if (r.state === 'solving') running++;
     if (this.#tasks) {
       const finished = this.#done + this.#failed;
       const rate = this.#rate.rate(finished, now);
@@ -289,6 +305,8 @@ export class Run implements SolverHost {
     if (this.#ending !== undefined) return 'graceful';
     this.#setState('stopping'); // first, so nothing below hands out work
     this.#queue.clear();
+    // Batches no worker has taken yet are dropped; ones being solved remotely are not waited for.
+    void this.#remote?.purge();
     this.#ending = 'stopped';
     for (const slot of this.#slots) {
       const p = slot.process;
@@ -441,6 +459,12 @@ export class Run implements SolverHost {
       else if (!this.#outputs.has(p.slot) && p.state !== 'stepping') p.sendStep(this.#k, this.#input);
       return;
     }
+    // Tail of a run with remote workers: this solver is idle and the queue is dry, so it
+    // takes back remote tasks not answered yet (the first answer counts; see farm-link.ts).
+    if (this.#remote && this.#queue.remaining === 0 && p.batches.size === 0) {
+      const back = this.#remote.takeBack().filter((t) => this.#finished[t.i] === 0);
+      if (back.length > 0) this.#queue.returnFront(back.map((t) => t.i));
+    }
     // A race: one entrant per solver and no prefetch, so no entrant waits behind another.
     const race = this.#tasks?.race === true;
     while (p.batches.size < (race ? 1 : BATCHES_IN_FLIGHT) && this.#queue.remaining > 0) {
@@ -465,6 +489,62 @@ export class Run implements SolverHost {
       if (tasks.length === 0) continue;
       p.sendBatch({ id: ++this.#batchSeq, tasks, pos: 0 });
     }
+    this.#feedRemote();
+  }
+
+  // ---- remote workers (RemoteHost, solver/remote/farm-link.ts) ----------------------------
+
+  /** Hand the broker as many batches as the remote workers can take (two per remote core). */
+  #feedRemote(): void {
+    const remote = this.#remote;
+    const plan = this.#tasks;
+    if (!remote || !plan || this.state !== 'running' || this.#ending !== undefined) return;
+    for (let room = remote.capacity(); room > 0 && this.#queue.remaining > 0; room--) {
+      const size = this.#sizer.next(this.#queue.remaining, this.#liveSolvers() + remote.capacity());
+      const tasks: WireTask[] = [];
+      while (tasks.length < size) {
+        const i = this.#queue.peek();
+        // Retried or suspect tasks stay local, where crashes and limits are watched.
+        if (i < 0 || this.#attempts[i] !== 0 || this.#alone[i] === 1) break;
+        this.#queue.take();
+        if (this.#finished[i] === 0) tasks.push({ i, p: plan.task(i) });
+      }
+      if (tasks.length === 0) return;
+      remote.submit(tasks);
+    }
+  }
+
+  /** Results of a remote solver (already deduplicated by the link against isFinished). */
+  remoteResults(slot: number, results: WireResult[]): void {
+    const plan = this.#tasks;
+    if (!plan || !this.active) return;
+    const finished = this.#finished;
+    const failedBefore = this.#failed;
+    for (const w of results) {
+      const i = w.i;
+      if (!(Number.isInteger(i) && i >= 0 && i < finished.length) || finished[i] !== 0) continue;
+      const failed = w.status === 'error';
+      finished[i] = failed ? 2 : 1;
+      if (failed) this.#failed++;
+      else this.#done++;
+      this.#emitResult(this.#toResult(w, i, plan.task(i), slot, plan));
+    }
+    this.#events.progressChanged();
+    if (this.#failed > failedBefore && this.#checkHalt()) return;
+    if (this.#checkTasksComplete()) return;
+    this.#feedRemote();
+  }
+
+  remoteSolver(status: SolverStatus): void {
+    this.#events.solver(status);
+  }
+
+  remoteLog(slot: number, lines: string[]): void {
+    this.#emitLog(slot, lines);
+  }
+
+  remoteCapacity(): void {
+    this.#feedRemote();
   }
 
   #onResults(p: SolverProcess, batchId: number, results: WireResult[], done: boolean): void {
@@ -953,6 +1033,7 @@ export class Run implements SolverHost {
       // A run that already finished its work and is only shutting down stays `done`.
       this.#ending ??= 'stopped';
     }
+    void this.#remote?.close();
     for (const slot of this.#slots) slot.process.kill();
     this.#maybeEnd();
     await Promise.race([this.ended, new Promise((resolve) => setTimeout(resolve, this.#s.killWaitMs).unref())]);
@@ -964,6 +1045,7 @@ export class Run implements SolverHost {
   #finish(final: 'done' | 'failed'): void {
     if (this.#ending !== undefined) return;
     this.#ending = final;
+    void this.#remote?.close(); // workers leave the run, its queues go
     this.#queue.clear();
     for (const slot of this.#slots) slot.process.shutdown();
     this.#endTimer = setTimeout(() => {
@@ -988,6 +1070,7 @@ export class Run implements SolverHost {
 
   #end(): void {
     if (!this.active) return;
+    void this.#remote?.close();
     if (this.#endTimer !== undefined) clearTimeout(this.#endTimer);
     if (this.#heartbeat !== undefined) clearInterval(this.#heartbeat);
     if (this.#watchdog !== undefined) clearInterval(this.#watchdog);
@@ -1021,6 +1104,7 @@ export class Run implements SolverHost {
   }
 
   #emitResult(result: TaskResult): void {
+    this.#remote?.markDone(result.index);
     if (this.#observer) this.#observe(() => this.#observer?.result(result));
     this.#events.result(result);
     // A race ends at its first answer (TaskPlan.race).

@@ -182,7 +182,11 @@ export class RemoteDispatcher {
     const entry: Outstanding = { tasks: fresh, remaining: new Set(fresh.map((t) => t.i)), confirmed: false };
     if (fresh.length === 0) return batch;
     this.outstanding.set(batch, entry);
-    for (const task of fresh) this.batchOf.set(task.i, batch);
+    for (const task of fresh) {
+      this.batchOf.set(task.i, batch);
+      // Sent out again (the farm put a taken-back task back in its queue): it may come back again.
+      this.takenBack.delete(task.i);
+    }
     this.stats.batchesPublished++;
     this.publish(batch, entry);
     return batch;

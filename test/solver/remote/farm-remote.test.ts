@@ -1,0 +1,122 @@
+/**
+ * The Farm with a broker: local solver processes and remote `solver-farm worker` processes
+ * share one run; the run journal gets every result exactly once. Real RabbitMQ, real processes.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { FarmEvent, RunInfo, SolverStatus, TaskResult } from '../../../solver/api.ts';
+import { Farm } from '../../../solver/farm/farm.ts';
+import { NodeLauncher } from '../../../solver/farm/node-launcher.ts';
+import { rabbitAvailable, startRabbit, type TestBroker } from '../../support/rabbitmq.ts';
+import { killAllWorkers, SQUARE_KIND, startWorker } from './harness.ts';
+
+const skip = !rabbitAvailable() && process.env.CI === undefined;
+
+function squareJob(count: number, delayMs: number) {
+  return { job: { kind: 'custom', module: SQUARE_KIND, spec: { count, delayMs } }, source: '/square.json' };
+}
+
+/** Every index 0..count-1 exactly once, with the right answer. */
+function expectExactlyOnce(results: TaskResult[], count: number): void {
+  expect(results.map((r) => r.index).sort((a, b) => a - b)).toEqual(Array.from({ length: count }, (_, i) => i));
+  for (const r of results) expect(r.objective).toBe(r.index * r.index);
+}
+
+describe.skipIf(skip)('a farm with remote workers', () => {
+  let broker: TestBroker;
+  let dataDir: string;
+  const farms: Farm[] = [];
+
+  beforeAll(async () => {
+    broker = await startRabbit();
+    dataDir = mkdtempSync(join(tmpdir(), 'sf-remote-farm-'));
+  }, 90_000);
+
+  afterEach(async () => {
+    for (const farm of farms.splice(0)) await farm.close();
+    await killAllWorkers();
+  });
+
+  afterAll(async () => {
+    await killAllWorkers();
+    await broker?.dispose();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  }, 60_000);
+
+  function openFarm(): { farm: Farm; events: FarmEvent[]; lines: string[] } {
+    const lines: string[] = [];
+    const farm = new Farm({
+      launcher: new NodeLauncher(),
+      cores: 1,
+      dataDir,
+      broker: broker.url,
+      onBrokerLog: (line) => lines.push(line),
+    });
+    farms.push(farm);
+    const events: FarmEvent[] = [];
+    farm.subscribe((batch) => events.push(...batch));
+    return { farm, events, lines };
+  }
+
+  const resultsOf = (events: FarmEvent[]): TaskResult[] =>
+    events.flatMap((e) => (e.type === 'results' ? e.results : []));
+
+  const journal = (info: RunInfo): TaskResult[] =>
+    readFileSync(join(info.dir ?? '', 'results.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as TaskResult);
+
+  it('shares a sweep between its local core and two remote workers; the journal has each result once', async () => {
+    const w1 = startWorker(broker.url, 1);
+    const w2 = startWorker(broker.url, 1);
+    await Promise.all([w1.waitFor(/waiting for runs/), w2.waitFor(/waiting for runs/)]);
+    const { farm, events } = openFarm();
+    const info = await farm.start(squareJob(400, 6));
+    // Remote solvers show up beside the local core, with their host.
+    await expect
+      .poll(() => farm.snapshot().solvers.filter((s: SolverStatus) => s.host !== undefined).length, {
+        timeout: 20_000,
+      })
+      .toBe(2);
+    expect(await farm.finished()).toBe('done');
+    const results = resultsOf(events);
+    expectExactlyOnce(results, 400);
+    expectExactlyOnce(journal(info), 400);
+    // Local slot 0 and remote slots 1 and 2 all did part of it.
+    expect(new Set(results.map((r) => r.solver))).toEqual(new Set([0, 1, 2]));
+    const remote = farm.snapshot().solvers.filter((s) => s.host !== undefined);
+    expect(remote.map((s) => s.id).sort()).toEqual([1, 2]);
+    // Remote log lines arrive as the remote slots' logs.
+    const logSlots = new Set(events.flatMap((e) => (e.type === 'log' ? [e.solver] : [])));
+    expect(logSlots.has(1) && logSlots.has(2)).toBe(true);
+    // The workers left the run and wait for the next.
+    await Promise.all([w1.waitFor(/leaving run/), w2.waitFor(/leaving run/)]);
+  });
+
+  it('finishes with every result once when its only remote worker is SIGKILLed mid-run', async () => {
+    const w1 = startWorker(broker.url, 1);
+    await w1.waitFor(/waiting for runs/);
+    const { farm, events } = openFarm();
+    const info = await farm.start(squareJob(300, 8));
+    await expect
+      .poll(() => resultsOf(events).filter((r) => r.solver === 1).length, { timeout: 20_000 })
+      .toBeGreaterThan(10);
+    await w1.kill('SIGKILL');
+    // The batches the worker held come back to the broker; the local core takes the tail back.
+    expect(await farm.finished()).toBe('done');
+    expectExactlyOnce(resultsOf(events), 300);
+    expectExactlyOnce(journal(info), 300);
+  });
+
+  it('refuses to start with a clear error when the broker cannot be reached', async () => {
+    const farm = new Farm({ launcher: new NodeLauncher(), cores: 1, broker: 'amqp://u:p@127.0.0.1:1/x' });
+    farms.push(farm);
+    await expect(farm.start(squareJob(3, 0))).rejects.toThrow(
+      /^cannot reach the broker at amqp:\/\/127\.0\.0\.1:1\/x \(connection refused/,
+    );
+    expect(farm.snapshot().state).toBe('idle');
+  });
+});
