@@ -1,6 +1,9 @@
+import { useEffect } from 'react';
+import { bindShell } from '../state/shell.ts';
 import { useFarm } from '../state/store.ts';
 import { CoreGrid } from './core-card.tsx';
 import { LogPane } from './log-pane.tsx';
+import { ModelPanel } from './model-panel.tsx';
 import { ProgressPanel } from './progress-panel.tsx';
 import { ResultsTable } from './results-table.tsx';
 import { StatusDialog } from './status-dialog.tsx';
@@ -42,12 +45,15 @@ export function App() {
   const kind = useFarm((s) => s.run?.kind);
   const hasTour = useFarm((s) => s.run?.view.kind === 'tour');
   const hasParams = useFarm((s) => (s.run?.params?.length ?? 0) > 0);
+  // The desktop shell's opened files and Run menu (absent in browser mode).
+  useEffect(() => bindShell(), []);
   return (
     <div className="app">
       <Toolbar />
       <ToolbarMessages />
       <main className="main">
         <div className="col-left">
+          <ModelPanel />
           <ProgressPanel />
           <RecentErrors />
           <CoreGrid />

@@ -65,7 +65,8 @@ export async function startRun(): Promise<void> {
     useFarm.setState({ toolbarError: 'Pick a job first: a built-in example, or open a job file.' });
     return;
   }
-  const request: StartRequest = job.type === 'example' ? { example: job.id } : { job: job.job, source: job.name };
+  const request: StartRequest =
+    job.type === 'example' ? { example: job.id } : { job: job.job, source: job.source ?? job.name };
   if (s.cores !== null) request.cores = s.cores;
   useFarm.setState({ pending: 'start', toolbarError: null });
   try {

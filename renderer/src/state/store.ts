@@ -27,7 +27,10 @@ const MAX_ERRORS = 50;
 export const LOG_REFRESH_MS = 100;
 
 /** The job the toolbar will start. */
-export type JobChoice = { type: 'example'; id: string } | { type: 'file'; name: string; job: unknown };
+export type JobChoice =
+  | { type: 'example'; id: string }
+  /** `source`: where the job came from (a path, when the desktop shell opened it); default `name`. */
+  | { type: 'file'; name: string; job: unknown; source?: string };
 
 /** An error shown in place (toolbar for start problems, a card for a solver's). */
 export interface ShownError {
