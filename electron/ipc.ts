@@ -6,6 +6,7 @@
 import { type BrowserWindow, type IpcMainEvent, type IpcMainInvokeEvent, ipcMain } from 'electron';
 import type { FarmApi, FarmVerb, StartRequest } from '../solver/api.ts';
 import { CHANNELS } from '../solver/channels.ts';
+import { checkModelFile, checkOpenRunOptions, checkResumeOptions, checkRunId } from '../solver/farm/verb-args.ts';
 import type { IpcReply } from './shell-channels.ts';
 
 export interface FarmIpcOptions {
@@ -73,7 +74,7 @@ async function reply<T>(work: () => Promise<T>): Promise<IpcReply<T>> {
 /** Register the handlers and the event forwarding. Returns a function that undoes both. */
 export function registerFarmIpc(options: FarmIpcOptions): () => void {
   const { farm } = options;
-  const handlers: { [V in FarmVerb]: (arg: unknown) => Promise<unknown> } = {
+  const handlers: { [V in FarmVerb]: (arg: unknown, second?: unknown) => Promise<unknown> } = {
     start: (request) => {
       if (!isStartRequest(request)) {
         throw new TypeError('start() expects { example: string } or { job, source: string }, with optional cores.');
@@ -86,12 +87,22 @@ export function registerFarmIpc(options: FarmIpcOptions): () => void {
     },
     status: () => farm.status(),
     examples: () => farm.examples(),
+    runs: () => farm.runs(),
+    openRun: async (runId, paging) => farm.openRun(checkRunId('openRun', runId), checkOpenRunOptions(paging)),
+    resume: async (runId, resumeOptions) => farm.resume(checkRunId('resume', runId), checkResumeOptions(resumeOptions)),
+    inspectModel: async (file) => farm.inspectModel(checkModelFile(file)),
+    preview: async (request) => {
+      if (!isStartRequest(request)) {
+        throw new TypeError('preview() expects { example: string } or { job, source: string }, with optional cores.');
+      }
+      return farm.preview(request);
+    },
   };
   for (const verb of Object.keys(handlers) as FarmVerb[]) {
     const channel = CHANNELS[verb];
-    ipcMain.handle(channel, (event, arg: unknown) => {
+    ipcMain.handle(channel, (event, arg: unknown, second: unknown) => {
       assertTrustedSender(event, channel, options);
-      return reply(() => handlers[verb](arg));
+      return reply(() => handlers[verb](arg, second));
     });
   }
   const unsubscribe = farm.subscribe((events) => {

@@ -5,13 +5,26 @@
  * self-contained CommonJS file that requires nothing but 'electron'.
  */
 import { contextBridge, type IpcRendererEvent, ipcRenderer } from 'electron';
-import type { ExampleJob, FarmApi, FarmEvent, FarmListener, FarmStatus, RunInfo, StartRequest } from '../solver/api.ts';
+import type {
+  ExampleJob,
+  FarmApi,
+  FarmEvent,
+  FarmListener,
+  FarmStatus,
+  JobPreview,
+  ModelFile,
+  ModelSummary,
+  PastRun,
+  PastRunDetail,
+  RunInfo,
+  StartRequest,
+} from '../solver/api.ts';
 import { CHANNELS } from '../solver/channels.ts';
 import type { OpenedJob } from './open-file.ts';
 import { type IpcReply, MENU_COMMANDS, type MenuCommand, SHELL_CHANNELS } from './shell-channels.ts';
 
-async function call<T>(channel: string, arg?: unknown): Promise<T> {
-  const reply = (await ipcRenderer.invoke(channel, arg)) as IpcReply<T>;
+async function call<T>(channel: string, ...args: unknown[]): Promise<T> {
+  const reply = (await ipcRenderer.invoke(channel, ...args)) as IpcReply<T>;
   if (reply.ok) return reply.value;
   const error = new Error(reply.error.message);
   error.name = reply.error.name;
@@ -38,6 +51,13 @@ const farmBridge = {
     call(CHANNELS.terminate, options),
   status: (): Promise<FarmStatus> => call(CHANNELS.status),
   examples: (): Promise<ExampleJob[]> => call(CHANNELS.examples),
+  runs: (): Promise<PastRun[]> => call(CHANNELS.runs),
+  openRun: (runId: string, options?: { offset?: number; limit?: number }): Promise<PastRunDetail> =>
+    call(CHANNELS.openRun, runId, options),
+  resume: (runId: string, options?: { retryFailed?: boolean; cores?: number }): Promise<RunInfo> =>
+    call(CHANNELS.resume, runId, options),
+  inspectModel: (file: ModelFile): Promise<ModelSummary> => call(CHANNELS.inspectModel, file),
+  preview: (request: StartRequest): Promise<JobPreview> => call(CHANNELS.preview, request),
   subscribe: (listener: FarmListener): (() => void) => {
     if (typeof listener !== 'function') throw new TypeError('subscribe() expects a function.');
     listeners.add(listener);

@@ -6,16 +6,32 @@
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import type { ExampleJob, FarmApi, FarmListener, FarmStatus, RunInfo, RunState, StartRequest } from '../api.ts';
+import type {
+  ExampleJob,
+  FarmApi,
+  FarmListener,
+  FarmStatus,
+  JobPreview,
+  ModelFile,
+  ModelSummary,
+  PastRun,
+  PastRunDetail,
+  RunInfo,
+  RunState,
+  StartRequest,
+} from '../api.ts';
 import { crashRetriesFor, parseFailurePolicy, runLimits } from '../journal/failure-policy.ts';
-import { recordInto } from '../journal/farm-recording.ts';
+import { recordInto, resumeOnFarm } from '../journal/farm-recording.ts';
 import { kinds as defaultKinds } from '../problems/registry.ts';
 import type { AnyProblemKind } from '../problems/types.ts';
 import type { RemoteLink } from '../remote/farm-link.ts';
 import { EventBatcher } from './event-batcher.ts';
+import { inspectModel } from './inspect-model.ts';
 import { baseDirOf, type LoadedJob, loadExample, loadJob, readExamples } from './job.ts';
 import type { SolverLauncher } from './launcher.ts';
 import { Run, type RunObserver } from './run.ts';
+import { openPastRun, pastRuns, runDirOf } from './run-history.ts';
+import { checkModelFile, checkOpenRunOptions, checkResumeOptions, checkRunId } from './verb-args.ts';
 import { WarmPool } from './warm-pool.ts';
 
 export type { RunEnd, RunObserver } from './run.ts';
@@ -135,15 +151,8 @@ export class Farm implements FarmApi {
     try {
       const requested = request.cores ?? this.#cores;
       checkCores(requested, 'start: cores');
-      let job: LoadedJob;
-      if ('example' in request) {
-        job = await loadExample(this.#examplesDir, request.example, this.#kinds);
-      } else {
-        job = await loadJob(request.job, request.source, baseDirOf(request.source), this.#kinds);
-      }
+      const { job, policy } = await this.#load(request);
       if (this.#closed) throw new Error('the farm was closed while the job was loading');
-      // The job's failure policy (`policy` block): a located error before anything starts.
-      const policy = parseFailurePolicy(job.doc, job.source);
       const plan = job.plan;
       const cores = plan.type === 'tasks' ? Math.max(1, Math.min(requested, plan.count)) : requested;
       const info: RunInfo = {
@@ -206,6 +215,19 @@ export class Farm implements FarmApi {
     }
   }
 
+  /** Parses and plans a start request's job and its failure policy (located errors); starts nothing. */
+  async #load(request: StartRequest): Promise<{ job: LoadedJob; policy: ReturnType<typeof parseFailurePolicy> }> {
+    let job: LoadedJob;
+    if ('example' in request) {
+      job = await loadExample(this.#examplesDir, request.example, this.#kinds);
+    } else {
+      job = await loadJob(request.job, request.source, baseDirOf(request.source), this.#kinds);
+    }
+    // The job's failure policy (`policy` block): a located error before anything starts.
+    const policy = parseFailurePolicy(job.doc, job.source);
+    return { job, policy };
+  }
+
   async terminate(options: { force?: boolean } = {}): Promise<'graceful' | 'force' | 'none'> {
     const run = this.#run;
     if (!run?.active) return 'none';
@@ -233,6 +255,72 @@ export class Farm implements FarmApi {
   async examples(): Promise<ExampleJob[]> {
     const entries = await readExamples(this.#examplesDir);
     return entries.map(({ id, name, description, kind }) => ({ id, name, description, kind }));
+  }
+
+  /** Past runs in the data folder, newest first; [] when the farm keeps no runs (no dataDir). */
+  async runs(): Promise<PastRun[]> {
+    if (this.#dataDir === undefined) return [];
+    return pastRuns(this.#dataDir);
+  }
+
+  /** A past run: a page of its results in plan order (default 5,000), log tails, steps, view. */
+  async openRun(runId: string, options?: { offset?: number; limit?: number }): Promise<PastRunDetail> {
+    const id = checkRunId('openRun', runId);
+    const paging = checkOpenRunOptions(options);
+    return openPastRun(this.#needDataDir('open'), id, this.#kinds, paging);
+  }
+
+  /**
+   * Continues a past run in its own folder, as `solver-farm resume` does (the same journal
+   * code path): only tasks without a result run (and failed ones with retryFailed), their
+   * results append to the same journal, and the run keeps its id. Emits the usual events.
+   */
+  async resume(runId: string, options?: { retryFailed?: boolean; cores?: number }): Promise<RunInfo> {
+    const id = checkRunId('resume', runId);
+    const { retryFailed, cores } = checkResumeOptions(options);
+    const dir = runDirOf(this.#needDataDir('resume'), id);
+    if (this.#closed) throw new Error('the farm is closed');
+    const active = this.#run?.active ? this.#run.state : this.#starting ? 'starting' : undefined;
+    if (active !== undefined) {
+      throw new Error(
+        `a run is already active (${active}): terminate it or wait for it to end before resuming another`,
+      );
+    }
+    const resumed = await resumeOnFarm(this, dir, {
+      kinds: this.#kinds,
+      retryFailed: retryFailed === true,
+      ...(cores !== undefined ? { cores } : {}),
+    });
+    return resumed.run;
+  }
+
+  /** Reads a model file's text (LP, MPS or glpk.js JSON by its name) and lists its names. */
+  async inspectModel(file: ModelFile): Promise<ModelSummary> {
+    return inspectModel(checkModelFile(file));
+  }
+
+  /** Parses and plans a job exactly as start() would, without starting anything. */
+  async preview(request: StartRequest): Promise<JobPreview> {
+    if (request.cores !== undefined) checkCores(request.cores, 'preview: cores');
+    const { job } = await this.#load(request);
+    const plan = job.plan;
+    const preview: JobPreview = {
+      kind: job.kindName,
+      name: job.name,
+      total: plan.type === 'tasks' ? plan.count : null,
+      steps: plan.type === 'steps' ? plan.steps : null,
+    };
+    if (plan.type === 'tasks' && plan.paramNames) preview.params = plan.paramNames;
+    return preview;
+  }
+
+  #needDataDir(what: string): string {
+    if (this.#dataDir === undefined) {
+      throw new Error(
+        `This farm keeps no run history (it was started without a data folder), so it cannot ${what} past runs.`,
+      );
+    }
+    return this.#dataDir;
   }
 
   /** Every event batch, at most one per eventIntervalMs. */

@@ -5,6 +5,7 @@
  */
 import type { WebSocket } from 'ws';
 import type { FarmApi, FarmEvent, StartRequest, WsServerMessage } from '../api.ts';
+import { checkModelFile, checkOpenRunOptions, checkResumeOptions, checkRunId } from '../farm/verb-args.ts';
 import { serializeError } from '../protocol.ts';
 
 /** Frames bigger than this are refused: a job document is small, a flood is not. */
@@ -84,7 +85,7 @@ export class WsBridge {
   #dispatch(verb: string, args: unknown[]): Promise<unknown> {
     switch (verb) {
       case 'start':
-        return this.#farm.start(args[0] as StartRequest);
+        return this.#farm.start(startRequest('start', args[0]));
       case 'terminate': {
         const options = args[0];
         return options === undefined ? this.#farm.terminate() : this.#farm.terminate(options as { force?: boolean });
@@ -93,10 +94,34 @@ export class WsBridge {
         return this.#farm.status();
       case 'examples':
         return this.#farm.examples();
+      case 'runs':
+        return this.#farm.runs();
+      case 'openRun':
+        return this.#farm.openRun(checkRunId('openRun', args[0]), checkOpenRunOptions(args[1]));
+      case 'resume':
+        return this.#farm.resume(checkRunId('resume', args[0]), checkResumeOptions(args[1]));
+      case 'inspectModel':
+        return this.#farm.inspectModel(checkModelFile(args[0]));
+      case 'preview':
+        return this.#farm.preview(startRequest('preview', args[0]));
       default:
-        throw new Error(`Unknown request verb ${JSON.stringify(verb)}: expected start, terminate, status or examples.`);
+        throw new Error(
+          `Unknown request verb ${JSON.stringify(verb)}: expected start, terminate, status, examples, runs, openRun, resume, inspectModel or preview.`,
+        );
     }
   }
+}
+
+/** A start request's shape ({ example } or { job, source }); the farm checks the job itself. */
+function startRequest(verb: string, value: unknown): StartRequest {
+  if (typeof value === 'object' && value !== null) {
+    const v = value as Record<string, unknown>;
+    const coresOk = v.cores === undefined || typeof v.cores === 'number';
+    if (coresOk && (typeof v.example === 'string' || ('job' in v && typeof v.source === 'string'))) {
+      return value as StartRequest;
+    }
+  }
+  throw new TypeError(`${verb}() expects { example: string } or { job, source: string }, with optional cores.`);
 }
 
 function send(socket: WebSocket, message: WsServerMessage): void {

@@ -80,7 +80,18 @@ describe('desktop bundles (built without Electron)', () => {
     const record = loadWithFakeElectron(path.join(BUILD, 'preload.cjs'), 'preload');
     expect(record.required).toEqual(['electron']);
     expect(record.exposed).toEqual({
-      farm: ['examples', 'start', 'status', 'subscribe', 'terminate'],
+      farm: [
+        'examples',
+        'inspectModel',
+        'openRun',
+        'preview',
+        'resume',
+        'runs',
+        'start',
+        'status',
+        'subscribe',
+        'terminate',
+      ],
       farmShell: ['onMenu', 'onOpenFile'],
     });
   });

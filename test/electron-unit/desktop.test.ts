@@ -88,8 +88,12 @@ describe('electron/desktop.ts', () => {
     expect(options?.examplesDir).toBe('/app/examples');
     expect(options?.cores).toBe(os.availableParallelism());
     expect(options?.launcher?.constructor.name).toBe('UtilityLauncher');
+    // One handler per FarmApi verb (every channel but the events one).
     expect([...ipcMain.handlers.keys()].sort()).toEqual(
-      [CHANNELS.examples, CHANNELS.start, CHANNELS.status, CHANNELS.terminate].sort(),
+      Object.entries(CHANNELS)
+        .filter(([verb]) => verb !== 'events')
+        .map(([, channel]) => channel)
+        .sort(),
     );
   });
 

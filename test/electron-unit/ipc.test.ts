@@ -46,12 +46,36 @@ function recordingFarm(): FarmApi & { calls: { verb: string; args: unknown[] }[]
       calls.push({ verb: 'examples', args: [] });
       return [{ id: 'wyndor-sweep', name: 'Wyndor', description: '', kind: 'sweep' }];
     },
+    runs: async () => {
+      calls.push({ verb: 'runs', args: [] });
+      return [];
+    },
+    openRun: async (...args) => {
+      calls.push({ verb: 'openRun', args });
+      throw new Error('There is no run 20261122-031500-ab12cd');
+    },
+    resume: async (...args) => {
+      calls.push({ verb: 'resume', args });
+      throw new Error('not resumable');
+    },
+    inspectModel: async (...args) => {
+      calls.push({ verb: 'inspectModel', args });
+      return { name: 'a', format: 'lp', sense: 'max', variables: ['x'], integers: 0, constraints: [], nonzeros: 0 };
+    },
+    preview: async (...args) => {
+      calls.push({ verb: 'preview', args });
+      return { kind: 'sweep', name: 'x', total: 901, steps: null };
+    },
     subscribe: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
   };
 }
+
+const ALL_CHANNELS = (Object.keys(CHANNELS) as (keyof typeof CHANNELS)[])
+  .filter((verb) => verb !== 'events')
+  .map((verb) => CHANNELS[verb]);
 
 describe('electron/ipc.ts', () => {
   let farm: ReturnType<typeof recordingFarm>;
@@ -71,9 +95,8 @@ describe('electron/ipc.ts', () => {
   });
 
   it('registers exactly one handler per FarmApi verb, on the channels of solver/channels.ts', () => {
-    expect([...ipcMain.handlers.keys()].sort()).toEqual(
-      [CHANNELS.start, CHANNELS.terminate, CHANNELS.status, CHANNELS.examples].sort(),
-    );
+    expect([...ipcMain.handlers.keys()].sort()).toEqual([...ALL_CHANNELS].sort());
+    expect(ALL_CHANNELS).toHaveLength(9);
     dispose();
     expect(ipcMain.handlers.size).toBe(0);
   });
@@ -94,6 +117,50 @@ describe('electron/ipc.ts', () => {
     expect(farm.calls.map((c) => c.verb)).toEqual(['examples', 'status', 'start', 'terminate']);
     expect(farm.calls[2]?.args).toEqual([{ example: 'wyndor-sweep', cores: 2 }]);
     expect(farm.calls[3]?.args).toEqual([{ force: true }]);
+  });
+
+  it('passes the run-history and inspection verbs their (checked) arguments', async () => {
+    const event = ipcEvent(window.webContents, { url: APP_URL });
+    const call = (channel: string, ...args: unknown[]) => ipcMain.handlers.get(channel)?.(event, ...args);
+    await expect(call(CHANNELS.runs)).resolves.toEqual({ ok: true, value: [] });
+    await expect(call(CHANNELS.openRun, '20261122-031500-ab12cd', { offset: 5, limit: 10 })).resolves.toMatchObject({
+      ok: false,
+      error: { message: expect.stringContaining('no run') },
+    });
+    await expect(
+      call(CHANNELS.resume, '20261122-031500-ab12cd', { retryFailed: true, cores: 2 }),
+    ).resolves.toMatchObject({ ok: false });
+    await expect(call(CHANNELS.inspectModel, { name: 'a.lp', text: 'max\n x\nend\n' })).resolves.toMatchObject({
+      ok: true,
+      value: { format: 'lp' },
+    });
+    await expect(call(CHANNELS.preview, { example: 'wyndor-sweep' })).resolves.toMatchObject({
+      ok: true,
+      value: { total: 901 },
+    });
+    expect(farm.calls.map((c) => [c.verb, c.args])).toEqual([
+      ['runs', []],
+      ['openRun', ['20261122-031500-ab12cd', { offset: 5, limit: 10 }]],
+      ['resume', ['20261122-031500-ab12cd', { retryFailed: true, cores: 2 }]],
+      ['inspectModel', [{ name: 'a.lp', text: 'max\n x\nend\n' }]],
+      ['preview', [{ example: 'wyndor-sweep' }]],
+    ]);
+  });
+
+  it('refuses a path instead of a run id, and bad options, before they reach the farm', async () => {
+    const event = ipcEvent(window.webContents, { url: APP_URL });
+    const call = (channel: string, ...args: unknown[]) => ipcMain.handlers.get(channel)?.(event, ...args);
+    for (const reply of [
+      await call(CHANNELS.openRun, '../../etc'),
+      await call(CHANNELS.resume, '/tmp/runs/x'),
+      await call(CHANNELS.openRun, '20261122-031500-ab12cd', { limit: -1 }),
+      await call(CHANNELS.resume, '20261122-031500-ab12cd', { cores: 'all' }),
+      await call(CHANNELS.inspectModel, 'a.lp'),
+      await call(CHANNELS.preview, 'wyndor-sweep'),
+    ]) {
+      expect(reply).toMatchObject({ ok: false, error: { name: 'TypeError' } });
+    }
+    expect(farm.calls).toEqual([]);
   });
 
   it("returns the farm's error message unchanged, as data", async () => {
@@ -118,7 +185,7 @@ describe('electron/ipc.ts', () => {
   ];
   for (const [name, makeEvent] of foreign) {
     it(`refuses ${name} on every channel, without touching the farm`, () => {
-      for (const channel of [CHANNELS.start, CHANNELS.terminate, CHANNELS.status, CHANNELS.examples]) {
+      for (const channel of ALL_CHANNELS) {
         expect(() => ipcMain.handlers.get(channel)?.(makeEvent(), { example: 'wyndor-sweep' })).toThrow(
           ForeignSenderError,
         );

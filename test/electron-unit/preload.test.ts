@@ -19,7 +19,18 @@ describe('electron/preload.ts', () => {
   });
 
   it('exposes window.farm with the FarmApi verbs and nothing else (no send/invoke passthrough)', () => {
-    expect(Object.keys(farm).sort()).toEqual(['examples', 'start', 'status', 'subscribe', 'terminate']);
+    expect(Object.keys(farm).sort()).toEqual([
+      'examples',
+      'inspectModel',
+      'openRun',
+      'preview',
+      'resume',
+      'runs',
+      'start',
+      'status',
+      'subscribe',
+      'terminate',
+    ]);
     expect(Object.keys(shell)).toEqual(['onMenu', 'onOpenFile']);
   });
 
@@ -29,11 +40,21 @@ describe('electron/preload.ts', () => {
     await expect(farm.terminate({ force: true })).resolves.toBe('farm:terminate done');
     await expect(farm.status()).resolves.toBe('farm:status done');
     await expect(farm.examples()).resolves.toBe('farm:examples done');
+    await expect(farm.runs()).resolves.toBe('farm:runs done');
+    await expect(farm.openRun('20261122-031500-ab12cd', { offset: 10, limit: 5 })).resolves.toBe('farm:open-run done');
+    await expect(farm.resume('20261122-031500-ab12cd', { retryFailed: true })).resolves.toBe('farm:resume done');
+    await expect(farm.inspectModel({ name: 'a.lp', text: 'max\n x\nend\n' })).resolves.toBe('farm:inspect-model done');
+    await expect(farm.preview({ example: 'wyndor-sweep' })).resolves.toBe('farm:preview done');
     expect(ipcRenderer.invoke.mock.calls).toEqual([
       [CHANNELS.start, { example: 'wyndor-sweep' }],
       [CHANNELS.terminate, { force: true }],
-      [CHANNELS.status, undefined],
-      [CHANNELS.examples, undefined],
+      [CHANNELS.status],
+      [CHANNELS.examples],
+      [CHANNELS.runs],
+      [CHANNELS.openRun, '20261122-031500-ab12cd', { offset: 10, limit: 5 }],
+      [CHANNELS.resume, '20261122-031500-ab12cd', { retryFailed: true }],
+      [CHANNELS.inspectModel, { name: 'a.lp', text: 'max\n x\nend\n' }],
+      [CHANNELS.preview, { example: 'wyndor-sweep' }],
     ]);
   });
 

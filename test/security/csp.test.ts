@@ -66,6 +66,11 @@ function idleFarm(): ClosableFarm {
     terminate: () => Promise.resolve('none'),
     status: () => Promise.resolve({ ...status, at: Date.now() }),
     examples: () => Promise.resolve([]),
+    runs: () => Promise.resolve([]),
+    openRun: () => Promise.reject(new Error('not in this test')),
+    resume: () => Promise.reject(new Error('not in this test')),
+    inspectModel: () => Promise.reject(new Error('not in this test')),
+    preview: () => Promise.reject(new Error('not in this test')),
     subscribe: () => () => {},
     close: () => Promise.resolve(),
   };

@@ -3,6 +3,11 @@ import type {
   FarmListener,
   FarmStatus,
   FarmVerb,
+  JobPreview,
+  ModelFile,
+  ModelSummary,
+  PastRun,
+  PastRunDetail,
   RunInfo,
   StartRequest,
   WsRequest,
@@ -98,6 +103,26 @@ export class WsFarmClient implements FarmApi {
 
   examples(): ReturnType<FarmApi['examples']> {
     return this.request('examples', []) as ReturnType<FarmApi['examples']>;
+  }
+
+  runs(): Promise<PastRun[]> {
+    return this.request('runs', []) as Promise<PastRun[]>;
+  }
+
+  openRun(runId: string, options?: { offset?: number; limit?: number }): Promise<PastRunDetail> {
+    return this.request('openRun', options === undefined ? [runId] : [runId, options]) as Promise<PastRunDetail>;
+  }
+
+  resume(runId: string, options?: { retryFailed?: boolean; cores?: number }): Promise<RunInfo> {
+    return this.request('resume', options === undefined ? [runId] : [runId, options]) as Promise<RunInfo>;
+  }
+
+  inspectModel(file: ModelFile): Promise<ModelSummary> {
+    return this.request('inspectModel', [file]) as Promise<ModelSummary>;
+  }
+
+  preview(request: StartRequest): Promise<JobPreview> {
+    return this.request('preview', [request]) as Promise<JobPreview>;
   }
 
   subscribe(listener: FarmListener): () => void {

@@ -8,7 +8,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { ExampleJob, FarmEvent, FarmStatus, TaskResult, WsServerMessage } from '../../../solver/api.ts';
+import type {
+  ExampleJob,
+  FarmEvent,
+  FarmStatus,
+  JobPreview,
+  ModelSummary,
+  PastRun,
+  PastRunDetail,
+  TaskResult,
+  WsServerMessage,
+} from '../../../solver/api.ts';
 import { type ServeHandle, serve } from '../../../solver/serve/index.ts';
 
 interface HttpReply {
@@ -247,6 +257,46 @@ describe('solver/serve (browser mode)', () => {
       await expect(c.call('start', { example: 'no-such-example' })).rejects.toThrow(/no-such-example/);
     } finally {
       ws.close();
+    }
+  });
+});
+
+describe('solver/serve run history', () => {
+  it('lists, opens and previews over the WebSocket, with checked arguments', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'serve-history-'));
+    const site = path.join(root, 'site');
+    mkdirSync(site, { recursive: true });
+    writeFileSync(path.join(site, 'index.html'), '<!doctype html><title>Solver Farm</title>');
+    const server = await serve({ port: 0, cores: 2, rendererDir: site, dataDir: root, log: () => {} });
+    const origin = `http://127.0.0.1:${server.port}`;
+    const ws = await connect(`ws://127.0.0.1:${server.port}/farm?token=${server.token}`, { origin });
+    try {
+      if (typeof ws === 'number') throw new Error(`refused: ${ws}`);
+      const c = client(ws);
+      expect(await c.call<PastRun[]>('runs')).toEqual([]);
+      expect(await c.call<JobPreview>('preview', { example: 'wyndor-sweep' })).toMatchObject({ total: 901 });
+      const run = await c.call<{ runId: string; total: number }>('start', { example: 'wyndor-sweep' });
+      await c.until((e) => e.type === 'run' && e.state === 'done', 60_000);
+      const runs = await c.call<PastRun[]>('runs');
+      expect(runs).toHaveLength(1);
+      expect(runs[0]).toMatchObject({ runId: run.runId, status: 'done', done: 901, total: 901, resumable: false });
+      const page = await c.call<PastRunDetail>('openRun', run.runId, { offset: 100, limit: 50 });
+      expect(page.resultCount).toBe(901);
+      expect(page.results.map((r) => r.index)).toEqual(Array.from({ length: 50 }, (_, i) => 100 + i));
+      const model = await c.call<ModelSummary>('inspectModel', {
+        name: 'm.lp',
+        text: 'max\n obj: x\nst\n c: x <= 1\nend\n',
+      });
+      expect(model).toMatchObject({ format: 'lp', variables: ['x'], constraints: ['c'] });
+      await expect(c.call('openRun', '../../etc/passwd')).rejects.toThrow(/expected a run id/);
+      await expect(c.call('inspectModel', 'm.lp')).rejects.toThrow(/expected \{ name: string, text: string \}/);
+      await expect(c.call('inspectModel', { name: 'm.lp', text: 'max\n obj: x +\nend\n' })).rejects.toThrow(
+        /^m\.lp:\d+: /,
+      );
+    } finally {
+      if (typeof ws !== 'number') ws.close();
+      await server.close();
+      rmSync(root, { recursive: true, force: true });
     }
   });
 });

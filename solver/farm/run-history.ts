@@ -1,0 +1,209 @@
+/**
+ * The run-history verbs of the Farm (runs, openRun) on top of the run journal
+ * (solver/journal): the list of past runs under a data folder, and one run opened for
+ * viewing — a page of its results in plan order, the tails of its solver logs, its barrier
+ * steps, and what to draw (re-derived from job.json through the kind's view()).
+ */
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { PastRun, PastRunDetail, RunView, StepSummary, TaskResult } from '../api.ts';
+import { listRuns, type RunRecord, readRunRecord, runsFolder } from '../journal/history.ts';
+import { indexJournal, type JournalIndex } from '../journal/journal-index.ts';
+import { RUN_FILES, readJobFile } from '../journal/run-dir.ts';
+import type { AnyProblemKind } from '../problems/types.ts';
+import { loadJob } from './job.ts';
+
+/** Results per openRun page when the caller gives no limit. */
+export const DEFAULT_RESULT_PAGE = 5000;
+/** Largest page openRun returns, whatever the caller asks (a page travels in one message). */
+export const MAX_RESULT_PAGE = 50_000;
+/** Lines of each solver log openRun returns. */
+export const LOG_TAIL_LINES = 200;
+/** Bytes read from the end of a log file for its tail (long GLPK lines fit many times over). */
+const LOG_TAIL_BYTES = 64 * 1024;
+
+/** A journal record as the API shows it; `resumable` as FarmApi defines it. */
+export function toPastRun(r: RunRecord): PastRun {
+  const missingOrFailed = r.total !== null && (r.done + r.failed < r.total || r.failed > 0);
+  const run: PastRun = {
+    runId: r.runId,
+    name: r.name,
+    kind: r.kind,
+    source: r.source,
+    status: r.status,
+    total: r.total,
+    done: r.done,
+    failed: r.failed,
+    startedAt: r.startedAt,
+    endedAt: r.endedAt,
+    durationMs: r.durationMs,
+    resumable: r.status !== 'running' && missingOrFailed,
+    dir: r.dir,
+  };
+  if (r.reason !== undefined) run.reason = r.reason;
+  return run;
+}
+
+/** Past runs under a data folder, newest first (unreadable folders are left out). */
+export async function pastRuns(dataDir: string): Promise<PastRun[]> {
+  const { runs } = await listRuns(dataDir);
+  return runs.map(toPastRun);
+}
+
+/** The folder of a run id under a data folder; rejects with a plain message when there is none. */
+export function runDirOf(dataDir: string, runId: string): string {
+  const dir = path.join(runsFolder(dataDir), runId);
+  if (!existsSync(path.join(dir, RUN_FILES.job))) {
+    throw new Error(`There is no run ${runId} in ${runsFolder(dataDir)}: refresh the list of runs (runs()).`);
+  }
+  return dir;
+}
+
+/** Reads the given results of a journal index, in plan order, from `offset` (0-based, among results). */
+function pageOfResults(index: JournalIndex, offset: number, limit: number): TaskResult[] {
+  const out: TaskResult[] = [];
+  if (!index.scan.exists || limit === 0) return out;
+  const wanted: { at: number; length: number }[] = [];
+  let seen = 0;
+  const take = (at: number, length: number): boolean => {
+    if (seen++ >= offset) wanted.push({ at, length });
+    return wanted.length >= limit;
+  };
+  let full = false;
+  for (let i = 0; i < index.offsets.length && !full; i++) {
+    const at = index.offsets[i] ?? 0;
+    if (at !== 0) full = take(at - 1, index.lengths[i] ?? 0);
+  }
+  for (const e of index.extra) {
+    if (full) break;
+    full = take(e.offset, e.length);
+  }
+  const fd = openSync(index.file, 'r');
+  try {
+    let buffer = Buffer.allocUnsafe(4096);
+    for (const { at, length } of wanted) {
+      if (buffer.length < length) buffer = Buffer.allocUnsafe(length * 2);
+      readSync(fd, buffer, 0, length, at);
+      out.push(JSON.parse(buffer.toString('utf8', 0, length)) as TaskResult);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return out;
+}
+
+function countResults(index: JournalIndex): number {
+  let n = index.extra.length;
+  for (const at of index.offsets) if (at !== 0) n++;
+  return n;
+}
+
+/** The last `lines` lines of a file, reading at most LOG_TAIL_BYTES from its end. */
+function tailOf(file: string, lines: number): string[] {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch {
+    return [];
+  }
+  const length = Math.min(size, LOG_TAIL_BYTES);
+  const buffer = Buffer.allocUnsafe(length);
+  const fd = openSync(file, 'r');
+  try {
+    readSync(fd, buffer, 0, length, size - length);
+  } finally {
+    closeSync(fd);
+  }
+  const all = buffer.toString('utf8').split('\n');
+  if (all.at(-1) === '') all.pop();
+  // A tail that starts mid-file starts mid-line: drop the partial first line.
+  if (length < size) all.shift();
+  return all.slice(-lines);
+}
+
+/** Each solver's log tail: the current file, topped up from the rotated `.1` when short. */
+function logTails(dir: string): { solver: number; lines: string[] }[] {
+  const logs = path.join(dir, RUN_FILES.logs);
+  let names: string[];
+  try {
+    names = readdirSync(logs);
+  } catch {
+    return [];
+  }
+  const out: { solver: number; lines: string[] }[] = [];
+  for (const name of names) {
+    const m = /^solver-(\d+)\.log$/.exec(name);
+    if (m?.[1] === undefined) continue;
+    let lines = tailOf(path.join(logs, name), LOG_TAIL_LINES);
+    if (lines.length < LOG_TAIL_LINES) {
+      const older = tailOf(path.join(logs, `${name}.1`), LOG_TAIL_LINES - lines.length);
+      lines = [...older, ...lines];
+    }
+    out.push({ solver: Number(m[1]), lines });
+  }
+  return out.sort((a, b) => a.solver - b.solver);
+}
+
+/** steps.jsonl: one StepSummary per line; a torn or invalid line is skipped. */
+function readSteps(dir: string): StepSummary[] {
+  let text: string;
+  try {
+    text = readFileSync(path.join(dir, RUN_FILES.steps), 'utf8');
+  } catch {
+    return [];
+  }
+  const steps: StepSummary[] = [];
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      const s = JSON.parse(line) as StepSummary;
+      if (typeof s === 'object' && s !== null && typeof s.step === 'number') steps.push(s);
+    } catch {
+      // a torn last line (the run was killed mid-write): the steps before it stand
+    }
+  }
+  return steps;
+}
+
+/** Re-parses job.json's job for its view and parameter names; a job that no longer loads gives none. */
+async function viewOf(
+  dir: string,
+  kinds: ReadonlyMap<string, AnyProblemKind>,
+): Promise<{ view: RunView; params?: string[]; count: number | null }> {
+  const jobFile = readJobFile(dir);
+  try {
+    const job = await loadJob(jobFile.job, jobFile.source, jobFile.baseDir, kinds);
+    const view = job.kind.view?.(job.spec) ?? { kind: 'none' };
+    if (job.plan.type === 'tasks' && job.plan.paramNames) {
+      return { view, params: job.plan.paramNames, count: jobFile.taskCount };
+    }
+    return { view, count: jobFile.taskCount };
+  } catch {
+    // The job's files may have moved since (a TSP instance): results and logs still show.
+    return { view: { kind: 'none' }, count: jobFile.taskCount };
+  }
+}
+
+/** Opens a past run: a page of its results in plan order, its log tails, steps and view. */
+export async function openPastRun(
+  dataDir: string,
+  runId: string,
+  kinds: ReadonlyMap<string, AnyProblemKind>,
+  options: { offset?: number; limit?: number } = {},
+): Promise<PastRunDetail> {
+  const dir = runDirOf(dataDir, runId);
+  const run = toPastRun(await readRunRecord(dir));
+  const { view, params, count } = await viewOf(dir, kinds);
+  const index = indexJournal(path.join(dir, RUN_FILES.journal), count ?? 0);
+  const limit = Math.min(options.limit ?? DEFAULT_RESULT_PAGE, MAX_RESULT_PAGE);
+  const detail: PastRunDetail = {
+    run,
+    results: pageOfResults(index, options.offset ?? 0, limit),
+    resultCount: countResults(index),
+    logs: logTails(dir),
+    steps: readSteps(dir),
+    view,
+  };
+  if (params !== undefined) detail.params = params;
+  return detail;
+}
