@@ -46,6 +46,10 @@ export function program(): Command {
     .option('-o, --out <dir>', 'new or empty folder for the run (default: runs/<run id>/ here)')
     .option('-l, --logs', "stream every core's log lines, tagged [core N]")
     .option('-b, --batch <paths...>', 'instead of a job file: solve these LP/MPS files (folders: searched)')
+    .option(
+      '--broker <url>',
+      'also hand tasks to `solver-farm worker` processes through this RabbitMQ broker: amqp[s]://user:password@host/vhost',
+    )
     .addOption(engine())
     .option('--time-limit <sec>', 'batch: time limit per model, seconds', positiveNumber('seconds'))
     .option('--mip-gap <gap>', 'batch: relative MIP gap', positiveNumber('a relative gap'))
@@ -54,6 +58,7 @@ export function program(): Command {
       const { batch, engine: eng, timeLimit, mipGap, values, ...common } = opts;
       if (batch !== undefined) {
         if (job !== undefined) throw new UserError(`run: give a job file or --batch, not both (got ${job})`);
+        if (common.broker !== undefined) throw new UserError('run: --broker goes with a job file, not with --batch');
         const { batchCommand } = await import('./cli/batch-command.ts');
         const o: BatchOptions = { ...common };
         if (eng !== undefined) o.engine = eng;
@@ -112,7 +117,11 @@ export function program(): Command {
     .option('-p, --port <port>', 'TCP port (0 = any free port)', positiveInt('a port', 0, 65535), 8787)
     .option('-H, --host <host>', 'address to listen on', '127.0.0.1')
     .option('-c, --cores <n>', 'solver processes to start (default: all cores)', positiveInt('an integer', 1, 1024))
-    .action(async (opts: { port: number; host: string; cores?: number }) => {
+    .option(
+      '--broker <url>',
+      'also hand tasks to `solver-farm worker` processes through this RabbitMQ broker: amqp[s]://user:password@host/vhost',
+    )
+    .action(async (opts: { port: number; host: string; cores?: number; broker?: string }) => {
       const { serveCommand } = await import('./cli/serve-command.ts');
       process.exitCode = await serveCommand(opts);
     });

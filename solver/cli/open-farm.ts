@@ -5,7 +5,12 @@
 import { Farm } from '../farm/farm.ts';
 import { NodeLauncher } from '../farm/node-launcher.ts';
 
-/** A farm with `cores` solver processes (FarmApi, start() hooks for the journal, close()). */
-export function openFarm(cores: number): Farm {
-  return new Farm({ launcher: new NodeLauncher(), cores });
+/**
+ * A farm with `cores` solver processes (FarmApi, start() hooks for the journal, close());
+ * with a broker, remote workers share its tasks and its connection news go to stderr.
+ */
+export function openFarm(cores: number, broker?: string): Farm {
+  if (broker === undefined) return new Farm({ launcher: new NodeLauncher(), cores });
+  const onBrokerLog = (line: string): void => void process.stderr.write(`broker: ${line}\n`);
+  return new Farm({ launcher: new NodeLauncher(), cores, broker, onBrokerLog });
 }

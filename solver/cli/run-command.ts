@@ -17,6 +17,8 @@ export interface RunOptions {
   cores?: number;
   out?: string;
   logs?: boolean;
+  /** RabbitMQ broker URL: remote workers share the run's tasks (solver/remote/). */
+  broker?: string;
 }
 
 /** Run a job file; resolves with the process exit code. User errors throw UserError (one line). */
@@ -29,7 +31,7 @@ export async function runCommand(jobPath: string, options: RunOptions, io: Sessi
   // Loaded after the job file is read, so a missing or broken file costs nothing more.
   const { openFarm } = await import('./open-farm.ts');
   const { recordNewRun } = await import('../journal/farm-recording.ts');
-  const farm = openFarm(cores);
+  const farm = openFarm(cores, options.broker);
   return superviseRun({
     farm,
     cores,

@@ -10,6 +10,8 @@ export interface ServeOptions {
   port: number;
   host: string;
   cores?: number;
+  /** RabbitMQ broker URL: remote workers share the runs' tasks. */
+  broker?: string;
 }
 
 /** Serve until interrupted; resolves with the exit code. */
@@ -22,11 +24,13 @@ export async function serveCommand(
   try {
     // Runs started from the browser are recorded like `run`'s: runs/<run id>/ here.
     const dataDir = process.cwd();
-    server = await serve(
-      options.cores === undefined
-        ? { port: options.port, host: options.host, dataDir }
-        : { ...options, cores: options.cores, dataDir },
-    );
+    server = await serve({
+      port: options.port,
+      host: options.host,
+      dataDir,
+      ...(options.cores === undefined ? {} : { cores: options.cores }),
+      ...(options.broker === undefined ? {} : { broker: options.broker }),
+    });
   } catch (err) {
     // serve() words its own start-up failures for users (port taken, renderer not built…).
     throw new UserError(err instanceof Error ? err.message : String(err));

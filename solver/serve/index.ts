@@ -59,6 +59,8 @@ export interface ServeOptions {
   examplesDir?: string;
   /** Record every run in `<dataDir>/runs/<run id>/` (the run journal); default: runs are not recorded. */
   dataDir?: string;
+  /** RabbitMQ broker URL: `solver-farm worker` processes share the runs' tasks (solver/remote/). */
+  broker?: string;
   /** Use this farm instead of creating one (it is still closed by `close()`). */
   farm?: ClosableFarm;
   /** Where progress notes go (default: stderr, so stdout carries only what the CLI prints). */
@@ -228,5 +230,10 @@ async function createFarm(options: ServeOptions): Promise<ClosableFarm> {
   if (options.cores !== undefined) farmOptions.cores = options.cores;
   if (options.examplesDir !== undefined) farmOptions.examplesDir = options.examplesDir;
   if (options.dataDir !== undefined) farmOptions.dataDir = options.dataDir;
+  if (options.broker !== undefined) {
+    farmOptions.broker = options.broker;
+    const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
+    farmOptions.onBrokerLog = (line) => log(`broker: ${line}`);
+  }
   return new Farm(farmOptions);
 }

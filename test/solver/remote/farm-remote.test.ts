@@ -2,9 +2,11 @@
  * The Farm with a broker: local solver processes and remote `solver-farm worker` processes
  * share one run; the run journal gets every result exactly once. Real RabbitMQ, real processes.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FarmEvent, RunInfo, SolverStatus, TaskResult } from '../../../solver/api.ts';
 import { Farm } from '../../../solver/farm/farm.ts';
@@ -12,6 +14,7 @@ import { NodeLauncher } from '../../../solver/farm/node-launcher.ts';
 import { rabbitAvailable, startRabbit, type TestBroker } from '../../support/rabbitmq.ts';
 import { killAllWorkers, SQUARE_KIND, startWorker } from './harness.ts';
 
+const CLI = fileURLToPath(new URL('../../../bin/solver-farm.js', import.meta.url));
 const skip = !rabbitAvailable() && process.env.CI === undefined;
 
 function squareJob(count: number, delayMs: number) {
@@ -109,6 +112,64 @@ describe.skipIf(skip)('a farm with remote workers', () => {
     expect(await farm.finished()).toBe('done');
     expectExactlyOnce(resultsOf(events), 300);
     expectExactlyOnce(journal(info), 300);
+  });
+
+  it('solver-farm run --broker: two workers, one SIGKILLed mid-run, every result exactly once', async () => {
+    const w1 = startWorker(broker.url, 1);
+    const w2 = startWorker(broker.url, 1);
+    await Promise.all([w1.waitFor(/waiting for runs/), w2.waitFor(/waiting for runs/)]);
+    const jobFile = join(dataDir, 'square.json');
+    writeFileSync(jobFile, JSON.stringify({ kind: 'custom', module: SQUARE_KIND, spec: { count: 400, delayMs: 8 } }));
+    const out = join(dataDir, 'cli-run');
+    const run = spawn(process.execPath, [CLI, 'run', jobFile, '--cores', '1', '--out', out, '--broker', broker.url], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let text = '';
+    run.stdout.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+    });
+    run.stderr.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => run.once('exit', (code) => resolve(code)));
+    try {
+      // Kill one worker once it has done some of the work.
+      await w1.waitFor(/joining run/);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await w1.kill('SIGKILL');
+      expect(run.exitCode, 'the run should still be going when the worker dies').toBeNull();
+      expect(await exited, text).toBe(0);
+    } finally {
+      run.kill('SIGKILL');
+    }
+    const results = readFileSync(join(out, 'results.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as TaskResult);
+    expectExactlyOnce(results, 400);
+    // Work was shared: the local core (slot 0) and at least one remote slot.
+    const solvers = new Set(results.map((r) => r.solver));
+    expect(solvers.has(0)).toBe(true);
+    expect([...solvers].some((s) => s >= 1)).toBe(true);
+  });
+
+  it('solver-farm run --broker with nothing listening: one clear line, no run', async () => {
+    const jobFile = join(dataDir, 'square-small.json');
+    writeFileSync(jobFile, JSON.stringify({ kind: 'custom', module: SQUARE_KIND, spec: { count: 3, delayMs: 0 } }));
+    const run = spawn(
+      process.execPath,
+      [CLI, 'run', jobFile, '--out', join(dataDir, 'never'), '--broker', 'amqp://u:p@127.0.0.1:1/x'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stderr = '';
+    run.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => run.once('exit', (c) => resolve(c)));
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^solver-farm: cannot reach the broker at amqp:\/\/127\.0\.0\.1:1\/x \(connection refused/);
   });
 
   it('refuses to start with a clear error when the broker cannot be reached', async () => {
