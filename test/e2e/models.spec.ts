@@ -83,8 +83,9 @@ test('one MPS model: summary, a sweep over one right-hand side with a count prev
   await expect(panel.getByTestId('model-preview')).toHaveAttribute('data-count', '5');
 
   await panel.getByTestId('model-start').click();
-  // The job picker shows the model job as the chosen job.
+  // The job picker shows the model job as the chosen job; the progress panel shows its run.
   await expect(page.getByLabel('Job', { exact: true })).toHaveValue('file');
+  await expect(page.getByTestId('progress').getByRole('heading')).toHaveText('afiro.mps: sweep');
   expect(await waitForEnd(page)).toBe('done');
   await expect(page.getByTestId('results-count')).toHaveAttribute('data-count', '5');
   await expect(page.getByTestId('result-row')).toHaveCount(5);
@@ -109,6 +110,7 @@ test('three reference MPS files as a batch: count 3, results match reference.jso
   await panel.getByTestId('model-engine').selectOption('glpk');
   await expect(panel.getByTestId('model-preview')).toHaveAttribute('data-count', '3');
   await panel.getByTestId('model-start').click();
+  await expect(page.getByTestId('progress').getByRole('heading')).toHaveText('3 models');
   expect(await waitForEnd(page)).toBe('done');
   await expect(page.getByTestId('results-count')).toHaveAttribute('data-count', '3');
   // The table shows engine, status and objective for model jobs.
@@ -159,4 +161,67 @@ test('a folder of models makes a batch; a gzipped model is read in the page', as
   });
   await expect(panel.getByTestId('model-summary').getByTestId('summary-variables')).toHaveText('32');
   await expect(panel.getByRole('heading', { name: 'Models: afiro.mps' })).toBeVisible();
+});
+
+test.describe('desktop shell glue (window.farmShell, as the Electron preload exposes it)', () => {
+  test.beforeEach(async ({ page }) => {
+    // A stand-in for the preload's bridge: the test delivers what the main process would send.
+    await page.addInitScript(() => {
+      const w = window as unknown as Record<string, unknown>;
+      w.farmShell = {
+        onOpenFile: (listener: unknown) => {
+          w.__shellOpen = listener;
+          return () => {};
+        },
+        onMenu: (listener: unknown) => {
+          w.__shellMenu = listener;
+          return () => {};
+        },
+      };
+    });
+    await page.reload();
+    await expect(page.getByTestId('connection')).toHaveAttribute('data-state', 'open');
+  });
+
+  test('an opened file becomes the chosen job without starting; the menu starts it and opens Status', async ({
+    page,
+  }) => {
+    const job = {
+      kind: 'batch',
+      models: [{ name: 'afiro.mps', text: readFileSync(path.join(MODELS, 'lp', 'afiro.mps'), 'utf8') }],
+    };
+    await page.evaluate((opened) => (window as unknown as { __shellOpen: (m: unknown) => void }).__shellOpen(opened), {
+      ok: true,
+      name: 'afiro-batch.sfjob',
+      source: '/somewhere/afiro-batch.sfjob',
+      role: 'job',
+      job,
+    });
+    const picker = page.getByLabel('Job', { exact: true });
+    await expect(picker).toHaveValue('file');
+    await expect(picker.locator('option[value="file"]')).toHaveText('afiro-batch.sfjob');
+    // Chosen, not started.
+    await page.waitForTimeout(500);
+    await expect(page.getByTestId('progress')).not.toHaveAttribute('data-run-state', /^(starting|running)$/);
+    await expect(page.getByTestId('results-count')).not.toHaveAttribute('data-count', '1');
+
+    const menu = (command: string) =>
+      page.evaluate((c) => (window as unknown as { __shellMenu: (c: string) => void }).__shellMenu(c), command);
+    await menu('start');
+    await expect(page.getByTestId('progress').getByRole('heading')).toHaveText(/afiro-batch/);
+    expect(await waitForEnd(page)).toBe('done');
+    await expect(page.getByTestId('results-count')).toHaveAttribute('data-count', '1');
+    await menu('status');
+    await expect(page.getByRole('dialog')).toBeVisible();
+  });
+
+  test('a file that could not be opened shows its error in place', async ({ page }) => {
+    await page.evaluate(() =>
+      (window as unknown as { __shellOpen: (m: unknown) => void }).__shellOpen({
+        ok: false,
+        error: '/tmp/notes.txt: Solver Farm opens job files (.sfjob, .json) and models (.lp, .mps), not this file.',
+      }),
+    );
+    await expect(page.getByTestId('toolbar-error')).toContainText('notes.txt: Solver Farm opens job files');
+  });
 });

@@ -77,6 +77,17 @@ describe('sweep built by the model panel', () => {
     });
     expect(parseList('1 2,3')).toEqual({ values: [1, 2, 3] });
   });
+
+  it('solves a model with no axes once, as a batch of one', () => {
+    const built = buildSweep(WYNDOR, [], settings);
+    if (!built.ok) throw new Error(built.error);
+    expect(built.job).toMatchObject({ kind: 'batch', models: [WYNDOR] });
+    expect(planBatch(parseBatch(built.job, ctx)).count).toBe(1);
+    expect(buildSweep({ name: 'm.json', text: '{}' }, [], settings)).toEqual({
+      ok: false,
+      error: 'Add an axis to sweep this model.',
+    });
+  });
 });
 
 describe('batch built by the model panel', () => {

@@ -103,7 +103,8 @@ function PreviewAndStart() {
   const preview = useModels((s) => s.preview);
   const error = useModels((s) => s.previewError);
   const pending = useModels((s) => s.previewPending);
-  const isSweep = useModels((s) => s.models.length === 1);
+  const isSweep = useModels((s) => s.models.length === 1 && s.axes.length > 0);
+  const single = useModels((s) => s.models.length === 1);
   const active = useFarm((s) => runIsActive(s.runState));
   const online = useFarm((s) => s.connection === 'open');
   const starting = useFarm((s) => s.pending === 'start');
@@ -133,7 +134,7 @@ function PreviewAndStart() {
         onClick={() => void startModelJob()}
         title={active ? 'A run is going: wait for it to end or terminate it.' : undefined}
       >
-        {isSweep ? 'Start sweep' : 'Start batch'}
+        {isSweep ? 'Start sweep' : single ? 'Solve model' : 'Start batch'}
       </button>
     </div>
   );

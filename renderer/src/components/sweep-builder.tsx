@@ -158,7 +158,7 @@ export function SweepBuilder({ summary }: { summary: ModelSummary }) {
         <h3>Sweep</h3>
         <span className="muted small">
           {axes.length === 0
-            ? 'No axes: one solve of the model as it is.'
+            ? 'No axes: Start solves the model once, as it is.'
             : 'One task for every combination of the axes’ values.'}
         </span>
       </div>

@@ -22,11 +22,6 @@ export function isBatchModel(name: string): boolean {
   return BATCH_ENDINGS.some((e) => lower.endsWith(e));
 }
 
-/** Whether the model is a glpk.js JSON LP (swept through the job's `model` field). */
-export function isJsonModel(name: string): boolean {
-  return name.toLowerCase().endsWith('.json');
-}
-
 /** The name a file is known by: its path inside an opened folder, else its own name. */
 export function displayName(file: File): string {
   const rel = (file as File & { webkitRelativePath?: string }).webkitRelativePath;

@@ -5,11 +5,15 @@
  * Pure functions: no store, no farm.
  */
 import type { ModelFile } from '../../../solver/api.ts';
-import { isJsonModel } from './model-files.ts';
 
 /** Engines a job can ask for (solver/engines ENGINE_CHOICES). */
 export const ENGINES = ['glpk', 'highs', 'auto'] as const;
 export type EngineName = (typeof ENGINES)[number];
+
+/** Whether the model is a glpk.js JSON LP (swept through the job's `model` field). */
+export function isJsonModel(name: string): boolean {
+  return name.toLowerCase().endsWith('.json');
+}
 
 /** The farm's default cap on a sweep's grid points (solver/problems/sweep DEFAULT_MAX_TASKS). */
 export const SWEEP_CAP = 1_000_000;
@@ -105,8 +109,15 @@ function timeLimitOf(s: SolveSettings): number | undefined | string {
   return n;
 }
 
-/** A sweep over one model: one task per grid point (no axes: one solve of the model as it is). */
+/**
+ * A sweep over one model: one task per grid point. With no axes yet, an LP / MPS model is
+ * solved once as it is (a batch of one); a glpk.js JSON model needs an axis (batches read files).
+ */
 export function buildSweep(model: ModelFile, axes: readonly AxisDraft[], settings: SolveSettings): BuiltJob {
+  if (axes.length === 0) {
+    if (isJsonModel(model.name)) return { ok: false, error: 'Add an axis to sweep this model.' };
+    return buildBatch([model], settings, model.name);
+  }
   const grid: Record<string, unknown>[] = [];
   for (const [i, a] of axes.entries()) {
     const axis = axisJson(a, i + 1);

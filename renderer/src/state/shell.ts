@@ -60,7 +60,7 @@ let bound = false;
  * Subscribes once, at start-up, to the shell's opened files and menu commands. Returns the
  * unsubscribe function (a no-op in browser mode or on a second call).
  */
-export function bindShell(shell: ShellBridge | undefined = globalThis.window?.farmShell): () => void {
+export function bindShell(shell: ShellBridge | undefined = window.farmShell): () => void {
   if (!shell || bound) return () => {};
   bound = true;
   const offOpen = shell.onOpenFile(applyOpenedFile);
