@@ -34,6 +34,8 @@ test('Wyndor sweep: every core logs, progress and results fill, the CSV export h
 }, testInfo) => {
   await pickExample(page, /wyndor.*window profit/i);
   await page.getByTestId('start').click();
+  // Wait for this run to be on screen: an earlier test's finished run would satisfy waitForEnd.
+  await expect(page.getByTestId('progress').getByRole('heading')).toHaveText(/wyndor/i);
 
   const state = await waitForEnd(page);
   expect(state).toBe('done');
