@@ -4,6 +4,8 @@
  * kills its solver processes. The page URL (with token) reaches the tests as FARM_URL.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FullConfig } from '@playwright/test';
 
@@ -15,12 +17,14 @@ async function buildRenderer(): Promise<void> {
   await build({ configFile: path.join(ROOT, 'renderer', 'vite.config.ts'), logLevel: 'warn' });
 }
 
-function startServer(): Promise<{ child: ChildProcess; url: string }> {
+function startServer(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(
     process.execPath,
     [path.join(ROOT, 'bin', 'solver-farm.js'), 'serve', '--port', '0', '--cores', '2'],
     {
-      cwd: ROOT,
+      // serve records runs in runs/ under its working folder: a fresh one per test session,
+      // so the run history the tests see holds only their own runs (and the repo stays clean).
+      cwd: dataDir,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, FORCE_COLOR: '0' },
     },
@@ -74,7 +78,15 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
   if (!wantsE2e) return async () => {};
   // E2E_SKIP_BUILD=1 tests whatever dist/renderer holds (e.g. an unminified build for profiling).
   if (!process.env.E2E_SKIP_BUILD) await buildRenderer();
-  const { child, url } = await startServer();
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'solver-farm-e2e-'));
+  const { child, url } = await startServer(dataDir).catch((err: unknown) => {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  });
   process.env.FARM_URL = url;
-  return () => stopServer(child);
+  process.env.FARM_DATA_DIR = dataDir;
+  return async () => {
+    await stopServer(child);
+    rmSync(dataDir, { recursive: true, force: true });
+  };
 }

@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { bindHistory, useHistory } from '../state/history.ts';
 import { bindShell } from '../state/shell.ts';
 import { useFarm } from '../state/store.ts';
 import { CoreGrid } from './core-card.tsx';
@@ -6,6 +7,7 @@ import { LogPane } from './log-pane.tsx';
 import { ModelPanel } from './model-panel.tsx';
 import { ProgressPanel } from './progress-panel.tsx';
 import { ResultsTable } from './results-table.tsx';
+import { RunHistory } from './run-history.tsx';
 import { StatusDialog } from './status-dialog.tsx';
 import { SweepChart } from './sweep-chart.tsx';
 import { Toolbar, ToolbarMessages } from './toolbar.tsx';
@@ -47,11 +49,15 @@ export function App() {
   const hasParams = useFarm((s) => (s.run?.params?.length ?? 0) > 0);
   // The desktop shell's opened files and Run menu (absent in browser mode).
   useEffect(() => bindShell(), []);
+  // Run history: list refresh when a run ends, missed results fetched back after a reconnect.
+  useEffect(() => bindHistory(), []);
+  const showRuns = useHistory((s) => s.open);
   return (
     <div className="app">
       <Toolbar />
       <ToolbarMessages />
-      <main className="main">
+      {showRuns && <RunHistory />}
+      <main className="main" hidden={showRuns}>
         <div className="col-left">
           <ModelPanel />
           <ProgressPanel />

@@ -78,11 +78,39 @@ function orderRows(table: ResultTable, sort: { col: ResultColumn; desc: boolean 
   return k === n ? out : table.order({ kind: 'index' }, false);
 }
 
-/** Every result of the run: virtualized, sortable by any column, exportable. */
+/** Every result of the live run: virtualized, sortable by any column, exportable. */
 export function ResultsTable() {
   const table = useFarm((s) => s.results);
   const version = useFarm((s) => s.resultsVersion);
-  const run = useFarm((s) => s.run);
+  const name = useFarm((s) => s.run?.name);
+  const dir = useFarm((s) => s.run?.dir);
+  return <ResultsTableView table={table} version={version} name={name} dir={dir} />;
+}
+
+/** What {@link ResultsTableView} shows: any result table (the live run's, or a past run's). */
+export interface ResultsTableViewProps {
+  table: ResultTable;
+  /** Bumped whenever rows were appended to `table`. */
+  version: number;
+  /** Run name, for export file names. */
+  name: string | undefined;
+  /** Run folder, named when not every result fits. */
+  dir: string | undefined;
+  /** data-testid of the section (default `results`). */
+  testId?: string;
+  /** Shown when there are no rows. */
+  emptyText?: string;
+}
+
+/** A result table: virtualized, sortable by any column, exportable. */
+export function ResultsTableView({
+  table,
+  version,
+  name,
+  dir,
+  testId = 'results',
+  emptyText = 'Results appear here as tasks finish.',
+}: ResultsTableViewProps) {
   const [sort, setSort] = useState<{ col: ResultColumn; desc: boolean } | null>(null);
   // Re-sorting 100k rows on every 16 ms batch would eat the frame budget.
   const shownVersion = useThrottled(version, sort || table.length > 20_000 ? 1000 : 200);
@@ -106,13 +134,13 @@ export function ResultsTable() {
     });
   };
 
-  const stem = fileStem(run?.name);
+  const stem = fileStem(name);
   const widths = columns.map(columnWidth);
   const template = widths.map(([min, fr]) => `minmax(${min}px, ${fr}fr)`).join(' ');
   const minWidth = widths.reduce((sum, [min]) => sum + min, 0);
 
   return (
-    <section className="card results" aria-label="Results" data-testid="results">
+    <section className="card results" aria-label="Results" data-testid={testId}>
       <div className="section-head">
         <h2>Results</h2>
         <span className="muted small" data-testid="results-count" data-count={table.length}>
@@ -194,11 +222,11 @@ export function ResultsTable() {
             })}
           </tbody>
         </table>
-        {table.length === 0 && <p className="muted pad">Results appear here as tasks finish.</p>}
+        {table.length === 0 && <p className="muted pad">{emptyText}</p>}
         {table.overflow > 0 && (
           <p className="muted pad">
             Showing the first {int(table.capacity)} results; {int(table.overflow)} more are in the run's results file
-            {run?.dir ? ` (${run.dir})` : ''}.
+            {dir ? ` (${dir})` : ''}.
           </p>
         )}
       </section>

@@ -1,5 +1,6 @@
 import { useId, useRef } from 'react';
 import { chooseJobFile, startRun, terminateRun } from '../state/actions.ts';
+import { showHistory, showLive, useHistory } from '../state/history.ts';
 import { runIsActive, useFarm } from '../state/store.ts';
 
 function JobPicker() {
@@ -100,6 +101,23 @@ function terminateLabel(runState: string, stage: string, pending: boolean): { te
   };
 }
 
+/** Switches between the live view and the Runs screen (run history). */
+function RunsButton({ online }: { online: boolean }) {
+  const open = useHistory((s) => s.open);
+  return (
+    <button
+      type="button"
+      data-testid="runs-button"
+      aria-pressed={open}
+      title={open ? 'Back to the live view' : 'Past runs: results, logs, export, resume'}
+      onClick={() => (open ? showLive() : showHistory())}
+      disabled={!online && !open}
+    >
+      {open ? 'Live view' : 'Runs'}
+    </button>
+  );
+}
+
 /** Start / Terminate / Status and the job and core pickers. */
 export function Toolbar() {
   const runState = useFarm((s) => s.runState);
@@ -152,6 +170,7 @@ export function Toolbar() {
         >
           Status
         </button>
+        <RunsButton online={online} />
       </div>
       <span className="spacer" />
       <span

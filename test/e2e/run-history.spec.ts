@@ -1,0 +1,138 @@
+/**
+ * Run history in the panel against a real `solver-farm serve` (its data folder is a fresh
+ * temp folder, test/e2e/global-setup.ts): a finished Wyndor sweep is listed with 901 done and
+ * opens with its results and logs; a long run terminated gracefully is listed as stopped and
+ * resumable; Resume completes it in the live view, and its journal then holds every task
+ * exactly once (checked through FarmApi.openRun over the WebSocket, not only on screen).
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { expect, type Page, test } from '@playwright/test';
+import WebSocket from 'ws';
+import type { PastRunDetail, WsServerMessage } from '../../solver/api.ts';
+import { chattyJob, ensureIdle, farmUrl, openJobFile, openPanel, pickExample, waitForEnd } from './helpers.ts';
+
+test.beforeEach(async ({ page }) => {
+  await openPanel(page);
+});
+
+test.afterEach(async ({ page }) => {
+  const live = page.getByTestId('runs-button');
+  if ((await live.getAttribute('aria-pressed')) === 'true') await live.click();
+  await ensureIdle(page);
+});
+
+/** Calls one FarmApi verb over the server's WebSocket, as the page does. */
+async function farmCall<T>(verb: string, ...args: unknown[]): Promise<T> {
+  const page = new URL(farmUrl());
+  const token = page.searchParams.get('token') ?? '';
+  const ws = new WebSocket(`ws://${page.host}/farm?token=${encodeURIComponent(token)}`, { origin: page.origin });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    return await new Promise<T>((resolve, reject) => {
+      ws.on('message', (data) => {
+        const msg = JSON.parse(String(data)) as WsServerMessage;
+        if (msg.type !== 'reply' || msg.id !== 1) return;
+        if (msg.ok) resolve(msg.value as T);
+        else reject(new Error(msg.error.message));
+      });
+      ws.send(JSON.stringify({ id: 1, verb, args }));
+    });
+  } finally {
+    ws.close();
+  }
+}
+
+async function openRuns(page: Page): Promise<void> {
+  await page.getByTestId('runs-button').click();
+  await expect(page.getByTestId('run-history')).toBeVisible();
+}
+
+test('a finished Wyndor sweep is listed with 901 done and opens with its results and logs', async ({ page }) => {
+  await pickExample(page, /wyndor.*window profit/i);
+  await page.getByTestId('start').click();
+  expect(await waitForEnd(page)).toBe('done');
+  const runId = await farmCall<{ run: { runId: string } | null }>('status').then((s) => s.run?.runId ?? '');
+  expect(runId).not.toBe('');
+
+  await openRuns(page);
+  const row = page.locator(`[data-testid="past-run"][data-run-id="${runId}"]`);
+  await expect(row).toHaveAttribute('data-status', 'done');
+  await expect(row.getByTestId('past-run-counts')).toHaveAttribute('data-done', '901');
+  await expect(row.getByTestId('past-run-counts')).toHaveAttribute('data-total', '901');
+  await expect(row).toHaveAttribute('data-resumable', 'false');
+  // Newest first: the run just made is the first row.
+  await expect(page.getByTestId('past-run').first()).toHaveAttribute('data-run-id', runId);
+
+  // Keyboard: focus the Open button and press Enter.
+  await row.getByTestId('open-run').focus();
+  await page.keyboard.press('Enter');
+  const view = page.getByTestId('past-run-view');
+  await expect(view).toHaveAttribute('data-run-id', runId);
+  const results = view.getByTestId('past-results');
+  await expect(results.getByTestId('results-count')).toHaveAttribute('data-count', '901');
+  await expect(results.getByTestId('result-row').first()).toBeVisible();
+  await expect(view.getByTestId('past-log').first()).toBeAttached();
+
+  // Export the opened run as CSV: a header and 901 rows.
+  const download = page.waitForEvent('download');
+  await view.getByTestId('past-export-csv').click();
+  const file = await download;
+  const text = await (await file.createReadStream()).toArray().then((chunks) => Buffer.concat(chunks).toString('utf8'));
+  expect(text.trim().split(/\r\n/)).toHaveLength(902);
+
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('run-history')).toBeVisible();
+});
+
+test('a gracefully terminated run is listed as stopped and resumable; Resume completes it, every task once', async ({
+  page,
+}) => {
+  const tasks = 40;
+  await openJobFile(page, 'chatty-resume.json', chattyJob(tasks, 400));
+  await page.getByTestId('start').click();
+  // Let a few tasks finish, then drain (graceful terminate).
+  await expect
+    .poll(async () => Number((await page.getByTestId('results-count').getAttribute('data-count')) ?? '0'), {
+      timeout: 30_000,
+      intervals: [100],
+    })
+    .toBeGreaterThanOrEqual(2);
+  await page.getByTestId('terminate').click();
+  expect(await waitForEnd(page)).toBe('stopped');
+  const runId = await farmCall<{ run: { runId: string } | null }>('status').then((s) => s.run?.runId ?? '');
+
+  await openRuns(page);
+  const row = page.locator(`[data-testid="past-run"][data-run-id="${runId}"]`);
+  await expect(row).toHaveAttribute('data-status', 'stopped');
+  await expect(row).toHaveAttribute('data-resumable', 'true');
+  const doneBefore = Number(await row.getByTestId('past-run-counts').getAttribute('data-done'));
+  expect(doneBefore).toBeGreaterThanOrEqual(2);
+  expect(doneBefore).toBeLessThan(tasks);
+
+  await row.getByTestId('resume-run').click();
+  // Resume switches back to the live view, where the run finishes.
+  await expect(page.getByTestId('run-history')).toBeHidden();
+  expect(await waitForEnd(page, 90_000)).toBe('done');
+  // The live table holds the earlier session's results as well as the resumed ones.
+  await expect(page.getByTestId('results').getByTestId('results-count')).toHaveAttribute('data-count', String(tasks));
+
+  await openRuns(page);
+  await expect(row).toHaveAttribute('data-status', 'done');
+  await expect(row.getByTestId('past-run-counts')).toHaveAttribute('data-done', String(tasks));
+  await expect(row).toHaveAttribute('data-resumable', 'false');
+
+  // The journal: each task exactly once.
+  const detail = await farmCall<PastRunDetail>('openRun', runId, { limit: 1000 });
+  expect(detail.resultCount).toBe(tasks);
+  expect(detail.results).toHaveLength(tasks);
+  expect(new Set(detail.results.map((r) => r.id)).size).toBe(tasks);
+  expect(detail.results.map((r) => r.index)).toEqual(Array.from({ length: tasks }, (_, i) => i));
+  // And on disk: the journal has exactly one line per task (no re-run of a finished task).
+  expect(detail.run.dir.startsWith(process.env.FARM_DATA_DIR ?? '?')).toBe(true);
+  const lines = readFileSync(path.join(detail.run.dir, 'results.jsonl'), 'utf8').trim().split('\n');
+  expect(lines).toHaveLength(tasks);
+});
