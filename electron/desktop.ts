@@ -7,6 +7,7 @@ import path from 'node:path';
 import { app, type BrowserWindow, session } from 'electron';
 import { Farm } from '../solver/farm/farm.ts';
 import { type AppPage, appUrlMatcher } from './app-url.ts';
+import { brokerSetting } from './broker-setting.ts';
 import { registerFarmIpc } from './ipc.ts';
 import { installAppMenu } from './menu.ts';
 import { installOpenFileHandling } from './open-file.ts';
@@ -79,11 +80,16 @@ export function startDesktop(options: DesktopOptions): void {
     hardenSession(session.defaultSession, contentSecurityPolicy(options.devServerUrl));
     const launcher = new UtilityLauncher({ entry: paths.solverEntry });
     // Every run is recorded (journal, logs, summary) in <userData>/runs/<run id>/.
+    // Remote workers (optional): `--broker=amqp://…` or SOLVER_FARM_BROKER, see broker-setting.ts.
+    const broker = brokerSetting(process.argv, process.env);
     const farm = new Farm({
       launcher,
       cores: os.availableParallelism(),
       examplesDir: paths.examplesDir,
       dataDir: app.getPath('userData'),
+      ...(broker === undefined
+        ? {}
+        : { broker, onBrokerLog: (line: string) => void process.stderr.write(`broker: ${line}\n`) }),
     });
     installQuitHandlers(app, {
       closeFarm: async () => {
