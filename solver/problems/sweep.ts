@@ -29,19 +29,31 @@ export function planSweep(spec: SweepSpec): TaskPlan<SweepTask> {
   const axes: Axis[] = spec.axes;
   const stride = strides(axes);
   const names = axes.map((a) => a.name);
+  // The farm asks for task, label and params of the same index in a row (id, label, params of
+  // each result): a one-entry cache computes the grid point once instead of three times.
+  let cachedIndex = -1;
+  let cachedValues: number[] = [];
+  const valuesAt = (i: number): number[] => {
+    if (i !== cachedIndex) {
+      cachedValues = taskValues(axes, stride, i);
+      cachedIndex = i;
+    }
+    return cachedValues;
+  };
   return {
     type: 'tasks',
     count: spec.count,
     paramNames: names,
-    task: (i) => taskValues(axes, stride, i),
+    // Safe to share: the cache replaces its array and never writes into one it handed out.
+    task: (i) => valuesAt(i),
     label: (i) => {
-      const v = taskValues(axes, stride, i);
+      const v = valuesAt(i);
       let s = '';
       for (let k = 0; k < v.length; k++) s += `${k > 0 ? ', ' : ''}${names[k]}=${v[k]}`;
       return s;
     },
     params: (i) => {
-      const v = taskValues(axes, stride, i);
+      const v = valuesAt(i);
       const out: Record<string, number> = {};
       for (let k = 0; k < v.length; k++) out[names[k] as string] = v[k] as number;
       return out;
