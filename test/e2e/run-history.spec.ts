@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { expect, type Page, test } from '@playwright/test';
+import { expect, type Page, test, type WebSocketRoute } from '@playwright/test';
 import WebSocket from 'ws';
 import type { PastRunDetail, WsServerMessage } from '../../solver/api.ts';
 import { chattyJob, ensureIdle, farmUrl, openJobFile, openPanel, pickExample, waitForEnd } from './helpers.ts';
@@ -135,4 +135,41 @@ test('a gracefully terminated run is listed as stopped and resumable; Resume com
   expect(detail.run.dir.startsWith(process.env.FARM_DATA_DIR ?? '?')).toBe(true);
   const lines = readFileSync(path.join(detail.run.dir, 'results.jsonl'), 'utf8').trim().split('\n');
   expect(lines).toHaveLength(tasks);
+});
+
+test('results that arrive while the WebSocket is down are fetched back from the run journal on reconnect', async ({
+  page,
+}) => {
+  let blackout = false;
+  let current: WebSocketRoute | null = null;
+  await page.routeWebSocket(/\/farm\?token=/, (ws) => {
+    if (blackout) {
+      // The farm is unreachable: every reconnect attempt fails until the blackout ends.
+      void ws.close({ code: 1012, reason: 'blackout by the test' });
+      return;
+    }
+    current = ws;
+    const server = ws.connectToServer();
+    ws.onMessage((message) => server.send(message));
+  });
+  await openPanel(page);
+  const tasks = 30;
+  await openJobFile(page, 'chatty-gap.json', chattyJob(tasks, 150));
+  await page.getByTestId('start').click();
+  const results = page.getByTestId('results').getByTestId('results-count');
+  await expect
+    .poll(async () => Number((await results.getAttribute('data-count')) ?? '0'), { timeout: 30_000, intervals: [50] })
+    .toBeGreaterThanOrEqual(1);
+  blackout = true;
+  await (current as WebSocketRoute | null)?.close({ code: 1012, reason: 'dropped by the test' });
+  await expect(page.getByTestId('connection')).not.toHaveAttribute('data-state', 'open');
+  const seenBefore = Number((await results.getAttribute('data-count')) ?? '0');
+  // The run ends on the server while the page cannot hear it.
+  await expect.poll(async () => (await farmCall<{ state: string }>('status')).state, { timeout: 60_000 }).toBe('done');
+  expect(seenBefore).toBeLessThan(tasks);
+  blackout = false;
+  await expect(page.getByTestId('connection')).toHaveAttribute('data-state', 'open', { timeout: 40_000 });
+  expect(await waitForEnd(page)).toBe('done');
+  // Every result is in the live table, including those sent while the page was cut off.
+  await expect(results).toHaveAttribute('data-count', String(tasks));
 });
