@@ -99,6 +99,15 @@ test('one MPS model: summary, a sweep over one right-hand side with a count prev
   expect(base?.status).toBe('optimal');
   expect(relErr(base?.objective ?? null, reference.afiro?.objective as number)).toBeLessThanOrEqual(1e-6);
   await page.screenshot({ path: testInfo.outputPath('model-sweep.png') });
+  // Both themes: the panel takes its colours from the theme variables.
+  const background = (el: unknown) =>
+    (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el)
+      .backgroundColor;
+  const light = await panel.evaluate(background);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await expect.poll(() => panel.evaluate(background)).not.toBe(light);
+  await page.screenshot({ path: testInfo.outputPath('model-sweep-dark.png') });
+  await page.emulateMedia({ colorScheme: 'light' });
 });
 
 test('three reference MPS files as a batch: count 3, results match reference.json', async ({ page }, testInfo) => {
@@ -167,7 +176,7 @@ test.describe('desktop shell glue (window.farmShell, as the Electron preload exp
   test.beforeEach(async ({ page }) => {
     // A stand-in for the preload's bridge: the test delivers what the main process would send.
     await page.addInitScript(() => {
-      const w = window as unknown as Record<string, unknown>;
+      const w = globalThis as unknown as Record<string, unknown>;
       w.farmShell = {
         onOpenFile: (listener: unknown) => {
           w.__shellOpen = listener;
@@ -190,13 +199,16 @@ test.describe('desktop shell glue (window.farmShell, as the Electron preload exp
       kind: 'batch',
       models: [{ name: 'afiro.mps', text: readFileSync(path.join(MODELS, 'lp', 'afiro.mps'), 'utf8') }],
     };
-    await page.evaluate((opened) => (window as unknown as { __shellOpen: (m: unknown) => void }).__shellOpen(opened), {
-      ok: true,
-      name: 'afiro-batch.sfjob',
-      source: '/somewhere/afiro-batch.sfjob',
-      role: 'job',
-      job,
-    });
+    await page.evaluate(
+      (opened) => (globalThis as unknown as { __shellOpen: (m: unknown) => void }).__shellOpen(opened),
+      {
+        ok: true,
+        name: 'afiro-batch.sfjob',
+        source: '/somewhere/afiro-batch.sfjob',
+        role: 'job',
+        job,
+      },
+    );
     const picker = page.getByLabel('Job', { exact: true });
     await expect(picker).toHaveValue('file');
     await expect(picker.locator('option[value="file"]')).toHaveText('afiro-batch.sfjob');
@@ -206,7 +218,7 @@ test.describe('desktop shell glue (window.farmShell, as the Electron preload exp
     await expect(page.getByTestId('results-count')).not.toHaveAttribute('data-count', '1');
 
     const menu = (command: string) =>
-      page.evaluate((c) => (window as unknown as { __shellMenu: (c: string) => void }).__shellMenu(c), command);
+      page.evaluate((c) => (globalThis as unknown as { __shellMenu: (c: string) => void }).__shellMenu(c), command);
     await menu('start');
     await expect(page.getByTestId('progress').getByRole('heading')).toHaveText(/afiro-batch/);
     expect(await waitForEnd(page)).toBe('done');
@@ -217,7 +229,7 @@ test.describe('desktop shell glue (window.farmShell, as the Electron preload exp
 
   test('a file that could not be opened shows its error in place', async ({ page }) => {
     await page.evaluate(() =>
-      (window as unknown as { __shellOpen: (m: unknown) => void }).__shellOpen({
+      (globalThis as unknown as { __shellOpen: (m: unknown) => void }).__shellOpen({
         ok: false,
         error: '/tmp/notes.txt: Solver Farm opens job files (.sfjob, .json) and models (.lp, .mps), not this file.',
       }),
