@@ -78,7 +78,8 @@ export interface FarmOptions {
   dataDir?: string;
   /**
    * RabbitMQ broker (`amqp[s]://user:password@host/vhost`): independent tasks are shared with
-   * `solver-farm worker` processes attached to it (solver/remote/). Step jobs stay local.
+   * `solver-farm worker` processes attached to it (solver/remote/); barrier-step jobs run
+   * each step on the local and the remote solvers, with one barrier. Races stay local.
    */
   broker?: string;
   /** Broker connection news in plain words (lost, reconnecting, worker joined/left). */
@@ -168,7 +169,7 @@ export class Farm implements FarmApi {
       if (plan.type === 'tasks' && plan.paramNames) info.params = plan.paramNames;
       // Remote workers: connect first, so a wrong broker URL fails start() before anything is made.
       let remote: RemoteLink | undefined;
-      if (this.#broker !== undefined && plan.type === 'tasks' && plan.race !== true) {
+      if (this.#broker !== undefined && (plan.type === 'steps' || plan.race !== true)) {
         const { openRemoteLink } = await import('../remote/farm-link.ts');
         remote = await openRemoteLink({
           broker: this.#broker,

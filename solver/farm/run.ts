@@ -163,8 +163,10 @@ export class Run implements SolverHost, RemoteHost {
   #watchdog: NodeJS.Timeout | undefined;
   #stepMsTotal = 0;
   #best: number | undefined;
-  /** Remote workers (independent tasks only), or undefined. */
+  /** Remote workers (independent tasks and barrier steps; not races), or undefined. */
   readonly #remote: RemoteLink | undefined;
+  /** Remote slots sent the current step k: the barrier waits for those still live. */
+  readonly #remoteStep = new Set<number>();
 
   constructor(setup: RunSetup) {
     this.#s = setup;
@@ -196,7 +198,7 @@ export class Run implements SolverHost, RemoteHost {
     this.#taskId = taskIdHasher(setup.kindName, setup.spec);
     if (this.#steps) this.#input = this.#steps.initial;
     this.#rate = new RateMeter(this.#startedAt, this.#done + this.#failed);
-    this.#remote = this.#tasks && this.#tasks.race !== true ? setup.remote : undefined;
+    this.#remote = (this.#tasks && this.#tasks.race !== true) || this.#steps ? setup.remote : undefined;
     this.#remote?.attach(this);
   }
 
@@ -248,7 +250,9 @@ export class Run implements SolverHost, RemoteHost {
       const st = slot.process.state;
       if (this.active && (st === 'solving' || st === 'stepping')) running++;
     }
-    if (this.active && this.#remote) for (const r of this.#remote.solvers()) if (r.state === 'solving') running++;
+    if (this.active && this.#remote) {
+      for (const r of this.#remote.solvers()) if (r.state === 'solving' || r.state === 'stepping') running++;
+    }
     if (this.#tasks) {
       const finished = this.#done + this.#failed;
       const rate = this.#rate.rate(finished, now);
@@ -268,6 +272,7 @@ export class Run implements SolverHost, RemoteHost {
     if (this.active && this.#k > 0) {
       for (const slot of this.#slots)
         if (!slot.retired && !this.#outputs.has(slot.process.slot)) working.push(slot.process.slot);
+      for (const slot of this.#remoteStep) if (!this.#outputs.has(slot)) working.push(slot);
     }
     const avg = this.#stepsDone > 0 ? this.#stepMsTotal / this.#stepsDone : 0;
     const p: Progress = {
@@ -537,6 +542,14 @@ export class Run implements SolverHost, RemoteHost {
 
   remoteSolver(status: SolverStatus): void {
     this.#events.solver(status);
+    // A remote slot that crashed or left is no longer waited for at the barrier.
+    if (this.#steps && (status.state === 'crashed' || status.state === 'stopped')) this.#checkBarrier();
+  }
+
+  remoteStepDone(slot: number, k: number, output: unknown): void {
+    if (!this.#steps || k !== this.#k || !this.#remoteStep.has(slot) || this.#outputs.has(slot)) return;
+    this.#outputs.set(slot, output);
+    this.#checkBarrier();
   }
 
   remoteLog(slot: number, lines: string[]): void {
@@ -544,7 +557,19 @@ export class Run implements SolverHost, RemoteHost {
   }
 
   remoteCapacity(): void {
-    this.#feedRemote();
+    // A worker joined: a step job gives its slots the current step at once.
+    if (this.#steps) this.#sendRemoteStep();
+    else this.#feedRemote();
+  }
+
+  /** Send the current step to every live remote slot that has not had it yet. */
+  #sendRemoteStep(): void {
+    const remote = this.#remote;
+    if (!remote || this.#k === 0 || this.state !== 'running' || this.#ending !== undefined) return;
+    for (const slot of remote.stepSlots()) {
+      if (this.#remoteStep.has(slot) || this.#outputs.has(slot)) continue;
+      if (remote.sendStep(slot, this.#k, this.#input)) this.#remoteStep.add(slot);
+    }
   }
 
   #onResults(p: SolverProcess, batchId: number, results: WireResult[], done: boolean): void {
@@ -914,11 +939,13 @@ export class Run implements SolverHost, RemoteHost {
   #beginStep(k: number): void {
     this.#k = k;
     this.#outputs.clear();
+    this.#remoteStep.clear();
     this.#stepStartedAt = performance.now();
     for (const slot of this.#slots) {
       const p = slot.process;
       if (p.alive && p.setUp && !slot.retired) p.sendStep(k, this.#input);
     }
+    this.#sendRemoteStep();
     this.#events.progressChanged();
   }
 
@@ -934,13 +961,21 @@ export class Run implements SolverHost, RemoteHost {
   #checkBarrier(): void {
     const plan = this.#steps;
     if (!plan || this.#k === 0 || this.state === 'forcing' || FINAL.has(this.state)) return;
+    // Remote slots still live, asked first: asking may notice a lost worker (which re-enters
+    // here through remoteSolver and may itself complete the barrier).
+    const liveRemote = this.#remote && this.#remoteStep.size > 0 ? new Set(this.#remote.stepSlots()) : undefined;
+    if (this.#k === 0 || this.#outputs.size === 0) return;
     // Every slot still in the game must have delivered step k (a crashed one is being
-    // replaced and re-runs step k; a retired one is out).
+    // replaced and re-runs step k; a retired one is out; a remote one that was lost or left
+    // is not waited for).
     let expected = 0;
     for (const slot of this.#slots) {
       if (slot.retired) continue;
       expected++;
       if (!this.#outputs.has(slot.process.slot)) return;
+    }
+    if (liveRemote) {
+      for (const slot of this.#remoteStep) if (liveRemote.has(slot) && !this.#outputs.has(slot)) return;
     }
     if (expected === 0) return;
     const kind = this.#s.kind;

@@ -17,8 +17,10 @@ export interface RemoteHost {
   label(i: number): string;
   remoteSolver(status: SolverStatus): void;
   remoteLog(slot: number, lines: string[]): void;
-  /** Remote capacity grew: submit more batches if the queue has them. */
+  /** Remote capacity grew (a worker joined): submit more batches, or send it the current step. */
   remoteCapacity(): void;
+  /** A remote solver slot finished barrier step k. */
+  remoteStepDone(slot: number, k: number, output: unknown): void;
 }
 
 /** What the Run uses. */
@@ -34,6 +36,10 @@ export interface RemoteLink {
   /** A task was answered locally. */
   markDone(i: number): void;
   solvers(): SolverStatus[];
+  /** Remote slots that can take part in a barrier step now (see RemoteDispatcher.stepSlots). */
+  stepSlots(): number[];
+  /** Send step k with its input to a remote slot; false when it cannot be sent. */
+  sendStep(slot: number, k: number, input: unknown): boolean;
   /** Graceful terminate: drop batches not yet delivered to a worker. */
   purge(): Promise<void>;
   /** End of the run: workers leave it, its queues are deleted. */
@@ -72,6 +78,7 @@ export async function openRemoteLink(options: RemoteLinkOptions): Promise<Remote
     onSolver: (status) => host?.remoteSolver(status),
     onLog: (slot, lines) => host?.remoteLog(slot, lines),
     onCapacity: () => host?.remoteCapacity(),
+    onStepDone: (slot, k, output) => host?.remoteStepDone(slot, k, output),
     ...(options.log === undefined ? {} : { log: options.log }),
   });
   let closing: Promise<void> | undefined;
@@ -88,6 +95,8 @@ export async function openRemoteLink(options: RemoteLinkOptions): Promise<Remote
     takeBack: () => dispatcher.takeBack(),
     markDone: (i) => dispatcher.markDone(i),
     solvers: () => dispatcher.solvers(),
+    stepSlots: () => dispatcher.stepSlots(),
+    sendStep: (slot, k, input) => dispatcher.sendStep(slot, k, input),
     purge: async () => {
       await dispatcher.purge().catch(() => 0);
     },

@@ -22,6 +22,7 @@ import {
   RUN_QUEUE_ARGS,
   RUNS_EXCHANGE,
   type SetupMessage,
+  type StepMessage,
   type TaskBatchMessage,
   tagged,
   tasksQueue,
@@ -52,6 +53,8 @@ export interface RemoteDispatcherOptions {
   onSolver?(status: SolverStatus): void;
   /** Remote capacity grew (a worker joined or a batch finished): submit more if you have them. */
   onCapacity?(): void;
+  /** A remote solver slot finished barrier step k (see {@link RemoteDispatcher.sendStep}). */
+  onStepDone?(slot: number, k: number, output: unknown): void;
   /** Connection events in plain words. */
   log?(line: string): void;
   /**
@@ -87,6 +90,8 @@ interface RemoteWorkerInfo {
   pid: number;
   cores: number;
   slots: number[];
+  /** The worker's own inbox (its hello's replyTo): setup and barrier steps go there. */
+  inbox: string;
   lastMessageAt: number;
   gone: boolean;
 }
@@ -239,6 +244,41 @@ export class RemoteDispatcher {
     return [...this.statuses.values()].sort((a, b) => a.id - b.id);
   }
 
+  /**
+   * Remote solver slots that can take part in a barrier step now: their worker is in the run
+   * and not lost, and the slot is not crashed or stopped. A slot that drops out of this list
+   * mid-step is no longer waited for (the farm's barrier goes on without it).
+   */
+  stepSlots(): number[] {
+    this.checkLost();
+    const out: number[] = [];
+    for (const worker of this.workers.values()) {
+      if (worker.gone) continue;
+      for (const slot of worker.slots) {
+        const state = this.statuses.get(slot)?.state;
+        if (state !== 'crashed' && state !== 'stopped') out.push(slot);
+      }
+    }
+    return out.sort((a, b) => a - b);
+  }
+
+  /** Send barrier step k with its input to one remote slot (its worker's inbox). False when it cannot be sent. */
+  sendStep(slot: number, k: number, input: unknown): boolean {
+    const channel = this.connection.channel;
+    if (channel === null || this.closed) return false;
+    for (const worker of this.workers.values()) {
+      if (worker.gone || !worker.slots.includes(slot)) continue;
+      const message: StepMessage = { t: 'step', runId: this.options.runId, slot, k, input };
+      try {
+        channel.sendToQueue(worker.inbox, encode(message), { contentType: 'application/json' });
+        return true;
+      } catch {
+        return false;
+      }
+    }
+    return false;
+  }
+
   /** Drop the batches still waiting in the queue (graceful terminate). Returns how many. */
   async purge(): Promise<number> {
     const channel = this.connection.channel;
@@ -360,6 +400,11 @@ export class RemoteDispatcher {
       case 'log':
         this.options.onLog?.(message.slot, message.lines);
         return;
+      case 'step-done':
+        if (worker !== undefined && !worker.gone && worker.slots.includes(message.slot)) {
+          this.options.onStepDone?.(message.slot, message.k, message.output);
+        }
+        return;
       case 'bye':
         if (worker !== undefined) {
           worker.gone = true;
@@ -381,6 +426,7 @@ export class RemoteDispatcher {
         pid: hello.pid,
         cores: slots.length,
         slots,
+        inbox: replyTo,
         lastMessageAt: Date.now(),
         gone: false,
       };
@@ -400,6 +446,7 @@ export class RemoteDispatcher {
         });
       }
     }
+    worker.inbox = replyTo; // a worker that reconnected has a new inbox
     const setup: SetupMessage = {
       t: 'setup',
       runId: this.options.runId,

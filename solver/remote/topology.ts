@@ -10,7 +10,8 @@
  *   and solver states from every worker. Durable so results confirmed while the farm is
  *   reconnecting are not lost.
  * - a worker's inbox (exclusive, server-named): announcements plus the farm's `setup` reply
- *   to the worker's `hello` (the base model travels once per worker, not per batch).
+ *   to the worker's `hello` (the base model travels once per worker, not per batch), and, for
+ *   barrier-step jobs, each step's input per solver slot (`step`; answered by `step-done`).
  *
  * Per-run queues expire ({@link RUN_QUEUE_EXPIRES_MS}) when nobody uses them, so a farm that
  * crashed leaves nothing behind for long.
@@ -53,6 +54,18 @@ export interface SetupMessage {
   seeds: number[];
 }
 
+/**
+ * Farm → one worker's inbox: barrier step k for one of its solver slots, with the reduced
+ * input of step k-1. The worker answers with a `step-done` on the farm's inbox.
+ */
+export interface StepMessage {
+  t: 'step';
+  runId: string;
+  slot: number;
+  k: number;
+  input: unknown;
+}
+
 /** One task batch on the tasks queue. */
 export interface TaskBatchMessage {
   runId: string;
@@ -80,6 +93,7 @@ export type WorkerMessage =
   | { t: 'solver'; runId: string; worker: string; host: string; solver: RemoteSolverState }
   | { t: 'results'; runId: string; worker: string; slot: number; batch: number; results: WireResult[] }
   | { t: 'log'; runId: string; worker: string; slot: number; lines: string[] }
+  | { t: 'step-done'; runId: string; worker: string; slot: number; k: number; output: unknown }
   | { t: 'bye'; runId: string; worker: string; reason: string };
 
 /** JSON body of a message. */

@@ -1,5 +1,7 @@
 /**
- * A remote worker: N local solver processes fed from a run's durable task queue.
+ * A remote worker: N local solver processes fed from a run's durable task queue, or, for a
+ * barrier-step job, given each step by the farm through the worker's inbox (one step per slot;
+ * the output goes back as `step-done`, and the farm's barrier waits for it).
  *
  * Delivery: the worker consumes with a prefetch limit, runs each batch on one of its local
  * solvers, publishes every result to the farm through a confirm channel, and acknowledges
@@ -23,6 +25,7 @@ import {
   type RemoteSolverState,
   RUNS_EXCHANGE,
   type SetupMessage,
+  type StepMessage,
   type TaskBatchMessage,
   tagged,
   type WorkerMessage,
@@ -87,6 +90,8 @@ interface LocalSolver {
   wasReady: boolean;
   /** We killed it on purpose (run ended, new run): not a crash. */
   killed: boolean;
+  /** Barrier step the farm asked of this slot and not answered yet (re-sent to a replacement). */
+  step: { runId: string; k: number; input: unknown } | null;
 }
 
 interface CurrentRun {
@@ -168,6 +173,7 @@ export class RemoteWorker {
         restarts: 0,
         wasReady: false,
         killed: false,
+        step: null,
       });
       this.launch(i);
     }
@@ -236,6 +242,24 @@ export class RemoteWorker {
     if (body.t === 'run') this.onAnnouncement(body as unknown as Announcement & { t: 'run' });
     else if (body.t === 'end') this.onEnd((body as unknown as Announcement & { t: 'end' }).runId, 'the run ended');
     else if (body.t === 'setup') this.onSetup(body as unknown as SetupMessage);
+    else if (body.t === 'step') this.onStep(body as unknown as StepMessage);
+  }
+
+  /** Barrier step k for one of our slots: run it on that slot's solver once it is set up. */
+  private onStep(message: StepMessage): void {
+    const setup = this.run?.setup;
+    if (setup == null || setup.runId !== message.runId || typeof message.k !== 'number') return;
+    const solver = this.solvers[setup.slots.indexOf(message.slot)];
+    if (solver === undefined) return;
+    solver.step = { runId: message.runId, k: message.k, input: message.input };
+    this.postStep(solver);
+  }
+
+  private postStep(solver: LocalSolver): void {
+    const step = solver.step;
+    if (step === null || solver.handle === null || solver.setupFor !== step.runId || solver.state !== 'idle') return;
+    this.setState(solver, 'stepping');
+    solver.handle.post({ t: 'step', k: step.k, input: step.input });
   }
 
   private onAnnouncement(announcement: Announcement & { t: 'run' }): void {
@@ -344,6 +368,7 @@ export class RemoteWorker {
     for (const delivery of this.queue) delivery.stale = true;
     this.queue.length = 0;
     for (const solver of this.solvers) {
+      if (solver.step?.runId === runId) solver.step = null;
       if (solver.delivery !== null) {
         // A synchronous solve never reads messages: stopping it means a new process.
         solver.delivery.stale = true;
@@ -427,6 +452,7 @@ export class RemoteWorker {
         return;
       case 'setup-done':
         this.setState(solver, 'idle');
+        this.postStep(solver);
         this.dispatch();
         return;
       case 'setup-failed':
@@ -448,8 +474,23 @@ export class RemoteWorker {
       case 'error':
         this.log(`solver ${solver.index}: ${message.error.message}`);
         return;
-      case 'step-done':
-        return; // Step jobs do not run remotely yet.
+      case 'step-done': {
+        const step = solver.step;
+        if (step === null || step.k !== message.k) return;
+        solver.step = null;
+        this.setState(solver, 'idle');
+        const run = this.run;
+        if (run?.setup == null || run.runId !== step.runId) return; // the run ended meanwhile
+        this.send(run, {
+          t: 'step-done',
+          runId: run.runId,
+          worker: this.id,
+          slot: run.setup.slots[solver.index] ?? -1,
+          k: message.k,
+          output: message.output,
+        });
+        return;
+      }
     }
   }
 
