@@ -51,7 +51,9 @@ async function openRuns(page: Page): Promise<void> {
   await expect(page.getByTestId('run-history')).toBeVisible();
 }
 
-test('a finished Wyndor sweep is listed with 901 done and opens with its results and logs', async ({ page }) => {
+test('a finished Wyndor sweep is listed with 901 done and opens with its results and logs', async ({
+  page,
+}, testInfo) => {
   await pickExample(page, /wyndor.*window profit/i);
   await page.getByTestId('start').click();
   expect(await waitForEnd(page)).toBe('done');
@@ -66,6 +68,7 @@ test('a finished Wyndor sweep is listed with 901 done and opens with its results
   await expect(row).toHaveAttribute('data-resumable', 'false');
   // Newest first: the run just made is the first row.
   await expect(page.getByTestId('past-run').first()).toHaveAttribute('data-run-id', runId);
+  await page.screenshot({ path: testInfo.outputPath('run-history-list.png') });
 
   // Keyboard: focus the Open button and press Enter.
   await row.getByTestId('open-run').focus();
@@ -76,6 +79,9 @@ test('a finished Wyndor sweep is listed with 901 done and opens with its results
   await expect(results.getByTestId('results-count')).toHaveAttribute('data-count', '901');
   await expect(results.getByTestId('result-row').first()).toBeVisible();
   await expect(view.getByTestId('past-log').first()).toBeAttached();
+  await expect(view.getByTestId('past-sweep-chart').locator('canvas').first()).toBeVisible();
+  await view.getByTestId('past-log').first().locator('summary').click();
+  await page.screenshot({ path: testInfo.outputPath('run-history-opened.png') });
 
   // Export the opened run as CSV: a header and 901 rows.
   const download = page.waitForEvent('download');

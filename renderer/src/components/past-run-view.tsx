@@ -4,6 +4,7 @@ import { duration, int, num } from '../lib/format.ts';
 import { closePastRun, loadAllResults, loadMoreResults, useHistory } from '../state/history.ts';
 import { ResultsTableView } from './results-table.tsx';
 import { countsText, ResumeButtons, startedText } from './run-parts.tsx';
+import { SweepChartView } from './sweep-chart.tsx';
 
 function planOrder(length: number): Int32Array {
   // Rows arrive from openRun already in plan order.
@@ -165,6 +166,9 @@ export function PastRunView() {
         </section>
       </div>
       <div className="col-right">
+        {(detail.params?.length ?? 0) > 0 && table.length > 0 && (
+          <SweepChartView table={table} version={version} params={detail.params} testId="past-sweep-chart" />
+        )}
         <ResultsTableView
           table={table}
           version={version}

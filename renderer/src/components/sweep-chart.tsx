@@ -61,19 +61,33 @@ function useColorScheme(): string {
 
 /** Objective against the first swept parameter (RunInfo.params[0]), updated a few times a second. */
 export function SweepChart() {
-  const run = useFarm((s) => s.run);
+  const params = useFarm((s) => s.run?.params);
   const table = useFarm((s) => s.results);
+  const version = useFarm((s) => s.resultsVersion);
+  return <SweepChartView table={table} version={version} params={params} />;
+}
+
+/** What {@link SweepChartView} draws: any result table (the live run's, or a past run's). */
+export interface SweepChartViewProps {
+  table: ResultTable;
+  /** Bumped whenever rows were appended to `table`. */
+  version: number;
+  /** Swept parameter names; the first is the x axis. */
+  params: string[] | undefined;
+  /** data-testid of the plot box (default `sweep-chart`). */
+  testId?: string;
+}
+
+/** The objective of a result table against its first swept parameter. */
+export function SweepChartView({ table, version: rawVersion, params, testId = 'sweep-chart' }: SweepChartViewProps) {
   // A few redraws a second; fewer once the sweep is large (each redraw walks every row).
-  const version = useThrottled(
-    useFarm((s) => s.resultsVersion),
-    table.length > 20_000 ? 1000 : 300,
-  );
+  const version = useThrottled(rawVersion, table.length > 20_000 ? 1000 : 300);
   const scheme = useColorScheme();
   const boxRef = useRef<HTMLDivElement>(null);
   const plotRef = useRef<uPlot | null>(null);
   const shapeRef = useRef('');
   const [hidden, setHidden] = useState(0);
-  const xName = run?.params?.[0] ?? table.paramNames[0];
+  const xName = params?.[0] ?? table.paramNames[0];
 
   useEffect(() => {
     return () => {
@@ -147,7 +161,7 @@ export function SweepChart() {
         <h2>Objective against {xName ?? 'the swept parameter'}</h2>
         {hidden > 0 && <span className="muted small">{hidden} points in further series not drawn</span>}
       </div>
-      <div ref={boxRef} className="chart-box" data-testid="sweep-chart" />
+      <div ref={boxRef} className="chart-box" data-testid={testId} />
       {table.length === 0 && <p className="muted pad">The chart fills as results arrive.</p>}
     </section>
   );
