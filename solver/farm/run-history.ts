@@ -184,6 +184,43 @@ async function viewOf(
   }
 }
 
+/** The last run opened: its view and journal index, reused while the journal is unchanged (paging). */
+let lastOpened: {
+  dir: string;
+  size: number;
+  mtimeMs: number;
+  view: RunView;
+  params?: string[];
+  index: JournalIndex;
+} | null = null;
+
+/**
+ * View, parameters and journal index of a run. Paging through a large run calls openRun once
+ * per page: re-parsing the job and re-reading the whole journal each time would make that
+ * quadratic, so the last run's are kept while its journal's size and mtime stay the same.
+ */
+async function cachedIndex(
+  dir: string,
+  kinds: ReadonlyMap<string, AnyProblemKind>,
+): Promise<{ view: RunView; params?: string[]; index: JournalIndex }> {
+  const file = path.join(dir, RUN_FILES.journal);
+  let size = -1;
+  let mtimeMs = -1;
+  try {
+    const st = statSync(file);
+    size = st.size;
+    mtimeMs = st.mtimeMs;
+  } catch {
+    // no journal yet: an empty index below
+  }
+  const hit = lastOpened;
+  if (hit !== null && hit.dir === dir && hit.size === size && hit.mtimeMs === mtimeMs) return hit;
+  const { view, params, count } = await viewOf(dir, kinds);
+  const index = indexJournal(file, count ?? 0);
+  lastOpened = { dir, size, mtimeMs, view, index, ...(params !== undefined ? { params } : {}) };
+  return lastOpened;
+}
+
 /** Opens a past run: a page of its results in plan order, its log tails, steps and view. */
 export async function openPastRun(
   dataDir: string,
@@ -193,8 +230,7 @@ export async function openPastRun(
 ): Promise<PastRunDetail> {
   const dir = runDirOf(dataDir, runId);
   const run = toPastRun(await readRunRecord(dir));
-  const { view, params, count } = await viewOf(dir, kinds);
-  const index = indexJournal(path.join(dir, RUN_FILES.journal), count ?? 0);
+  const { view, params, index } = await cachedIndex(dir, kinds);
   const limit = Math.min(options.limit ?? DEFAULT_RESULT_PAGE, MAX_RESULT_PAGE);
   const detail: PastRunDetail = {
     run,
