@@ -100,6 +100,11 @@ const FINAL: ReadonlySet<RunState> = new Set(['done', 'stopped', 'failed']);
 const WATCH_MS = 250;
 /** Progress is refreshed at least this often while a run is live (elapsed time, ETA). */
 const HEARTBEAT_MS = 250;
+/**
+ * How long a run's first batches wait for every launched solver to be set up. Without it a
+ * short job (the 901 Wyndor LPs take ~50 ms) goes whole to whichever process started first.
+ */
+const START_GATE_MS = 1000;
 
 /** Per-slot bookkeeping that outlives the slot's processes. */
 interface Slot {
@@ -132,6 +137,8 @@ export class Run implements SolverHost, RemoteHost {
   /** Where the run is heading once its processes are gone. */
   #ending: RunState | undefined;
   #endTimer: NodeJS.Timeout | undefined;
+  #gateOpen = false;
+  #gateTimer: NodeJS.Timeout | undefined;
   #finalProgress: Progress | null = null;
 
   // Independent tasks.
@@ -464,6 +471,7 @@ export class Run implements SolverHost, RemoteHost {
       else if (!this.#outputs.has(p.slot) && p.state !== 'stepping') p.sendStep(this.#k, this.#input);
       return;
     }
+    if (!this.#startGate()) return;
     // Tail of a run with remote workers: this solver is idle and the queue is dry, so it
     // takes back remote tasks not answered yet (the first answer counts; see farm-link.ts).
     if (this.#remote && this.#queue.remaining === 0 && p.batches.size === 0) {
@@ -1013,6 +1021,32 @@ export class Run implements SolverHost, RemoteHost {
   // ---- processes --------------------------------------------------------------------
 
   /** Live solvers other than `except` that hold no batch (including ones still starting). */
+  /**
+   * True once task dispatch may begin: every live solver is set up, or START_GATE_MS passed
+   * since the run started (a slow starter must not hold the others). Opening feeds everyone.
+   */
+  #startGate(): boolean {
+    if (this.#gateOpen) return true;
+    let waiting = false;
+    for (const slot of this.#slots) {
+      if (!slot.retired && slot.process.alive && !slot.process.setUp) waiting = true;
+    }
+    const left = START_GATE_MS - (performance.now() - this.#startedAt);
+    if (waiting && left > 0) {
+      this.#gateTimer ??= setTimeout(() => {
+        this.#gateTimer = undefined;
+        this.#gateOpen = true;
+        this.#feedAll();
+      }, left);
+      return false;
+    }
+    this.#gateOpen = true;
+    if (this.#gateTimer !== undefined) clearTimeout(this.#gateTimer);
+    this.#gateTimer = undefined;
+    this.#feedAll();
+    return false;
+  }
+
   #solversWithoutWork(except: SolverProcess): number {
     let n = 0;
     for (const slot of this.#slots) {
@@ -1107,6 +1141,7 @@ export class Run implements SolverHost, RemoteHost {
     if (!this.active) return;
     void this.#remote?.close();
     if (this.#endTimer !== undefined) clearTimeout(this.#endTimer);
+    if (this.#gateTimer !== undefined) clearTimeout(this.#gateTimer);
     if (this.#heartbeat !== undefined) clearInterval(this.#heartbeat);
     if (this.#watchdog !== undefined) clearInterval(this.#watchdog);
     const final = (this.#ending ?? 'stopped') as RunEnd['status'];
