@@ -179,3 +179,20 @@ test('results that arrive while the WebSocket is down are fetched back from the 
   // Every result is in the live table, including those sent while the page was cut off.
   await expect(results).toHaveAttribute('data-count', String(tasks));
 });
+
+test('a finished TSP run opens with its tour on the canvas and its steps', async ({ page }) => {
+  await pickExample(page, /berlin52/i);
+  await page.getByTestId('start').click();
+  expect(await waitForEnd(page)).toBe('done');
+  const runId = await farmCall<{ run: { runId: string } | null }>('status').then((s) => s.run?.runId ?? '');
+  await openRuns(page);
+  const row = page.locator(`[data-testid="past-run"][data-run-id="${runId}"]`);
+  await expect(row).toHaveAttribute('data-status', 'done');
+  await row.getByTestId('open-run').click();
+  const view = page.getByTestId('past-run-view');
+  await expect(view.getByTestId('past-tour-canvas')).toBeVisible();
+  const steps = await farmCall<PastRunDetail>('openRun', runId).then((d) => d.steps.length);
+  expect(steps).toBeGreaterThan(0);
+  await expect(view.getByTestId('past-tour-canvas')).toHaveAttribute('data-step', String(steps));
+  await expect(view.getByTestId('step-table').locator('tbody tr')).toHaveCount(steps);
+});

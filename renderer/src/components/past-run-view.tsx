@@ -5,6 +5,7 @@ import { closePastRun, loadAllResults, loadMoreResults, useHistory } from '../st
 import { ResultsTableView } from './results-table.tsx';
 import { countsText, ResumeButtons, startedText } from './run-parts.tsx';
 import { SweepChartView } from './sweep-chart.tsx';
+import { TourPanel } from './tour-view.tsx';
 
 function planOrder(length: number): Int32Array {
   // Rows arrive from openRun already in plan order.
@@ -159,13 +160,21 @@ export function PastRunView() {
             </p>
           )}
         </section>
-        <Steps />
+        {detail.view.kind !== 'tour' && <Steps />}
         <section className="card" aria-label="Solver logs">
           <h2>Solver logs</h2>
           <Logs />
         </section>
       </div>
       <div className="col-right">
+        {detail.view.kind === 'tour' && (
+          <TourPanel
+            view={detail.view}
+            tour={detail.steps.findLast((s) => s.tour !== undefined)?.tour ?? null}
+            steps={detail.steps}
+            testId="past-tour-canvas"
+          />
+        )}
         {(detail.params?.length ?? 0) > 0 && table.length > 0 && (
           <SweepChartView table={table} version={version} params={detail.params} testId="past-sweep-chart" />
         )}

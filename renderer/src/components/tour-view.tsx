@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react';
+import type { RunView, StepSummary } from '../../../solver/api.ts';
 import { num } from '../lib/format.ts';
 import { useFarm } from '../state/store.ts';
 
@@ -60,11 +61,24 @@ function draw(canvas: HTMLCanvasElement, points: [number, number][], tour: numbe
 
 /** TSP: the best tour so far on a canvas, and the best length after each step. */
 export function TourView() {
-  const run = useFarm((s) => s.run);
+  const view = useFarm((s) => s.run?.view);
   const tour = useFarm((s) => s.tour);
   const steps = useFarm((s) => s.steps);
+  return <TourPanel view={view} tour={tour} steps={steps} />;
+}
+
+/** What {@link TourPanel} draws: the live run's tour, or a past run's. */
+export interface TourPanelProps {
+  view: RunView | undefined;
+  tour: number[] | null;
+  steps: StepSummary[];
+  /** data-testid of the canvas (default `tour-canvas`). */
+  testId?: string;
+}
+
+/** A tour on a canvas (the cities of `view`), and the best length after each step. */
+export function TourPanel({ view, tour, steps, testId = 'tour-canvas' }: TourPanelProps) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
-  const view = run?.view;
   const points = view?.kind === 'tour' ? view.points : null;
   const lastStep = steps.at(-1);
 
@@ -97,7 +111,7 @@ export function TourView() {
         <canvas
           ref={canvasRef}
           className="tour-canvas"
-          data-testid="tour-canvas"
+          data-testid={testId}
           data-step={lastStep?.step ?? 0}
           role="img"
           aria-label={lastStep ? `Best tour of ${view.name}, length ${num(lastStep.best)}` : `Cities of ${view.name}`}

@@ -119,6 +119,22 @@ describe('Farm runs / openRun', () => {
     expect(await f.finished()).toBe('done');
   }, 60_000);
 
+  it('opens a TSP run with its cities (re-derived from job.json), its steps and the best tour', async () => {
+    const f = newFarm();
+    const info = await f.start({ example: 'tsp-berlin52' });
+    expect(await f.finished()).toBe('done');
+    const [run] = await f.runs();
+    expect(run).toMatchObject({ runId: info.runId, kind: 'tsp', status: 'done', total: null, resumable: false });
+    const detail = await f.openRun(info.runId);
+    expect(detail.view).toEqual(info.view);
+    expect(detail.view.kind).toBe('tour');
+    expect(detail.steps.map((s) => s.step)).toEqual(Array.from({ length: info.steps as number }, (_, i) => i + 1));
+    const best = detail.steps.at(-1);
+    expect(best?.tour).toHaveLength(52);
+    expect(detail.results).toEqual([]);
+    await expect(f.resume(info.runId)).rejects.toThrow(/cannot be resumed/);
+  }, 60_000);
+
   it('says plainly when there is no such run, no data folder, or a path instead of an id', async () => {
     const f = newFarm();
     await expect(f.openRun('20261122-031500-ab12cd')).rejects.toThrow(/There is no run 20261122-031500-ab12cd/);
