@@ -4,13 +4,14 @@
  * with log tails, resume() of a stopped run runs exactly the missing tasks, inspectModel()
  * reads LP / MPS / glpk.js JSON with located errors, preview() plans without starting.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FarmEvent, TaskResult } from '../../../solver/api.ts';
 import { Farm } from '../../../solver/farm/farm.ts';
 import { NodeLauncher } from '../../../solver/farm/node-launcher.ts';
+import { flakyJob } from '../journal/farm-helpers.ts';
 import { customJob, waitFor } from './helpers.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
@@ -117,6 +118,28 @@ describe('Farm runs / openRun', () => {
     expect(opened.results.map((r) => r.index)).toEqual(Array.from({ length: tasks }, (_, i) => i));
     await expect(f.resume(info.runId)).resolves.toMatchObject({ runId: info.runId });
     expect(await f.finished()).toBe('done');
+  }, 60_000);
+
+  it('retries failed tasks only when asked (Retry failed), appending to the same journal', async () => {
+    const f = newFarm();
+    const fixed = path.join(dataDir as string, 'fixed');
+    const info = await f.start(flakyJob({ tasks: 30, ms: 1, failEvery: 5, failUntil: fixed }));
+    expect(await f.finished()).toBe('done');
+    const [failed] = await f.runs();
+    expect(failed).toMatchObject({ status: 'done', done: 24, failed: 6, total: 30, resumable: true });
+    // A plain resume has nothing to run: the failed tasks stay failed.
+    await f.resume(info.runId);
+    await f.finished();
+    expect((await f.runs())[0]).toMatchObject({ done: 24, failed: 6 });
+    writeFileSync(fixed, 'the cause is fixed');
+    await f.resume(info.runId, { retryFailed: true });
+    expect(await f.finished()).toBe('done');
+    expect((await f.runs())[0]).toMatchObject({ status: 'done', done: 30, failed: 0, resumable: false });
+    // 30 first answers, then one new line for each of the 6 retried tasks.
+    expect(journalIndices(info.dir as string)).toHaveLength(36);
+    const opened = await f.openRun(info.runId);
+    expect(opened.resultCount).toBe(30);
+    expect(opened.results.every((r) => r.status !== 'error')).toBe(true);
   }, 60_000);
 
   it('opens a TSP run with its cities (re-derived from job.json), its steps and the best tour', async () => {
