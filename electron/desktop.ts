@@ -82,8 +82,11 @@ export function startDesktop(options: DesktopOptions): void {
     // Every run is recorded (journal, logs, summary) in <userData>/runs/<run id>/.
     // Remote workers (optional): `--broker=amqp://…` or SOLVER_FARM_BROKER, see broker-setting.ts.
     const broker = brokerSetting(process.argv, process.env);
+    // One solver process per core, started now and kept warm between runs (DESIGN 'Process
+    // model'): Start then only sends the job's model, not a process launch per core.
     const farm = new Farm({
       launcher,
+      keepWarm: true,
       cores: os.availableParallelism(),
       examplesDir: paths.examplesDir,
       dataDir: app.getPath('userData'),
@@ -91,6 +94,7 @@ export function startDesktop(options: DesktopOptions): void {
         ? {}
         : { broker, onBrokerLog: (line: string) => void process.stderr.write(`broker: ${line}\n`) }),
     });
+    void farm.warm();
     installQuitHandlers(app, {
       closeFarm: async () => {
         await farm.close();

@@ -17,6 +17,7 @@ vi.mock('../../solver/farm/farm.ts', async () => {
     static instances: Farm[] = [];
     readonly options: unknown;
     readonly close = vi.fn(async () => {});
+    readonly warm = vi.fn(async () => {});
     readonly start = vi.fn(async () => ({ runId: 'r' }));
     readonly terminate = vi.fn(async () => 'graceful');
     readonly status = vi.fn(async () => ({
@@ -45,6 +46,7 @@ const { Farm } = (await import('../../solver/farm/farm.ts')) as unknown as {
     instances: {
       options: Record<string, unknown>;
       close: ReturnType<typeof vi.fn>;
+      warm: ReturnType<typeof vi.fn>;
       start: ReturnType<typeof vi.fn>;
       terminate: ReturnType<typeof vi.fn>;
     }[];
@@ -87,6 +89,9 @@ describe('electron/desktop.ts', () => {
     const options = Farm.instances[0]?.options;
     expect(options?.examplesDir).toBe('/app/examples');
     expect(options?.cores).toBe(os.availableParallelism());
+    // One solver per core, started at launch and kept warm between runs.
+    expect(options?.keepWarm).toBe(true);
+    expect(Farm.instances[0]?.warm).toHaveBeenCalledTimes(1);
     expect(options?.launcher?.constructor.name).toBe('UtilityLauncher');
     // One handler per FarmApi verb (every channel but the events one).
     expect([...ipcMain.handlers.keys()].sort()).toEqual(
