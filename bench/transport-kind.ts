@@ -6,6 +6,7 @@
  * Used by bench/run.ts as a custom kind: `{ kind: 'custom', module: <this file>, spec }`.
  */
 import GLPK from 'glpk.js/node';
+import { mulberry32 } from '../solver/problems/tsp/rng.ts';
 import type { ProblemKind, SolveResult } from '../solver/problems/types.ts';
 import { Reader } from '../solver/problems/validate.ts';
 
@@ -17,18 +18,6 @@ export interface TransportSpec {
 }
 
 type Glpk = Awaited<ReturnType<typeof GLPK>>;
-
-/** mulberry32: small, fast, good enough for benchmark data. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Build the glpk.js model of instance `seed`: min cost, supply rows ≤, demand rows ≥. */
 export function transportModel(glpk: Glpk, size: number, seed: number): Parameters<Glpk['solve']>[0] {

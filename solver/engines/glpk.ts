@@ -16,7 +16,7 @@ import type { LinearModel } from '../formats/model.ts';
 import { isMip } from '../formats/model.ts';
 import { create as createGlpkRuntime, GLP, type GlpkRuntime, glpkOptions, loadGlpk } from './glpk-runtime.ts';
 import type { Engine, EngineResult, SolveOptions } from './types.ts';
-import { crossedBounds, feasibilityModel, solveEmpty } from './types.ts';
+import { feasibilityModel, trivialResult } from './types.ts';
 
 /**
  * Build the glpk engine over a loaded runtime. GLPK aborts on some inputs (e.g. an assertion
@@ -68,19 +68,8 @@ export function glpkEngine(
     name: 'glpk',
     version: `GLPK ${runtime.version} (glpk.js)`,
     solve(model: LinearModel, options: SolveOptions = {}): EngineResult {
-      if (model.variables.length === 0) return solveEmpty(model, 'glpk');
-      const crossed = crossedBounds(model);
-      if (crossed !== undefined) {
-        return {
-          status: 'infeasible',
-          objective: null,
-          values: null,
-          duals: null,
-          timeMs: 0,
-          engine: 'glpk',
-          message: crossed,
-        };
-      }
+      const trivial = trivialResult(model, 'glpk');
+      if (trivial !== undefined) return trivial;
       const mip = isMip(model);
       const lp = toGlpkLp(model, { internalNames: true });
       const opts = glpkOptions(

@@ -19,7 +19,7 @@ import highsModule from 'highs';
 import type { LinearModel } from '../formats/model.ts';
 import { isMip } from '../formats/model.ts';
 import type { Engine, EngineResult, SolveOptions } from './types.ts';
-import { crossedBounds, feasibilityModel, solveEmpty } from './types.ts';
+import { feasibilityModel, trivialResult } from './types.ts';
 
 type HighsLoader = (options?: InitOptions) => Promise<Highs>;
 // Node loads the package's ESM build, whose default export is the loader; its type file is
@@ -115,19 +115,8 @@ export function highsEngine(highs: Highs): Engine {
       });
       if (broken !== null)
         return fail(`HiGHS aborted in an earlier solve in this process (${broken}); restart the solver`);
-      if (model.variables.length === 0) return solveEmpty(model, 'highs');
-      const crossed = crossedBounds(model);
-      if (crossed !== undefined) {
-        return {
-          status: 'infeasible',
-          objective: null,
-          values: null,
-          duals: null,
-          timeMs: 0,
-          engine: 'highs',
-          message: crossed,
-        };
-      }
+      const trivial = trivialResult(model, 'highs');
+      if (trivial !== undefined) return trivial;
       const mip = isMip(model);
       let hm: Model | undefined;
       try {

@@ -80,6 +80,17 @@ export function solveEmpty(model: LinearModel, engine: EngineName): EngineResult
   };
 }
 
+/**
+ * The answer for models no engine needs to see: no variables at all, or bounds that cross
+ * (infeasible before any solve). Undefined when the engine must solve.
+ */
+export function trivialResult(model: LinearModel, engine: EngineName): EngineResult | undefined {
+  if (model.variables.length === 0) return solveEmpty(model, engine);
+  const crossed = crossedBounds(model);
+  if (crossed === undefined) return undefined;
+  return { status: 'infeasible', objective: null, values: null, duals: null, timeMs: 0, engine, message: crossed };
+}
+
 /** A copy of the model with a zero objective: solving it tells infeasible from unbounded. */
 export function feasibilityModel(model: LinearModel): LinearModel {
   return { ...model, objective: model.objective.map(() => 0), objectiveConstant: 0 };
