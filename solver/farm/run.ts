@@ -95,6 +95,15 @@ export interface RunObserver {
   finish(end: RunEnd): unknown;
 }
 
+/**
+ * Results arrive in batch order, so task i is found by scanning a batch's tasks from the
+ * cursor: the position just after it, or -1 when i is not a task of the batch.
+ */
+function positionAfter(tasks: readonly number[], cursor: number, i: number): number {
+  for (let k = cursor; k < tasks.length; k++) if (tasks[k] === i) return k + 1;
+  return -1;
+}
+
 const FINAL: ReadonlySet<RunState> = new Set(['done', 'stopped', 'failed']);
 /** Limits (task time, memory) are checked at least this often. */
 const WATCH_MS = 250;
@@ -596,15 +605,9 @@ export class Run implements SolverHost, RemoteHost {
       // Exactly once, structurally: a result for a finished index is ignored.
       if (!(i >= 0 && i < finished.length) || finished[i] !== 0) continue;
       // Results come in batch order: find the task (for its parameters) from the cursor.
-      let found = false;
-      for (let k = cursor; k < tasks.length; k++) {
-        if (tasks[k] === i) {
-          found = true;
-          cursor = k + 1;
-          break;
-        }
-      }
-      if (!found) continue; // not a task of this batch: ignore rather than trust it
+      const next = positionAfter(tasks, cursor, i);
+      if (next < 0) continue; // not a task of this batch: ignore rather than trust it
+      cursor = next;
       const failed = w.status === 'error';
       finished[i] = failed ? 2 : 1;
       if (failed) {
@@ -694,15 +697,9 @@ export class Run implements SolverHost, RemoteHost {
       // Exactly once, structurally: a result for a finished index is ignored.
       if (!(i >= 0 && i < finished.length) || finished[i] !== 0) continue;
       // Rows come in batch order: find the task (for its parameters) from the cursor.
-      let found = false;
-      for (let k = cursor; k < tasks.length; k++) {
-        if (tasks[k] === i) {
-          found = true;
-          cursor = k + 1;
-          break;
-        }
-      }
-      if (!found) continue; // not a task of this batch: ignore rather than trust it
+      const next = positionAfter(tasks, cursor, i);
+      if (next < 0) continue; // not a task of this batch: ignore rather than trust it
+      cursor = next;
       const status = (STATUS_CODES[codes[r] as number] ?? extra?.status ?? 'error') as TaskResult['status'];
       const result: TaskResult = {
         id: taskId(plan.task(i)),
