@@ -86,7 +86,8 @@ describe('solver-farm run, SIGKILLed halfway, then solver-farm resume', () => {
     mkdirSync(jobs);
     const total = 4000;
     const jobFile = path.join(jobs, 'transport.json');
-    writeFileSync(jobFile, JSON.stringify(transportSweep(6, total)));
+    // 14×14 LPs (~0.5 ms each): the run lasts long enough to be killed halfway on a fast, quiet machine.
+    writeFileSync(jobFile, JSON.stringify(transportSweep(14, total)));
 
     const run = cli(['run', jobFile, '--cores', '2'], work);
     const runs = path.join(work, 'runs');

@@ -73,7 +73,8 @@ describe('SIGKILL of the farm process, then resume', () => {
     tmp = tempDir('journal-resume-');
     const dir = path.join(tmp.dir, 'run');
     const total = 4000;
-    const child = spawn(process.execPath, [path.join(FIXTURES, 'run-farm.ts'), dir, String(total), '6'], {
+    // 14×14 LPs (~0.5 ms each): the run lasts long enough to be killed halfway on a fast machine.
+    const child = spawn(process.execPath, [path.join(FIXTURES, 'run-farm.ts'), dir, String(total), '14'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     children.push(child);
