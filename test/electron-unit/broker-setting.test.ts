@@ -15,6 +15,7 @@ vi.mock('../../solver/farm/farm.ts', async () => {
     static instances: Farm[] = [];
     readonly options: unknown;
     async close(): Promise<void> {}
+    async warm(): Promise<void> {}
     subscribe(): () => void {
       return () => {};
     }
