@@ -1,6 +1,8 @@
 /** Shared steps of the e2e tests: open the panel, pick jobs, wait for runs to end. */
 import path from 'node:path';
-import { expect, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
+import WebSocket from 'ws';
+import type { WsServerMessage } from '../../solver/api.ts';
 
 export const FIXTURES = path.join(import.meta.dirname, 'fixtures');
 
@@ -12,6 +14,52 @@ export function farmUrl(): string {
       'FARM_URL is not set: run these tests through playwright.config.ts (its global setup starts the server).',
     );
   return url;
+}
+
+/** Calls one FarmApi verb over the server's WebSocket, as the page does. */
+export async function farmCall<T>(verb: string, ...args: unknown[]): Promise<T> {
+  const page = new URL(farmUrl());
+  const token = page.searchParams.get('token') ?? '';
+  const ws = new WebSocket(`ws://${page.host}/farm?token=${encodeURIComponent(token)}`, { origin: page.origin });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    return await new Promise<T>((resolve, reject) => {
+      ws.on('message', (data) => {
+        const msg = JSON.parse(String(data)) as WsServerMessage;
+        if (msg.type !== 'reply' || msg.id !== 1) return;
+        if (msg.ok) resolve(msg.value as T);
+        else reject(new Error(msg.error.message));
+      });
+      ws.send(JSON.stringify({ id: 1, verb, args }));
+    });
+  } finally {
+    ws.close();
+  }
+}
+
+/**
+ * Presses a Start button and waits until the panel shows the run it started. A fresh page
+ * shows the farm's last run (usually finished) until the new run's first event, so waiting
+ * for an ended state right after the click could see the old run. Returns the new run id.
+ */
+export async function startRun(page: Page, button?: Locator): Promise<string> {
+  const before = (await farmCall<{ run: { runId: string } | null }>('status')).run?.runId ?? '';
+  await (button ?? page.getByTestId('start')).click();
+  const progress = page.getByTestId('progress');
+  let id = '';
+  await expect
+    .poll(
+      async () => {
+        id = (await progress.getAttribute('data-run-id')) ?? '';
+        return id !== '' && id !== before;
+      },
+      { timeout: 30_000 },
+    )
+    .toBe(true);
+  return id;
 }
 
 /** Opens the panel and waits until it is connected and the examples are loaded. */

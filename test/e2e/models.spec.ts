@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { expect, type Page, test } from '@playwright/test';
-import { ensureIdle, openPanel, waitForEnd } from './helpers.ts';
+import { ensureIdle, openPanel, startRun, waitForEnd } from './helpers.ts';
 
 const MODELS = path.resolve(import.meta.dirname, '..', '..', '..', 'shared', 'models');
 const HAVE_MODELS = existsSync(path.join(MODELS, 'reference.json'));
@@ -82,7 +82,7 @@ test('one MPS model: summary, a sweep over one right-hand side with a count prev
   await axis.getByTestId('axis-step').fill('10');
   await expect(panel.getByTestId('model-preview')).toHaveAttribute('data-count', '5');
 
-  await panel.getByTestId('model-start').click();
+  await startRun(page, panel.getByTestId('model-start'));
   // The job picker shows the model job as the chosen job; the progress panel shows its run.
   await expect(page.getByLabel('Job', { exact: true })).toHaveValue('file');
   await expect(page.getByTestId('progress').getByRole('heading')).toHaveText('afiro.mps: sweep');
@@ -118,7 +118,7 @@ test('three reference MPS files as a batch: count 3, results match reference.jso
   await expect(panel.getByTestId('model-preview')).toHaveAttribute('data-count', '3');
   await panel.getByTestId('model-engine').selectOption('glpk');
   await expect(panel.getByTestId('model-preview')).toHaveAttribute('data-count', '3');
-  await panel.getByTestId('model-start').click();
+  await startRun(page, panel.getByTestId('model-start'));
   await expect(page.getByTestId('progress').getByRole('heading')).toHaveText('3 models');
   expect(await waitForEnd(page)).toBe('done');
   await expect(page.getByTestId('results-count')).toHaveAttribute('data-count', '3');

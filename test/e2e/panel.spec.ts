@@ -15,6 +15,7 @@ import {
   openPanel,
   parseCsv,
   pickExample,
+  startRun,
   waitForEnd,
 } from './helpers.ts';
 
@@ -33,7 +34,7 @@ test('Wyndor sweep: every core logs, progress and results fill, the CSV export h
   page,
 }, testInfo) => {
   await pickExample(page, /wyndor.*window profit/i);
-  await page.getByTestId('start').click();
+  await startRun(page);
   // Wait for this run to be on screen: an earlier test's finished run would satisfy waitForEnd.
   await expect(page.getByTestId('progress').getByRole('heading')).toHaveText(/wyndor/i);
 
@@ -128,7 +129,7 @@ test('Status answers during a long run; Terminate drains, then kills, and the fi
   page,
 }, testInfo) => {
   await openJobFile(page, 'chatty-long.json', chattyJob(400, 3000));
-  await page.getByTestId('start').click();
+  await startRun(page);
   await expect(page.getByTestId('progress')).toHaveAttribute('data-run-state', 'running');
 
   // Log lines stream into every core's pane while the run goes.
@@ -203,7 +204,7 @@ test('TSP berlin52: the step counter advances and the tour canvas changes betwee
   page,
 }, testInfo) => {
   await pickExample(page, /berlin52/i);
-  await page.getByTestId('start').click();
+  await startRun(page);
   const canvas = page.getByTestId('tour-canvas');
   await expect(canvas).toBeVisible();
   const stepOf = async () => Number(await canvas.getAttribute('data-step'));

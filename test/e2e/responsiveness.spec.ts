@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
-import { chattyJob, ensureIdle, openJobFile, openPanel, waitForEnd } from './helpers.ts';
+import { chattyJob, ensureIdle, openJobFile, openPanel, startRun, waitForEnd } from './helpers.ts';
 
 // Playwright's trace recording (screencast and DOM snapshots) costs the page's main thread
 // far more than the panel does; measure the panel, not the recorder.
@@ -64,7 +64,7 @@ test('stays responsive and bounded in memory while every core streams GLPK outpu
   await openPanel(page);
   // Long enough to outlast the measurement; each task solves LPs with msglev 'all' for 250 ms.
   await openJobFile(page, 'chatty-stream.json', chattyJob(2_000, 250));
-  await page.getByTestId('start').click();
+  await startRun(page);
   await expect(page.getByTestId('progress')).toHaveAttribute('data-run-state', 'running');
 
   // Fill every ring buffer first: from then on the panel holds a fixed number of lines.
@@ -165,7 +165,7 @@ test('a 100,000-task sweep fills the results table and chart without stalling fr
   job.grid = [{ name: 'P', objective: 'windows', from: 1, to: 100_000, step: 1 }];
   job.msglev = 'off';
   await openJobFile(page, 'wyndor-100k.json', job);
-  await page.getByTestId('start').click();
+  await startRun(page);
   await expect(page.getByTestId('progress')).toHaveAttribute('data-run-state', 'running');
   const intervals = await frameIntervals(page, 5_000);
   const rowsSoFar = Number(await page.getByTestId('results-count').getAttribute('data-count'));

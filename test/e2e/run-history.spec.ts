@@ -8,9 +8,17 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, type Page, test, type WebSocketRoute } from '@playwright/test';
-import WebSocket from 'ws';
-import type { PastRunDetail, WsServerMessage } from '../../solver/api.ts';
-import { chattyJob, ensureIdle, farmUrl, openJobFile, openPanel, pickExample, waitForEnd } from './helpers.ts';
+import type { PastRunDetail } from '../../solver/api.ts';
+import {
+  chattyJob,
+  ensureIdle,
+  farmCall,
+  openJobFile,
+  openPanel,
+  pickExample,
+  startRun,
+  waitForEnd,
+} from './helpers.ts';
 
 test.beforeEach(async ({ page }) => {
   await openPanel(page);
@@ -22,30 +30,6 @@ test.afterEach(async ({ page }) => {
   await ensureIdle(page);
 });
 
-/** Calls one FarmApi verb over the server's WebSocket, as the page does. */
-async function farmCall<T>(verb: string, ...args: unknown[]): Promise<T> {
-  const page = new URL(farmUrl());
-  const token = page.searchParams.get('token') ?? '';
-  const ws = new WebSocket(`ws://${page.host}/farm?token=${encodeURIComponent(token)}`, { origin: page.origin });
-  try {
-    await new Promise<void>((resolve, reject) => {
-      ws.once('open', () => resolve());
-      ws.once('error', reject);
-    });
-    return await new Promise<T>((resolve, reject) => {
-      ws.on('message', (data) => {
-        const msg = JSON.parse(String(data)) as WsServerMessage;
-        if (msg.type !== 'reply' || msg.id !== 1) return;
-        if (msg.ok) resolve(msg.value as T);
-        else reject(new Error(msg.error.message));
-      });
-      ws.send(JSON.stringify({ id: 1, verb, args }));
-    });
-  } finally {
-    ws.close();
-  }
-}
-
 async function openRuns(page: Page): Promise<void> {
   await page.getByTestId('runs-button').click();
   await expect(page.getByTestId('run-history')).toBeVisible();
@@ -55,7 +39,7 @@ test('a finished Wyndor sweep is listed with 901 done and opens with its results
   page,
 }, testInfo) => {
   await pickExample(page, /wyndor.*window profit/i);
-  await page.getByTestId('start').click();
+  await startRun(page);
   expect(await waitForEnd(page)).toBe('done');
   const runId = await farmCall<{ run: { runId: string } | null }>('status').then((s) => s.run?.runId ?? '');
   expect(runId).not.toBe('');
@@ -99,7 +83,7 @@ test('a gracefully terminated run is listed as stopped and resumable; Resume com
 }) => {
   const tasks = 40;
   await openJobFile(page, 'chatty-resume.json', chattyJob(tasks, 400));
-  await page.getByTestId('start').click();
+  await startRun(page);
   // Let a few tasks finish, then drain (graceful terminate).
   await expect
     .poll(async () => Number((await page.getByTestId('results-count').getAttribute('data-count')) ?? '0'), {
@@ -161,7 +145,7 @@ test('results that arrive while the WebSocket is down are fetched back from the 
   await openPanel(page);
   const tasks = 30;
   await openJobFile(page, 'chatty-gap.json', chattyJob(tasks, 150));
-  await page.getByTestId('start').click();
+  await startRun(page);
   const results = page.getByTestId('results').getByTestId('results-count');
   await expect
     .poll(async () => Number((await results.getAttribute('data-count')) ?? '0'), { timeout: 30_000, intervals: [50] })
@@ -182,7 +166,7 @@ test('results that arrive while the WebSocket is down are fetched back from the 
 
 test('a finished TSP run opens with its tour on the canvas and its steps', async ({ page }) => {
   await pickExample(page, /berlin52/i);
-  await page.getByTestId('start').click();
+  await startRun(page);
   expect(await waitForEnd(page)).toBe('done');
   const runId = await farmCall<{ run: { runId: string } | null }>('status').then((s) => s.run?.runId ?? '');
   await openRuns(page);

@@ -41,7 +41,13 @@ export function ProgressPanel() {
   const spoken = useThrottled(summary, 3000);
 
   return (
-    <section className="card progress-panel" aria-label="Progress" data-testid="progress" data-run-state={runState}>
+    <section
+      className="card progress-panel"
+      aria-label="Progress"
+      data-testid="progress"
+      data-run-state={runState}
+      data-run-id={run?.runId ?? ''}
+    >
       <div className="progress-head">
         <h2>{run ? run.name : 'No run yet'}</h2>
         <span className={`run-state run-${runState}`} data-testid="run-state">
