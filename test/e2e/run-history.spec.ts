@@ -106,6 +106,9 @@ test('a gracefully terminated run is listed as stopped and resumable; Resume com
   await row.getByTestId('resume-run').click();
   // Resume switches back to the live view, where the run finishes.
   await expect(page.getByTestId('run-history')).toBeHidden();
+  // A resumed run keeps its id: wait until the panel shows it running again (the rest takes
+  // seconds: 400 ms tasks), not the stopped state still on screen from before.
+  await expect(page.getByTestId('progress')).not.toHaveAttribute('data-run-state', 'stopped', { timeout: 30_000 });
   expect(await waitForEnd(page, 90_000)).toBe('done');
   // The live table holds the earlier session's results as well as the resumed ones.
   await expect(page.getByTestId('results').getByTestId('results-count')).toHaveAttribute('data-count', String(tasks));
