@@ -24,7 +24,10 @@ export default defineConfig({
   // One farm serves every test, and one run at a time: tests must not overlap.
   workers: 1,
   fullyParallel: false,
-  retries: 0,
+  // On CI a failed test runs once more and is reported as flaky, not hidden: the panel tests
+  // drive real solver processes on a shared 2-core machine, where a timing-dependent UI step
+  // (e.g. scrolling a log pane that is still filling) has failed about once in ten runs.
+  retries: process.env.CI ? 1 : 0,
   timeout: 120_000,
   expect: { timeout: 20_000 },
   reporter: [['list']],
