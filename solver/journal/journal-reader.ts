@@ -115,6 +115,24 @@ function excerptOf(text: string): string {
 }
 
 /** The line-by-line core of the readers, fed with chunks of the file in order. */
+/** The scan of a journal with no lines yet (also what a new journal writer starts from). */
+export function emptyScan(file: string): JournalScan {
+  return {
+    path: file,
+    exists: false,
+    size: 0,
+    validBytes: 0,
+    lines: 0,
+    torn: null,
+    invalid: [],
+    invalidCount: 0,
+    superseded: 0,
+    duplicates: 0,
+    latest: new Map(),
+    byStatus: emptyCounts(),
+  };
+}
+
 class Scanner {
   readonly scan: JournalScan;
   #carry: Buffer[] = [];
@@ -125,20 +143,7 @@ class Scanner {
   #lineNo: () => number;
 
   constructor(file: string, options: ReadJournalOptions) {
-    const scan: JournalScan = {
-      path: file,
-      exists: false,
-      size: 0,
-      validBytes: 0,
-      lines: 0,
-      torn: null,
-      invalid: [],
-      invalidCount: 0,
-      superseded: 0,
-      duplicates: 0,
-      latest: new Map(),
-      byStatus: emptyCounts(),
-    };
+    const scan = emptyScan(file);
     this.scan = scan;
     const latestStatus = scan.latest;
     let lineNo = 0;

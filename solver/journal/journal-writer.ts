@@ -11,7 +11,7 @@
  */
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import type { TaskResult } from '../api.ts';
-import { type JournalScan, repairJournal } from './journal-reader.ts';
+import { emptyScan, type JournalScan, repairJournal } from './journal-reader.ts';
 
 /** Options of JournalWriter. */
 export interface JournalWriterOptions {
@@ -79,20 +79,7 @@ export class JournalWriter<T = TaskResult> {
    */
   static create<R = TaskResult>(file: string, options: JournalWriterOptions = {}): JournalWriter<R> {
     const fd = openSync(file, 'wx');
-    const opened: JournalScan = {
-      path: file,
-      exists: false,
-      size: 0,
-      validBytes: 0,
-      lines: 0,
-      torn: null,
-      invalid: [],
-      invalidCount: 0,
-      superseded: 0,
-      duplicates: 0,
-      latest: new Map(),
-      byStatus: { optimal: 0, feasible: 0, 'time-limit': 0, infeasible: 0, unbounded: 0, error: 0 },
-    };
+    const opened = emptyScan(file);
     return new JournalWriter<R>(file, fd, opened, options);
   }
 
