@@ -35,3 +35,12 @@ export const mediumJob = {
   module: fileURLToPath(new URL('./transport-kind.ts', import.meta.url)),
   spec: mediumSpec,
 };
+
+/**
+ * Untimed solves each contender does before its clock starts (per process or thread), so
+ * that all of them are timed at steady state: V8's JIT and wasm tier-up, and the heap's
+ * growth, take ~100k Wyndor solves to settle (measured: a farm's first 100k-task run is
+ * 20–40% slower than its third). The default is one full pass of the job.
+ */
+export const WARM_TINY = Number(process.env.BENCH_WARM_TINY ?? TINY);
+export const WARM_MEDIUM = Number(process.env.BENCH_WARM_MEDIUM ?? Math.min(MEDIUM, 40));

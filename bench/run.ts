@@ -15,9 +15,12 @@
  *    seed inside the solver (bench/transport-kind.ts): parallel efficiency
  *    = single-loop time / (cores × farm time).
  *
- * The farm runs on a WARM farm (FarmOptions.keepWarm: processes started and engines loaded
- * by a warm-up run before the clock, as piscina's pool is warmed with a few calls); a cold
- * run's start-up is printed apart. Farm times are shown two ways (see farm-timing.ts):
+ * Every contender is timed at STEADY STATE: before its clock, each process or thread has
+ * solved WARM_TINY (WARM_MEDIUM) tasks untimed, so JIT and wasm tier-up and heap growth are
+ * behind all of them alike (bench/jobs.ts). The farm is a WARM farm (FarmOptions.keepWarm:
+ * processes started, engines loaded, warm-up runs done) that lives through the repetitions,
+ * as piscina's pool does; the single loop is a fresh process per repetition that warms up
+ * first. A cold run's start-up is printed apart. Farm times are shown two ways (see farm-timing.ts):
  * `work` (from the first solver set up for the run to the end: what the targets judge) and
  * `wall` (from start(), the run's setup included). CPU rows: this process (all threads)
  * and the solver processes (/proc/PID/stat) during the timed run only.
@@ -31,7 +34,7 @@ import { Farm } from '../solver/farm/farm.ts';
 import { NodeLauncher } from '../solver/farm/node-launcher.ts';
 import { cpuSample, cpuSince, processesCpuMs } from './cpu.ts';
 import { timeFarmRun } from './farm-timing.ts';
-import { BATCH, CORES, MEDIUM, mediumJob, mediumSpec, REPS, root, TINY, tinyJob } from './jobs.ts';
+import { BATCH, CORES, MEDIUM, mediumJob, REPS, root, TINY, tinyJob, WARM_MEDIUM, WARM_TINY } from './jobs.ts';
 import type { LoopTiming } from './single-loop.ts';
 import { wireBytes } from './wire-bytes.ts';
 
@@ -41,45 +44,51 @@ function log(line: string): void {
 
 // --- a. tiny sweep -------------------------------------------------------------------
 
-/** The single-core baseline in a fresh process (see single-loop.ts). */
-function singleLoop(which: 'tiny' | 'medium'): Promise<LoopTiming> {
+/** The single-core baseline in a fresh process (see single-loop.ts), after `warm` untimed solves. */
+function singleLoop(which: 'tiny' | 'medium', warm: number): Promise<LoopTiming> {
   const script = fileURLToPath(new URL('./single-loop.ts', import.meta.url));
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [script, which], { maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [script, which, String(warm)], { maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
       if (err) reject(new Error(`single loop (${which}) failed: ${stderr || err.message}`));
       else resolve(JSON.parse(stdout) as LoopTiming);
     });
   });
 }
 
-async function tinyPiscina(): Promise<number> {
+/** The tiny sweep's points, BATCH per run() call. */
+function tinyChunks(): Float64Array[] {
+  const chunks: Float64Array[] = [];
+  for (let at = 0; at < TINY; at += BATCH) {
+    const chunk = new Float64Array(Math.min(BATCH, TINY - at));
+    for (let k = 0; k < chunk.length; k++) chunk[k] = 1 + at + k;
+    chunks.push(chunk);
+  }
+  return chunks;
+}
+
+/** A piscina pool of CORES threads, each set up once; `time()` runs the tiny sweep once. */
+async function openPiscina(): Promise<{ time(): Promise<number>; close(): Promise<void> }> {
   const pool = new Piscina({
     filename: new URL('./piscina-sweep-worker.ts', import.meta.url).href,
     minThreads: CORES,
     maxThreads: CORES,
-    idleTimeout: 60_000,
+    idleTimeout: 600_000,
     workerData: { job: tinyJob, values: ['doors', 'windows'] },
   });
-  try {
-    // Warm-up: every thread loads glpk.js and sets the model up before the clock starts.
-    await Promise.all(Array.from({ length: CORES * 2 }, () => pool.run(new Float64Array([1]))));
-    const points = new Float64Array(TINY);
-    for (let i = 0; i < TINY; i++) points[i] = 1 + i;
+  const pass = async (): Promise<number> => {
+    // 2 KB per call: a structured-clone copy costs less than bookkeeping a transfer.
+    const chunks = tinyChunks();
     const t0 = performance.now();
-    const runs: Promise<Float64Array>[] = [];
-    for (let at = 0; at < TINY; at += BATCH) {
-      const chunk = points.slice(at, Math.min(TINY, at + BATCH));
-      // 2 KB per call: a structured-clone copy costs less than bookkeeping a transfer.
-      runs.push(pool.run(chunk) as Promise<Float64Array>);
-    }
-    const outs = await Promise.all(runs);
+    const outs = (await Promise.all(chunks.map((c) => pool.run(c)))) as Float64Array[];
     const ms = performance.now() - t0;
     const solved = outs.reduce((n, o) => n + o.length / 3, 0);
     if (solved !== TINY) throw new Error(`piscina solved ${solved} of ${TINY}`);
     return ms;
-  } finally {
-    await pool.destroy();
-  }
+  };
+  // Warm-up, like the farm's: every thread sets up, then ~WARM_TINY solves per thread.
+  await Promise.all(Array.from({ length: CORES * 2 }, () => pool.run(new Float64Array([1]))));
+  for (let n = 0; n < WARM_TINY * CORES; n += TINY) await pass();
+  return { time: pass, close: () => pool.destroy() };
 }
 
 interface FarmFigures {
@@ -96,23 +105,26 @@ interface FarmFigures {
 }
 
 /**
- * One timed run on a WARM farm, as the desktop keeps it (FarmOptions.keepWarm) and as
- * piscina's pool is warm: the solver processes are started and ready, and a warm-up run
- * (`warmJob`) loaded their engines, before the clock starts. The timed run pays its own
- * setup (the model is sent and prepared per run). CPU figures cover the timed run only.
+ * A WARM farm, as the desktop keeps it (FarmOptions.keepWarm) and as piscina's pool is warm:
+ * the solver processes are started and ready, and warm-up runs of `job` (~`warm` solves per
+ * solver) loaded their engines and brought them to steady state before any clock starts.
+ * Each `time()` is one timed run, which pays its own setup (the model is sent and prepared
+ * per run). CPU figures cover the timed run only.
  */
-async function farmOnce(
+async function openFarm(
   label: string,
   job: unknown,
-  warmJob: unknown,
   source: string,
   expected: number,
-): Promise<FarmFigures> {
+  warm: number,
+): Promise<{ time(): Promise<FarmFigures>; close(): Promise<void> }> {
   const farm = new Farm({ launcher: new NodeLauncher(), cores: CORES, keepWarm: true });
-  try {
-    await farm.warm();
-    const w = await timeFarmRun(farm, warmJob, source, CORES);
-    check(w.state, w.results, w.failed, CORES, `${label} (warm-up)`);
+  await farm.warm();
+  for (let n = 0; n < warm * CORES; n += expected) {
+    const w = await timeFarmRun(farm, job, source, CORES);
+    check(w.state, w.results, w.failed, expected, `${label} (warm-up)`);
+  }
+  const time = async (): Promise<FarmFigures> => {
     const pids = farm.snapshot().solvers.flatMap((s) => (s.pid === undefined ? [] : [s.pid]));
     const cpu0 = cpuSample();
     const solvers0 = processesCpuMs(pids);
@@ -129,9 +141,8 @@ async function farmOnce(
       busy: solveMs / (CORES * t.workMs),
       solveMsPerTask: solveMs / expected,
     };
-  } finally {
-    await farm.close();
-  }
+  };
+  return { time, close: () => farm.close() };
 }
 
 /** A cold run of `CORES` tasks (processes started for it, as `solver-farm run` does): its wall time. */
@@ -184,8 +195,8 @@ type Timed = LoopTiming;
  * parallel contender (farm or piscina) can do better than this ceiling.
  */
 async function parallelCeiling(): Promise<number> {
-  const alone = await singleLoop('tiny');
-  const together = await Promise.all(Array.from({ length: CORES }, () => singleLoop('tiny')));
+  const alone = await singleLoop('tiny', WARM_TINY);
+  const together = await Promise.all(Array.from({ length: CORES }, () => singleLoop('tiny', WARM_TINY)));
   return (CORES * alone.ms) / Math.max(...together.map((t) => t.ms));
 }
 
@@ -222,8 +233,8 @@ async function main(): Promise<void> {
   // Repetitions are interleaved (single, farm, piscina, single, …) so that a burst of load
   // from elsewhere on the machine hits every contender; ratios are paired within a repetition.
   log(`a. tiny sweep: Wyndor, ${TINY.toLocaleString('en-US')} tasks`);
-  const tinyWarm = { ...tinyJob, grid: [{ name: 'P', objective: 'windows', from: 1, to: CORES, step: 1 }] };
-  const tinyCold = await coldStart(tinyWarm, `${root}bench/tiny-base.json`);
+  const tinyFew = { ...tinyJob, grid: [{ name: 'P', objective: 'windows', from: 1, to: CORES, step: 1 }] };
+  const tinyCold = await coldStart(tinyFew, `${root}bench/tiny-base.json`);
   log(
     `  farm runs below are on a warm farm (keepWarm: processes up, engines loaded, like piscina's warmed pool); ` +
       `a cold run of ${CORES} tasks (process start + setup) takes ${tinyCold.toFixed(0)} ms wall`,
@@ -233,37 +244,54 @@ async function main(): Promise<void> {
     `  wire per task: rows ${wire.rowsBytes.toFixed(1)} B (JSON.parse ${wire.rowsParseUs.toFixed(2)} µs), ` +
       `objects ${wire.objectBytes.toFixed(1)} B (${wire.objectParseUs.toFixed(2)} µs)`,
   );
+  log(
+    `  every contender is timed at steady state: ${WARM_TINY.toLocaleString('en-US')} untimed solves per process or thread first ` +
+      '(the single loop in its own process, the farm in warm-up runs, piscina in warm-up passes)',
+  );
   const singles: Timed[] = [];
   const farms: FarmFigures[] = [];
   const piscinas: Timed[] = [];
-  for (let i = 1; i <= REPS; i++) {
-    const s1 = await singleLoop('tiny');
-    const f = await farmOnce('farm', tinyJob, tinyWarm, `${root}bench/tiny.json`, TINY);
-    const p = await timed(tinyPiscina);
-    singles.push(s1);
-    farms.push(f);
-    piscinas.push(p);
-    log(
-      `  #${i}: single ${s1.ms.toFixed(0)} ms, farm ${f.workMs.toFixed(0)} ms (wall ${f.wallMs.toFixed(0)}), ` +
-        `piscina ${p.ms.toFixed(0)} ms → speed-up ${(s1.ms / f.workMs).toFixed(2)}×, piscina/farm ${(p.ms / f.workMs).toFixed(2)}×; ` +
-        `solvers inside solve() ${(100 * f.busy).toFixed(0)}% of the time, ${(1000 * f.solveMsPerTask).toFixed(1)} µs/solve ` +
-        `(single loop ${((1000 * s1.ms) / TINY).toFixed(1)})`,
-    );
+  const tinyFarm = await openFarm('farm', tinyJob, `${root}bench/tiny.json`, TINY, WARM_TINY);
+  const pool = await openPiscina();
+  try {
+    for (let i = 1; i <= REPS; i++) {
+      const s1 = await singleLoop('tiny', WARM_TINY);
+      const f = await tinyFarm.time();
+      const p = await timed(pool.time);
+      singles.push(s1);
+      farms.push(f);
+      piscinas.push(p);
+      log(
+        `  #${i}: single ${s1.ms.toFixed(0)} ms, farm ${f.workMs.toFixed(0)} ms (wall ${f.wallMs.toFixed(0)}), ` +
+          `piscina ${p.ms.toFixed(0)} ms → speed-up ${(s1.ms / f.workMs).toFixed(2)}×, piscina/farm ${(p.ms / f.workMs).toFixed(2)}×; ` +
+          `solvers inside solve() ${(100 * f.busy).toFixed(0)}% of the time, ${(1000 * f.solveMsPerTask).toFixed(1)} µs/solve ` +
+          `(single loop ${((1000 * s1.ms) / TINY).toFixed(1)}); main process ${((1000 * f.mainCpuMs) / TINY).toFixed(2)} µs CPU/task`,
+      );
+    }
+  } finally {
+    await tinyFarm.close();
+    await pool.close();
   }
-  log(`b. medium sweep: 60×60 transport LP from a seed, ${MEDIUM} tasks`);
-  const mediumWarm = { ...mediumJob, spec: { ...mediumSpec, tasks: CORES } };
+  log(
+    `b. medium sweep: 60×60 transport LP from a seed, ${MEDIUM} tasks (${WARM_MEDIUM} untimed solves per process first)`,
+  );
   const mSingles: Timed[] = [];
   const mFarms: FarmFigures[] = [];
-  for (let i = 1; i <= REPS; i++) {
-    const s1 = await singleLoop('medium');
-    const f = await farmOnce('farm', mediumJob, mediumWarm, `${root}bench/medium.json`, MEDIUM);
-    mSingles.push(s1);
-    mFarms.push(f);
-    log(
-      `  #${i}: single ${s1.ms.toFixed(0)} ms, farm ${f.workMs.toFixed(0)} ms (wall ${f.wallMs.toFixed(0)}) → ` +
-        `efficiency ${((100 * s1.ms) / (CORES * f.workMs)).toFixed(1)}%; solvers inside solve() ${(100 * f.busy).toFixed(0)}% ` +
-        `of the time, ${f.solveMsPerTask.toFixed(1)} ms/solve (single loop ${(s1.ms / MEDIUM).toFixed(1)})`,
-    );
+  const mediumFarm = await openFarm('farm', mediumJob, `${root}bench/medium.json`, MEDIUM, WARM_MEDIUM);
+  try {
+    for (let i = 1; i <= REPS; i++) {
+      const s1 = await singleLoop('medium', WARM_MEDIUM);
+      const f = await mediumFarm.time();
+      mSingles.push(s1);
+      mFarms.push(f);
+      log(
+        `  #${i}: single ${s1.ms.toFixed(0)} ms, farm ${f.workMs.toFixed(0)} ms (wall ${f.wallMs.toFixed(0)}) → ` +
+          `efficiency ${((100 * s1.ms) / (CORES * f.workMs)).toFixed(1)}%; solvers inside solve() ${(100 * f.busy).toFixed(0)}% ` +
+          `of the time, ${f.solveMsPerTask.toFixed(1)} ms/solve (single loop ${(s1.ms / MEDIUM).toFixed(1)})`,
+      );
+    }
+  } finally {
+    await mediumFarm.close();
   }
   const ceilingAfter = await parallelCeiling();
   log(`machine check again: ${ceilingAfter.toFixed(2)}×`);

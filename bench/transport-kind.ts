@@ -5,7 +5,8 @@
  * and the parallel efficiency measures the farm, not serialization (DESIGN 'Performance rules').
  * Used by bench/run.ts as a custom kind: `{ kind: 'custom', module: <this file>, spec }`.
  */
-import GLPK from 'glpk.js/node';
+import type { GlpkRuntime, LP } from '../solver/engines/glpk-runtime.ts';
+import { GLP, loadGlpk } from '../solver/engines/glpk-runtime.ts';
 import { mulberry32 } from '../solver/problems/tsp/rng.ts';
 import type { ProblemKind, SolveResult } from '../solver/problems/types.ts';
 import { Reader } from '../solver/problems/validate.ts';
@@ -17,10 +18,8 @@ export interface TransportSpec {
   seed: number;
 }
 
-type Glpk = Awaited<ReturnType<typeof GLPK>>;
-
 /** Build the glpk.js model of instance `seed`: min cost, supply rows ≤, demand rows ≥. */
-export function transportModel(glpk: Glpk, size: number, seed: number): Parameters<Glpk['solve']>[0] {
+export function transportModel(size: number, seed: number): LP {
   const rnd = mulberry32(seed);
   const supply = Array.from({ length: size }, () => 50 + Math.floor(rnd() * 100));
   const total = supply.reduce((a, b) => a + b, 0);
@@ -32,30 +31,36 @@ export function transportModel(glpk: Glpk, size: number, seed: number): Paramete
   for (let i = 0; i < size; i++) {
     for (let j = 0; j < size; j++) vars.push({ name: `x${i}_${j}`, coef: 1 + Math.floor(rnd() * 100) });
   }
-  const subjectTo: Parameters<Glpk['solve']>[0]['subjectTo'] = [];
+  const subjectTo: LP['subjectTo'] = [];
   for (let i = 0; i < size; i++) {
     subjectTo.push({
       name: `s${i}`,
       vars: Array.from({ length: size }, (_, j) => ({ name: `x${i}_${j}`, coef: 1 })),
-      bnds: { type: glpk.GLP_UP, ub: supply[i] ?? 0, lb: 0 },
+      bnds: { type: GLP.UP, ub: supply[i] ?? 0, lb: 0 },
     });
   }
   for (let j = 0; j < size; j++) {
     subjectTo.push({
       name: `d${j}`,
       vars: Array.from({ length: size }, (_, i) => ({ name: `x${i}_${j}`, coef: 1 })),
-      bnds: { type: glpk.GLP_LO, ub: 0, lb: demand[j] ?? 0 },
+      bnds: { type: GLP.LO, ub: 0, lb: demand[j] ?? 0 },
     });
   }
-  return { name: `transport-${size}-${seed}`, objective: { direction: glpk.GLP_MIN, name: 'cost', vars }, subjectTo };
+  return { name: `transport-${size}-${seed}`, objective: { direction: GLP.MIN, name: 'cost', vars }, subjectTo };
 }
 
 interface State {
-  glpk: Glpk;
+  glpk: GlpkRuntime;
   size: number;
 }
 
-/** The kind: parse/plan on the main side, setup loads GLPK once per solver, solve builds and solves. */
+/** GLPK quiet (glpk.js options, built once). */
+const MSG_OFF = { msglev: GLP.MSG_OFF };
+
+/**
+ * The kind: parse/plan on the main side; setup takes the process's GLPK runtime (loaded once
+ * per process, as the sweep kind does), solve builds the model and solves it.
+ */
 const transportKind: ProblemKind<TransportSpec, number, State> = {
   kind: 'bench-transport',
   parse(doc, ctx) {
@@ -78,17 +83,15 @@ const transportKind: ProblemKind<TransportSpec, number, State> = {
     };
   },
   async setup(spec) {
-    return { glpk: await GLPK(), size: spec.size };
+    return { glpk: await loadGlpk(), size: spec.size };
   },
   solve(state, seed): SolveResult {
     const t0 = performance.now();
-    const { glpk } = state;
-    const res = glpk.solve(transportModel(glpk, state.size, seed), { msglev: glpk.GLP_MSG_OFF });
-    const status =
-      res.result.status === glpk.GLP_OPT ? 'optimal' : res.result.status === glpk.GLP_NOFEAS ? 'infeasible' : 'error';
+    const out = state.glpk.solve(transportModel(state.size, seed), MSG_OFF);
+    const status = out.status === 'optimal' || out.status === 'infeasible' ? out.status : 'error';
     return {
       status,
-      objective: status === 'optimal' ? res.result.z : null,
+      objective: status === 'optimal' ? out.objective : null,
       timeMs: performance.now() - t0,
       engine: 'glpk',
     };

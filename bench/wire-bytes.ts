@@ -41,10 +41,10 @@ export function wireBytes(tasks = 256): WireFigures {
   const objects: WireResult[] = [];
   for (let k = 0; k < tasks; k++) {
     const r = wyndor(500 + k);
-    rows.add(499 + k, r, r.timeMs);
+    rows.add(r, r.timeMs);
     objects.push({ ...r, i: 499 + k });
   }
-  const rowsText = JSON.stringify(rows.take(7, true));
+  const rowsText = JSON.stringify(rows.take(7, true, 0));
   const objectText = JSON.stringify({ t: 'results', batch: 7, results: objects, done: true });
   return {
     rowsBytes: rowsText.length / tasks,

@@ -49,8 +49,11 @@ export interface RowExtra {
 /**
  * Results of tasks of a `run` batch in columns (DESIGN 'Performance rules'): one array per
  * field instead of one object per task, so field names, the engine and the value names go
- * once per message (~21 bytes a tiny task instead of ~118, and 5× cheaper to parse).
- * Row r is task `i[r]`: status `STATUS_CODES[s[r]]`, objective `o[r]`, solve time `ms[r]`.
+ * once per message (~14 bytes a tiny task instead of ~118, and 5× cheaper to parse).
+ * A solver runs a batch's tasks in order and reports each exactly once, so the rows of a
+ * message are consecutive tasks of its batch: row r is the batch's task at position
+ * `at + r` (its plan index travels only in the `run` message). Row r has status
+ * `STATUS_CODES[s[r]]`, objective `o[r]` and solve time `us[r]` (whole microseconds).
  * Values: rows listed in `vr` (every row when `vr` is absent) have `vn.length` numbers in
  * `v`, in row order, named by `vn`. Every row has the engine `e` (none when absent) unless
  * its `x` entry says otherwise; `x` holds everything rare (duals, gap, error, odd values).
@@ -61,10 +64,11 @@ export interface ResultRows {
   /** The batch is complete. */
   done: boolean;
   rss?: number;
-  i: number[];
+  /** Position in the batch of row 0. */
+  at: number;
   s: number[];
   o: (number | null)[];
-  ms: number[];
+  us: number[];
   e?: string;
   vn?: string[];
   v?: number[];

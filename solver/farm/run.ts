@@ -655,7 +655,8 @@ export class Run implements SolverHost, RemoteHost {
 
   /**
    * Results in columns (protocol.ts ResultRows): one tight loop turns each row into its
-   * TaskResult (id, label and params from the plan, once per task) and settles it.
+   * TaskResult (id, label and params from the plan, once per task) and settles it. Row r
+   * is the batch's task at position `at + r`.
    */
   #onRows(p: SolverProcess, m: ResultRows): void {
     const batch = p.batches.get(m.batch);
@@ -664,8 +665,8 @@ export class Run implements SolverHost, RemoteHost {
     const plan = this.#tasks as TaskPlan<unknown>;
     const finished = this.#finished;
     const tasks = batch.tasks;
-    const { i: idx, s: codes, o: objectives, ms: times } = m;
-    const n = idx.length;
+    const { at, s: codes, o: objectives, us: times } = m;
+    const n = codes.length;
     const names = m.vn;
     const values = m.v;
     const width = names === undefined ? 0 : names.length;
@@ -675,13 +676,12 @@ export class Run implements SolverHost, RemoteHost {
     let vAt = 0; // next number in `v`
     let vrAt = 0; // next entry of `vr`
     let xAt = 0; // next entry of `x`
-    let cursor = batch.pos;
     let solveMs = 0;
     const failedBefore = this.#failed;
     const solver = p.slot;
     const taskId = this.#taskId;
     for (let r = 0; r < n; r++) {
-      const timeMs = times[r] as number;
+      const timeMs = (times[r] as number) / 1000;
       solveMs += timeMs;
       // This row's flat values, and its sparse extras (both in row order).
       let rowValues: Record<string, number> | undefined;
@@ -693,13 +693,11 @@ export class Run implements SolverHost, RemoteHost {
       }
       let extra: RowExtra | undefined;
       if (extras !== undefined && extras[xAt]?.r === r) extra = extras[xAt++];
-      const i = idx[r] as number;
+      const i = tasks[at + r];
+      // Not a task of this batch (a malformed message): ignore rather than trust it.
+      if (i === undefined) continue;
       // Exactly once, structurally: a result for a finished index is ignored.
-      if (!(i >= 0 && i < finished.length) || finished[i] !== 0) continue;
-      // Rows come in batch order: find the task (for its parameters) from the cursor.
-      const next = positionAfter(tasks, cursor, i);
-      if (next < 0) continue; // not a task of this batch: ignore rather than trust it
-      cursor = next;
+      if (finished[i] !== 0) continue;
       const status = (STATUS_CODES[codes[r] as number] ?? extra?.status ?? 'error') as TaskResult['status'];
       const result: TaskResult = {
         id: taskId(plan.task(i)),

@@ -219,13 +219,13 @@ export class WorkerLoop {
             result = { status: 'error', objective: null, timeMs: performance.now() - t0, error: serializeError(err) };
           }
           const now = performance.now();
-          // µs precision is plenty, and shorter JSON is cheaper for the parent to parse.
-          const timeMs = Math.round((Number.isFinite(result.timeMs) ? result.timeMs : now - t0) * 1000) / 1000;
+          const timeMs = Number.isFinite(result.timeMs) ? result.timeMs : now - t0;
           if (indices !== null) {
-            rows.add(index as number, result, timeMs);
+            rows.add(result, timeMs);
           } else {
             const wire = { ...result, i: index } as WireResult;
-            wire.timeMs = timeMs;
+            // µs precision is plenty, and shorter JSON is cheaper for the parent to parse.
+            wire.timeMs = Math.round(timeMs * 1000) / 1000;
             this.#pending.push(wire);
           }
           // Long tasks report at once (and let a stop in before the next one); short ones
@@ -266,7 +266,7 @@ export class WorkerLoop {
     this.#plan = undefined;
     this.#queue = [];
     this.#pending = [];
-    this.#rows.take(0, false);
+    this.#rows.take(0, false, 0);
   }
 
   /** After `release`: report what the running batch produced, forget the job, say `released`. */
@@ -288,7 +288,10 @@ export class WorkerLoop {
     this.#lastResultsFlush = now;
     this.logs.flush(now);
     if (batch.indices !== null) {
-      if (this.#rows.length > 0 || done) this.#channel.send(this.#withRss(this.#rows.take(batch.batch, done)));
+      const rows = this.#rows;
+      // Rows are the tasks just before `pos`: every task run adds exactly one row.
+      if (rows.length > 0 || done)
+        this.#channel.send(this.#withRss(rows.take(batch.batch, done, batch.pos - rows.length)));
       return;
     }
     if (this.#pending.length === 0 && !done) return;

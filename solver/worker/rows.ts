@@ -1,7 +1,9 @@
 /**
  * Builds `rows` messages (protocol.ts ResultRows): the results of a batch in columns, so a
- * tiny task costs ~20 bytes and a few array pushes instead of an object with repeated
- * field names (DESIGN 'Performance rules': the parent's CPU per task is the limit).
+ * tiny task costs ~14 bytes and a few array pushes instead of an object with repeated
+ * field names (DESIGN 'Performance rules': the parent's CPU per task is the limit). Rows
+ * are consecutive tasks of one batch, so no plan index travels back: `take` names the
+ * batch position of the first row.
  */
 import type { SolveResult } from '../problems/types.ts';
 import { type ResultRows, type RowExtra, STATUS_CODES } from '../protocol.ts';
@@ -10,10 +12,9 @@ const CODE = new Map<string, number>(STATUS_CODES.map((s, k) => [s, k]));
 
 /** Collects results in columns; `take()` hands them over as one message and starts afresh. */
 export class RowsWriter {
-  #i: number[] = [];
   #s: number[] = [];
   #o: (number | null)[] = [];
-  #ms: number[] = [];
+  #us: number[] = [];
   /** Engine of the first row (undefined: none yet / none); `#eSet` says whether it was fixed. */
   #e: string | undefined;
   #eSet = false;
@@ -23,17 +24,17 @@ export class RowsWriter {
   #x: RowExtra[] = [];
 
   get length(): number {
-    return this.#i.length;
+    return this.#s.length;
   }
 
-  /** Append the result of plan task `index`; `timeMs` is the solve time to report. */
-  add(index: number, result: SolveResult, timeMs: number): void {
-    const r = this.#i.length;
-    this.#i.push(index);
+  /** Append the result of the batch's next task; `timeMs` is the solve time to report. */
+  add(result: SolveResult, timeMs: number): void {
+    const r = this.#s.length;
     const code = CODE.get(result.status);
     this.#s.push(code ?? -1);
     this.#o.push(result.objective);
-    this.#ms.push(timeMs);
+    // Whole µs: plenty, and "11" is shorter JSON than "0.011" for the parent to parse.
+    this.#us.push(Math.round(timeMs * 1000));
     let extra: RowExtra | undefined;
     if (code === undefined) extra = { r, status: String(result.status) };
     const engine = result.engine;
@@ -91,20 +92,19 @@ export class RowsWriter {
     return true;
   }
 
-  /** The collected rows as a message (then empty again). */
-  take(batch: number, done: boolean): ResultRows {
-    const m: ResultRows = { t: 'rows', batch, done, i: this.#i, s: this.#s, o: this.#o, ms: this.#ms };
+  /** The collected rows as a message, row 0 being the batch's task at position `at` (then empty again). */
+  take(batch: number, done: boolean, at: number): ResultRows {
+    const m: ResultRows = { t: 'rows', batch, done, at, s: this.#s, o: this.#o, us: this.#us };
     if (this.#e !== undefined) m.e = this.#e;
     if (this.#vn !== undefined && this.#vr.length > 0) {
       m.vn = this.#vn;
       m.v = this.#v;
-      if (this.#vr.length !== this.#i.length) m.vr = this.#vr;
+      if (this.#vr.length !== this.#s.length) m.vr = this.#vr;
     }
     if (this.#x.length > 0) m.x = this.#x;
-    this.#i = [];
     this.#s = [];
     this.#o = [];
-    this.#ms = [];
+    this.#us = [];
     this.#e = undefined;
     this.#eSet = false;
     this.#vn = undefined;

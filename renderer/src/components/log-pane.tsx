@@ -57,6 +57,11 @@ async function copyText(text: string): Promise<void> {
  * re-renders for other reasons (a core card on every status change) does not repaint it:
  * panes repaint only when their lines change, at most every LOG_REFRESH_MS.
  */
+/** The view shows the last line (within a row and a half). */
+function atBottom(el: HTMLElement): boolean {
+  return el.scrollHeight - el.scrollTop - el.clientHeight < ROW * 1.5;
+}
+
 export const LogPane = memo(function LogPane({ source, title, testId }: LogPaneProps) {
   const ring = useFarm((s) => (source === null ? s.combined : s.logs[source])) ?? EMPTY_RING;
   const version = useFarm((s) => (source === null ? s.combinedVersion : (s.logVersion[source] ?? 0)));
@@ -92,21 +97,34 @@ export const LogPane = memo(function LogPane({ source, title, testId }: LogPaneP
   // Keep the view steady: follow the tail, or when scrolled back, shift by the lines that
   // fell off the front of the ring so the same text stays under the reader's eyes.
   const firstSeq = useRef(ring.firstSeq);
+  // Where following last put the view. A scroll up (wheel, scrollbar, keys) is reported by
+  // the browser only at the next frame; lines arriving before that must not snap the view
+  // back down and swallow the reader's scroll, so following checks it is still there.
+  const followedTo = useRef<number | null>(null);
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs per ring change (`version`).
   useLayoutEffect(() => {
     const el = scrollRef.current;
     const dropped = ring.firstSeq - firstSeq.current;
     firstSeq.current = ring.firstSeq;
     if (!el) return;
-    if (follow) el.scrollTop = el.scrollHeight;
-    else if (dropped > 0 && !matches) el.scrollTop = Math.max(0, el.scrollTop - dropped * ROW);
+    if (follow) {
+      const left = followedTo.current !== null && el.scrollTop < followedTo.current - ROW && !atBottom(el);
+      if (left) {
+        followedTo.current = null;
+        setFollow(false);
+        return;
+      }
+      el.scrollTop = el.scrollHeight;
+      followedTo.current = el.scrollTop;
+    } else if (dropped > 0 && !matches) el.scrollTop = Math.max(0, el.scrollTop - dropped * ROW);
   }, [version, follow, count]);
 
   const onScroll = () => {
     const el = scrollRef.current;
     if (!el) return;
-    const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < ROW * 1.5;
-    if (atBottom !== follow) setFollow(atBottom);
+    const bottom = atBottom(el);
+    if (bottom) followedTo.current = el.scrollTop;
+    if (bottom !== follow) setFollow(bottom);
   };
 
   const copy = async () => {
@@ -191,7 +209,10 @@ export const LogPane = memo(function LogPane({ source, title, testId }: LogPaneP
             onClick={() => {
               setFollow(true);
               const el = scrollRef.current;
-              if (el) el.scrollTop = el.scrollHeight;
+              if (el) {
+                el.scrollTop = el.scrollHeight;
+                followedTo.current = el.scrollTop;
+              }
             }}
           >
             Jump to latest ↓

@@ -44,9 +44,11 @@ describe('results in columns', () => {
 
   it('a message carries names, the engine and value names once; rare fields sparse', () => {
     const w = new RowsWriter();
-    for (let i = 0; i < 8; i++) w.add(i, expected(i), expected(i).timeMs);
-    const m = w.take(3, true);
-    expect(m).toMatchObject({ t: 'rows', batch: 3, done: true, i: [0, 1, 2, 3, 4, 5, 6, 7], e: 'glpk' });
+    for (let i = 0; i < 8; i++) w.add(expected(i), expected(i).timeMs);
+    const m = w.take(3, true, 5);
+    // Rows are the batch's tasks from position `at`; solve times in whole µs.
+    expect(m).toMatchObject({ t: 'rows', batch: 3, done: true, at: 5, e: 'glpk' });
+    expect(m.us).toEqual(Array.from({ length: 8 }, (_, i) => Math.round(expected(i).timeMs * 1000)));
     expect(m.vn).toEqual(['a', 'b', 'c']); // the first row with values names them
     expect(m.vr).toEqual([1]); // only row 1 has exactly those names
     expect(m.v).toEqual([1, -1, 0.1]);
