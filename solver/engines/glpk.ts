@@ -16,7 +16,7 @@ import type { LinearModel } from '../formats/model.ts';
 import { isMip } from '../formats/model.ts';
 import { create as createGlpkRuntime, GLP, type GlpkRuntime, glpkOptions, loadGlpk } from './glpk-runtime.ts';
 import type { Engine, EngineResult, SolveOptions } from './types.ts';
-import { feasibilityModel, trivialResult } from './types.ts';
+import { errorText, feasibilityModel, noSolution, trivialResult } from './types.ts';
 
 /**
  * Build the glpk engine over a loaded runtime. GLPK aborts on some inputs (e.g. an assertion
@@ -87,15 +87,7 @@ export function glpkEngine(
       try {
         out = solveOnce(lp, opts, sink);
       } catch (err) {
-        return {
-          status: 'error',
-          objective: null,
-          values: null,
-          duals: null,
-          timeMs: performance.now() - t0,
-          engine: 'glpk',
-          message: err instanceof Error ? err.message : String(err),
-        };
+        return noSolution('error', 'glpk', t0, errorText(err));
       }
       let status = out.status;
       let message: string | undefined;
@@ -111,15 +103,7 @@ export function glpkEngine(
               ? { status: 'time-limit' }
               : solveOnce(toGlpkLp(feasibilityModel(model), { internalNames: true }), probeOpts, null);
         } catch (err) {
-          return {
-            status: 'error',
-            objective: null,
-            values: null,
-            duals: null,
-            timeMs: performance.now() - t0,
-            engine: 'glpk',
-            message: err instanceof Error ? err.message : String(err),
-          };
+          return noSolution('error', 'glpk', t0, errorText(err));
         }
         if (probe.status === 'infeasible') {
           status = 'infeasible';

@@ -19,7 +19,7 @@ import highsModule from 'highs';
 import type { LinearModel } from '../formats/model.ts';
 import { isMip } from '../formats/model.ts';
 import type { Engine, EngineResult, SolveOptions } from './types.ts';
-import { feasibilityModel, trivialResult } from './types.ts';
+import { errorText, feasibilityModel, noSolution, trivialResult } from './types.ts';
 
 type HighsLoader = (options?: InitOptions) => Promise<Highs>;
 // Node loads the package's ESM build, whose default export is the loader; its type file is
@@ -104,15 +104,7 @@ export function highsEngine(highs: Highs): Engine {
     version: `HiGHS ${highs.version.string} (highs-js)`,
     solve(model: LinearModel, options: SolveOptions = {}): EngineResult {
       const t0 = performance.now();
-      const fail = (message: string): EngineResult => ({
-        status: 'error',
-        objective: null,
-        values: null,
-        duals: null,
-        timeMs: performance.now() - t0,
-        engine: 'highs',
-        message,
-      });
+      const fail = (message: string): EngineResult => noSolution('error', 'highs', t0, message);
       if (broken !== null)
         return fail(`HiGHS aborted in an earlier solve in this process (${broken}); restart the solver`);
       const trivial = trivialResult(model, 'highs');
@@ -130,28 +122,20 @@ export function highsEngine(highs: Highs): Engine {
           const probeStatus = probe.status;
           probe.hm.dispose();
           if (probeStatus === S.infeasible) {
-            message = 'HiGHS: infeasible or unbounded; the model with a zero objective is infeasible';
-            return {
-              status: 'infeasible',
-              objective: null,
-              values: null,
-              duals: null,
-              timeMs: performance.now() - t0,
-              engine: 'highs',
-              message,
-            };
+            return noSolution(
+              'infeasible',
+              'highs',
+              t0,
+              'HiGHS: infeasible or unbounded; the model with a zero objective is infeasible',
+            );
           }
           if (probeStatus === S.optimal) {
-            message = 'HiGHS: infeasible or unbounded; the model is feasible with a zero objective, so it is unbounded';
-            return {
-              status: 'unbounded',
-              objective: null,
-              values: null,
-              duals: null,
-              timeMs: performance.now() - t0,
-              engine: 'highs',
-              message,
-            };
+            return noSolution(
+              'unbounded',
+              'highs',
+              t0,
+              'HiGHS: infeasible or unbounded; the model is feasible with a zero objective, so it is unbounded',
+            );
           }
           r = run(model, options, false);
           hm = r.hm;
@@ -196,7 +180,7 @@ export function highsEngine(highs: Highs): Engine {
         if (message !== undefined) result.message = message;
         return result;
       } catch (err) {
-        const text = err instanceof Error ? err.message : String(err);
+        const text = errorText(err);
         // A WebAssembly abort (RuntimeError) leaves the runtime unusable for the rest of the process.
         if (err instanceof Error && err.name === 'RuntimeError') broken = text;
         return fail(`HiGHS failed: ${text}`);

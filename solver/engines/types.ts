@@ -88,7 +88,17 @@ export function trivialResult(model: LinearModel, engine: EngineName): EngineRes
   if (model.variables.length === 0) return solveEmpty(model, engine);
   const crossed = crossedBounds(model);
   if (crossed === undefined) return undefined;
-  return { status: 'infeasible', objective: null, values: null, duals: null, timeMs: 0, engine, message: crossed };
+  return { ...noSolution('infeasible', engine, 0, crossed), timeMs: 0 };
+}
+
+/** A result without a solution (error, infeasible, unbounded, …), timed from `t0`. */
+export function noSolution(status: TaskStatus, engine: EngineName, t0: number, message: string): EngineResult {
+  return { status, objective: null, values: null, duals: null, timeMs: performance.now() - t0, engine, message };
+}
+
+/** The message of anything thrown. */
+export function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 /** A copy of the model with a zero objective: solving it tells infeasible from unbounded. */

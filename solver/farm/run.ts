@@ -608,16 +608,7 @@ export class Run implements SolverHost, RemoteHost {
       const next = positionAfter(tasks, cursor, i);
       if (next < 0) continue; // not a task of this batch: ignore rather than trust it
       cursor = next;
-      const failed = w.status === 'error';
-      finished[i] = failed ? 2 : 1;
-      if (failed) {
-        this.#failed++;
-        p.tasksFailed++;
-      } else {
-        this.#done++;
-        p.tasksDone++;
-      }
-      this.#emitResult(this.#toResult(w, i, plan.task(i), p.slot, plan));
+      this.#settle(p, this.#toResult(w, i, plan.task(i), p.slot, plan));
     }
     this.#afterResults(p, slot, batchId, tasks, results.length, solveMs, done, failedBefore);
   }
@@ -716,18 +707,23 @@ export class Run implements SolverHost, RemoteHost {
       if (rowEngine !== undefined && rowEngine !== null) result.engine = rowEngine;
       if (extra?.gap !== undefined) result.gap = extra.gap;
       if (extra?.error !== undefined) result.error = extra.error;
-      const failed = status === 'error';
-      finished[i] = failed ? 2 : 1;
-      if (failed) {
-        this.#failed++;
-        p.tasksFailed++;
-      } else {
-        this.#done++;
-        p.tasksDone++;
-      }
-      this.#emitResult(result);
+      this.#settle(p, result);
     }
     this.#afterResults(p, slot, m.batch, tasks, n, solveMs, m.done, failedBefore);
+  }
+
+  /** A task's one result: mark it finished, count it (run and process), emit it. */
+  #settle(p: SolverProcess, result: TaskResult): void {
+    const failed = result.status === 'error';
+    this.#finished[result.index] = failed ? 2 : 1;
+    if (failed) {
+      this.#failed++;
+      p.tasksFailed++;
+    } else {
+      this.#done++;
+      p.tasksDone++;
+    }
+    this.#emitResult(result);
   }
 
   #toResult(w: WireResult, i: number, params: unknown, solver: number, plan: TaskPlan<unknown>): TaskResult {
