@@ -72,6 +72,11 @@ export interface FarmOptions {
   /** After a kill, wait at most this long for the processes to be gone; default 1000 ms. */
   killWaitMs?: number;
   /**
+   * A solver whose job setup (loading the engine, reading the model, the kind's own setup)
+   * has not finished after this long is killed and its slot retired; default 120 000 ms.
+   */
+  setupTimeoutMs?: number;
+  /**
    * Data folder: every run started without its own `observe` hook is recorded by the run
    * journal in `<dataDir>/runs/<run id>/` (desktop: Electron's userData folder).
    */
@@ -115,6 +120,7 @@ export class Farm implements FarmApi {
   readonly #maxTaskRetries: number;
   readonly #shutdownGraceMs: number;
   readonly #killWaitMs: number;
+  readonly #setupTimeoutMs: number;
   readonly #dataDir: string | undefined;
   readonly #broker: string | undefined;
   readonly #onBrokerLog: ((line: string) => void) | undefined;
@@ -133,6 +139,7 @@ export class Farm implements FarmApi {
     this.#maxTaskRetries = options.maxTaskRetries ?? 2;
     this.#shutdownGraceMs = options.shutdownGraceMs ?? 3000;
     this.#killWaitMs = options.killWaitMs ?? 1000;
+    this.#setupTimeoutMs = options.setupTimeoutMs ?? 120_000;
     this.#dataDir = options.dataDir;
     this.#broker = options.broker;
     this.#onBrokerLog = options.onBrokerLog;
@@ -204,6 +211,7 @@ export class Farm implements FarmApi {
         limits: runLimits(policy),
         shutdownGraceMs: this.#shutdownGraceMs,
         killWaitMs: this.#killWaitMs,
+        setupTimeoutMs: this.#setupTimeoutMs,
         ...(options.finished ? { finished: options.finished } : {}),
         ...(observer ? { observer } : {}),
         ...(remote ? { remote } : {}),

@@ -39,6 +39,8 @@ export interface RunSetup {
   shutdownGraceMs: number;
   /** After kill, wait at most this long for exits before declaring the run stopped. */
   killWaitMs: number;
+  /** A setup still running after this long is killed and its slot retired (a hang never ends on its own). */
+  setupTimeoutMs: number;
   /** Resume: per plan index, 1 = done and 2 = failed in an earlier run (not run again). */
   finished?: Uint8Array;
   /** Sees every result, log line and step as it happens, and the end of the run. */
@@ -174,6 +176,7 @@ export class Run implements SolverHost, RemoteHost {
   #stepStartedAt = 0;
   // Limits (RunLimits).
   readonly #limitKills = new Map<SolverProcess, LimitKill>();
+  readonly #setupTimers = new Map<SolverProcess, NodeJS.Timeout>();
   /** Per process: the task (and its start) seen over the time limit at the previous check. */
   readonly #overdue = new Map<SolverProcess, string>();
   #watchdog: NodeJS.Timeout | undefined;
@@ -369,8 +372,10 @@ export class Run implements SolverHost, RemoteHost {
           return;
         }
         p.setup(this.#s.kindName, this.#s.spec, p.slot + 1);
+        this.#armSetupTimer(p);
         return;
       case 'setup-done': {
+        this.#clearSetupTimer(p);
         const slot = this.#slots[p.slot] as Slot;
         slot.earlyDeaths = 0;
         if (this.state === 'starting') this.#setState('running');
@@ -383,6 +388,7 @@ export class Run implements SolverHost, RemoteHost {
         return;
       }
       case 'setup-failed':
+        this.#clearSetupTimer(p);
         this.#retire(p, `setup failed: ${m.error.message}`);
         this.#push({ type: 'error', error: m.error, solver: p.slot });
         p.kill();
@@ -408,6 +414,7 @@ export class Run implements SolverHost, RemoteHost {
   }
 
   exited(p: SolverProcess, exit: SolverExit, batches: Batch[]): void {
+    this.#clearSetupTimer(p);
     const slot = this.#slots[p.slot] as Slot;
     if (slot.process !== p) return;
     this.#overdue.delete(p);
@@ -852,6 +859,35 @@ export class Run implements SolverHost, RemoteHost {
     }
   }
 
+  /**
+   * Setups are not interruptible from inside (a kind's setup may loop or wait forever), so a
+   * timer per process: past setupTimeoutMs the process is killed and its slot retired, not
+   * replaced (the same setup would hang again); with no slot left the run fails saying why.
+   */
+  #armSetupTimer(p: SolverProcess): void {
+    this.#clearSetupTimer(p);
+    const ms = this.#s.setupTimeoutMs;
+    const timer = setTimeout(() => {
+      this.#setupTimers.delete(p);
+      const slot = this.#slots[p.slot] as Slot;
+      if (!p.alive || p.setUp || slot.process !== p || slot.retired) return;
+      const message = `setup did not finish within ${Math.round(ms) / 1000} s (job kind "${this.#s.kindName}"); solver ${p.slot} was killed`;
+      this.#retire(p, message);
+      this.#push({ type: 'error', error: { name: 'SetupTimedOut', message }, solver: p.slot });
+      p.kill();
+      this.#afterRetire();
+    }, ms);
+    timer.unref();
+    this.#setupTimers.set(p, timer);
+  }
+
+  #clearSetupTimer(p: SolverProcess): void {
+    const timer = this.#setupTimers.get(p);
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    this.#setupTimers.delete(p);
+  }
+
   #limitKill(p: SolverProcess, kill: LimitKill): void {
     this.#overdue.delete(p);
     this.#limitKills.set(p, kill);
@@ -1135,6 +1171,8 @@ export class Run implements SolverHost, RemoteHost {
     if (this.#gateTimer !== undefined) clearTimeout(this.#gateTimer);
     if (this.#heartbeat !== undefined) clearInterval(this.#heartbeat);
     if (this.#watchdog !== undefined) clearInterval(this.#watchdog);
+    for (const timer of this.#setupTimers.values()) clearTimeout(timer);
+    this.#setupTimers.clear();
     const final = (this.#ending ?? 'stopped') as RunEnd['status'];
     const end: RunEnd = { status: final };
     if (this.reason !== undefined) end.reason = this.reason;
