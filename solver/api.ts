@@ -205,7 +205,7 @@ export interface PastRun {
   endedAt: string | null;
   durationMs: number | null;
   reason?: string;
-  /** True when `resume` can continue it (task job, not running, tasks missing or failed). */
+  /** True when `resume` can continue it: not running, and tasks missing or failed (task jobs) or steps not run (step jobs). */
   resumable: boolean;
   /** The run's folder on the machine running the farm. */
   dir: string;

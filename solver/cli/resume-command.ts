@@ -2,7 +2,8 @@
  * `solver-farm resume <run dir> [--cores N] [--logs] [--retry-failed]`: continue a stopped or
  * interrupted run in the same folder. The journal re-reads job.json, re-plans the job, checks
  * its inputs did not change, and the farm runs only the tasks without a result (and, with
- * --retry-failed, the failed ones again); new results append to the same results.jsonl.
+ * --retry-failed, the failed ones again); new results append to the same results.jsonl. A
+ * step job (tsp) goes on after its last recorded step, from that step's best tour.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -21,7 +22,7 @@ export interface ResumeOptions {
 export async function resumeCommand(dir: string, options: ResumeOptions, io: SessionIo = process): Promise<number> {
   const cores = options.cores ?? availableParallelism();
   if (!existsSync(dir)) throw new UserError(`${dir}: no such run folder (solver-farm runs lists them)`);
-  const { loadRunForResume } = await import('../journal/farm-recording.ts');
+  const { loadRunForResume, startSteps } = await import('../journal/farm-recording.ts');
   const { kinds } = await import('../problems/registry.ts');
   let loaded: Awaited<ReturnType<typeof loadRunForResume>>;
   try {
@@ -38,14 +39,21 @@ export async function resumeCommand(dir: string, options: ResumeOptions, io: Ses
     cores,
     logs: options.logs === true,
     io,
-    label: `${dir} (resumed: ${loaded.done} done, ${loaded.failed} failed before)`,
+    label: loaded.steps
+      ? `${dir} (resumed after step ${loaded.steps.done} of ${loaded.steps.total})`
+      : `${dir} (resumed: ${loaded.done} done, ${loaded.failed} failed before)`,
     sense: objectiveSense(loaded.jobFile.job),
-    before: { done: loaded.done, failed: loaded.failed },
+    before: loaded.steps ? { done: 0, failed: 0 } : { done: loaded.done, failed: loaded.failed },
     async start() {
       try {
         const info = await farm.start(
           { job: loaded.jobFile.job, source: loaded.jobFile.source, cores },
-          { finished: loaded.finished, observe: () => recorder },
+          {
+            finished: loaded.finished,
+            observe: () => recorder,
+            baseDir: loaded.job.baseDir,
+            ...(loaded.steps ? { resumeSteps: startSteps(loaded.steps) } : {}),
+          },
         );
         return { info, recorder };
       } catch (err) {

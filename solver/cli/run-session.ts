@@ -242,7 +242,7 @@ function summary(
     lines.push(`${label}: ${formatValue(tally.lastStep.best)}`);
   }
   lines.push(`Files: ${dir}/ (${files.join(', ')})`);
-  if (end.state === 'stopped' && info.total !== null) lines.push(`Continue with: solver-farm resume ${dir}`);
+  if (end.state === 'stopped') lines.push(`Continue with: solver-farm resume ${dir}`);
   return `${lines.join('\n')}\n`;
 }
 

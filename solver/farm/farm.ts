@@ -29,12 +29,12 @@ import { EventBatcher } from './event-batcher.ts';
 import { inspectModel } from './inspect-model.ts';
 import { baseDirOf, type LoadedJob, loadExample, loadJob, readExamples } from './job.ts';
 import type { SolverLauncher } from './launcher.ts';
-import { Run, type RunObserver } from './run.ts';
+import { type ResumeSteps, Run, type RunObserver } from './run.ts';
 import { openPastRun, pastRuns, runDirOf } from './run-history.ts';
 import { checkModelFile, checkOpenRunOptions, checkResumeOptions, checkRunId } from './verb-args.ts';
 import { WarmPool } from './warm-pool.ts';
 
-export type { RunEnd, RunObserver } from './run.ts';
+export type { ResumeSteps, RunEnd, RunObserver } from './run.ts';
 
 /** What an observer is told about a run before it starts. */
 export interface RunContext {
@@ -46,6 +46,13 @@ export interface RunContext {
 export interface StartOptions {
   /** Resume: per plan index, 1 = done and 2 = failed in an earlier run; those tasks are not run again. */
   finished?: Uint8Array;
+  /** Resume of a step job: go on after step `done` from its recorded input. */
+  resumeSteps?: ResumeSteps;
+  /**
+   * Folder the job's relative paths resolve against, instead of the source's folder (resume:
+   * the one recorded in job.json, e.g. the examples folder of an example run).
+   */
+  baseDir?: string;
   /** Called once the job is loaded, before any solver starts; the observer sees the whole run. */
   observe?(context: RunContext): RunObserver | Promise<RunObserver>;
 }
@@ -159,7 +166,7 @@ export class Farm implements FarmApi {
     try {
       const requested = request.cores ?? this.#cores;
       checkCores(requested, 'start: cores');
-      const { job, policy } = await this.#load(request);
+      const { job, policy } = await this.#load(request, options.baseDir);
       if (this.#closed) throw new Error('the farm was closed while the job was loading');
       const plan = job.plan;
       const cores = plan.type === 'tasks' ? Math.max(1, Math.min(requested, plan.count)) : requested;
@@ -213,6 +220,7 @@ export class Farm implements FarmApi {
         killWaitMs: this.#killWaitMs,
         setupTimeoutMs: this.#setupTimeoutMs,
         ...(options.finished ? { finished: options.finished } : {}),
+        ...(options.resumeSteps ? { resumeSteps: options.resumeSteps } : {}),
         ...(observer ? { observer } : {}),
         ...(remote ? { remote } : {}),
       });
@@ -225,12 +233,15 @@ export class Farm implements FarmApi {
   }
 
   /** Parses and plans a start request's job and its failure policy (located errors); starts nothing. */
-  async #load(request: StartRequest): Promise<{ job: LoadedJob; policy: ReturnType<typeof parseFailurePolicy> }> {
+  async #load(
+    request: StartRequest,
+    baseDir?: string,
+  ): Promise<{ job: LoadedJob; policy: ReturnType<typeof parseFailurePolicy> }> {
     let job: LoadedJob;
     if ('example' in request) {
       job = await loadExample(this.#examplesDir, request.example, this.#kinds);
     } else {
-      job = await loadJob(request.job, request.source, baseDirOf(request.source), this.#kinds);
+      job = await loadJob(request.job, request.source, baseDir ?? baseDirOf(request.source), this.#kinds);
     }
     // The job's failure policy (`policy` block): a located error before anything starts.
     const policy = parseFailurePolicy(job.doc, job.source);

@@ -4,12 +4,12 @@
  * viewing — a page of its results in plan order, the tails of its solver logs, its barrier
  * steps, and what to draw (re-derived from job.json through the kind's view()).
  */
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { PastRun, PastRunDetail, RunView, StepSummary, TaskResult } from '../api.ts';
+import type { PastRun, PastRunDetail, RunView, TaskResult } from '../api.ts';
 import { listRuns, type RunRecord, readRunRecord, runsFolder } from '../journal/history.ts';
 import { indexJournal, type JournalIndex } from '../journal/journal-index.ts';
-import { RUN_FILES, readJobFile } from '../journal/run-dir.ts';
+import { RUN_FILES, readJobFile, readStepSummaries } from '../journal/run-dir.ts';
 import type { AnyProblemKind } from '../problems/types.ts';
 import { loadJob } from './job.ts';
 
@@ -24,7 +24,9 @@ const LOG_TAIL_BYTES = 64 * 1024;
 
 /** A journal record as the API shows it; `resumable` as FarmApi defines it. */
 export function toPastRun(r: RunRecord): PastRun {
-  const missingOrFailed = r.total !== null && (r.done + r.failed < r.total || r.failed > 0);
+  // Task jobs: tasks without a result or failed. Step jobs: steps not run yet.
+  const missingOrFailed =
+    r.total !== null ? r.done + r.failed < r.total || r.failed > 0 : r.steps !== null && r.stepsDone < r.steps;
   const run: PastRun = {
     runId: r.runId,
     name: r.name,
@@ -144,27 +146,6 @@ function logTails(dir: string): { solver: number; lines: string[] }[] {
   return out.sort((a, b) => a.solver - b.solver);
 }
 
-/** steps.jsonl: one StepSummary per line; a torn or invalid line is skipped. */
-function readSteps(dir: string): StepSummary[] {
-  let text: string;
-  try {
-    text = readFileSync(path.join(dir, RUN_FILES.steps), 'utf8');
-  } catch {
-    return [];
-  }
-  const steps: StepSummary[] = [];
-  for (const line of text.split('\n')) {
-    if (line.trim() === '') continue;
-    try {
-      const s = JSON.parse(line) as StepSummary;
-      if (typeof s === 'object' && s !== null && typeof s.step === 'number') steps.push(s);
-    } catch {
-      // a torn last line (the run was killed mid-write): the steps before it stand
-    }
-  }
-  return steps;
-}
-
 /** Re-parses job.json's job for its view and parameter names; a job that no longer loads gives none. */
 async function viewOf(
   dir: string,
@@ -237,7 +218,7 @@ export async function openPastRun(
     results: pageOfResults(index, options.offset ?? 0, limit),
     resultCount: countResults(index),
     logs: logTails(dir),
-    steps: readSteps(dir),
+    steps: readStepSummaries(dir),
     view,
   };
   if (params !== undefined) detail.params = params;

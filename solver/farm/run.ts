@@ -43,6 +43,8 @@ export interface RunSetup {
   setupTimeoutMs: number;
   /** Resume: per plan index, 1 = done and 2 = failed in an earlier run (not run again). */
   finished?: Uint8Array;
+  /** Resume of a step job: steps done in an earlier run, the input of the next one, the best so far. */
+  resumeSteps?: ResumeSteps;
   /** Sees every result, log line and step as it happens, and the end of the run. */
   observer?: RunObserver;
   /** The job's failure policy, as limits the run enforces (see RunLimits). */
@@ -90,10 +92,18 @@ export interface RunEnd {
  * Something that records a run as it happens (the run journal implements this). Called
  * synchronously, before the same news goes out as events; exceptions become `error` events.
  */
+/** Where a resumed step job goes on: after step `done`, from `input`. */
+export interface ResumeSteps {
+  done: number;
+  input: unknown;
+  best?: number;
+}
+
 export interface RunObserver {
   result(result: TaskResult): unknown;
   log(solver: number, lines: readonly string[]): void;
-  step(summary: StepSummary): void;
+  /** A barrier step ended; `next` is the input of the step after it (what a resume starts from). */
+  step(summary: StepSummary, next: unknown): void;
   finish(end: RunEnd): unknown;
 }
 
@@ -173,6 +183,8 @@ export class Run implements SolverHost, RemoteHost {
   #input: unknown;
   readonly #outputs = new Map<number, unknown>();
   #stepsDone = 0;
+  /** Steps done in an earlier run (resume): step stepsBefore + 1 comes first. */
+  #stepsBefore = 0;
   #stepStartedAt = 0;
   // Limits (RunLimits).
   readonly #limitKills = new Map<SolverProcess, LimitKill>();
@@ -215,7 +227,15 @@ export class Run implements SolverHost, RemoteHost {
     this.#queue = new TaskQueue(count, setup.finished ? (i) => finished[i] !== 0 : undefined);
     this.#observer = setup.observer;
     this.#taskId = taskIdHasher(setup.kindName, setup.spec);
-    if (this.#steps) this.#input = this.#steps.initial;
+    if (this.#steps) {
+      const resumed = setup.resumeSteps;
+      this.#input = resumed ? resumed.input : this.#steps.initial;
+      if (resumed) {
+        this.#stepsDone = resumed.done;
+        this.#stepsBefore = resumed.done;
+        if (resumed.best !== undefined) this.#best = resumed.best;
+      }
+    }
     this.#rate = new RateMeter(this.#startedAt, this.#done + this.#failed);
     this.#remote = (this.#tasks && this.#tasks.race !== true) || this.#steps ? setup.remote : undefined;
     this.#remote?.attach(this);
@@ -234,7 +254,10 @@ export class Run implements SolverHost, RemoteHost {
       this.#watchdog = setInterval(() => this.#watch(), every);
       this.#watchdog.unref();
     }
-    if (this.#tasks && this.#done + this.#failed >= this.#tasks.count) {
+    if (
+      (this.#tasks && this.#done + this.#failed >= this.#tasks.count) ||
+      (this.#steps && this.#stepsDone >= this.#steps.steps)
+    ) {
       this.#finish('done');
       return;
     }
@@ -293,21 +316,23 @@ export class Run implements SolverHost, RemoteHost {
         if (!slot.retired && !this.#outputs.has(slot.process.slot)) working.push(slot.process.slot);
       for (const slot of this.#remoteStep) if (!this.#outputs.has(slot)) working.push(slot);
     }
-    const avg = this.#stepsDone > 0 ? this.#stepMsTotal / this.#stepsDone : 0;
+    // Rate and ETA from the steps of this session (a resumed run starts with some done).
+    const ran = this.#stepsDone - this.#stepsBefore;
+    const avg = ran > 0 ? this.#stepMsTotal / ran : 0;
     const p: Progress = {
       total: null,
       done: this.#stepsDone,
       failed: 0,
       running,
-      rate: this.#stepsDone > 0 ? (this.#stepsDone * 1000) / Math.max(1, elapsedMs) : 0,
+      rate: ran > 0 ? (ran * 1000) / Math.max(1, elapsedMs) : 0,
       etaMs: !this.active
         ? this.state === 'done'
           ? 0
           : null
-        : this.#stepsDone > 0
+        : ran > 0
           ? Math.round(avg * (n - this.#stepsDone))
           : null,
-      step: { k: Math.max(1, Math.min(this.#k, n)), n, working },
+      step: { k: Math.max(1, Math.min(Math.max(this.#k, this.#stepsDone + 1), n)), n, working },
       elapsedMs,
     };
     if (this.#best !== undefined) p.best = this.#best;
@@ -483,7 +508,7 @@ export class Run implements SolverHost, RemoteHost {
     if (this.state !== 'running' || this.#ending !== undefined || !p.alive || !p.setUp) return;
     if (p.leaving !== undefined) return; // being killed by a limit: its replacement gets the work
     if (this.#steps) {
-      if (this.#k === 0) this.#beginStep(1);
+      if (this.#k === 0) this.#beginStep(this.#stepsBefore + 1);
       else if (!this.#outputs.has(p.slot) && p.state !== 'stepping') p.sendStep(this.#k, this.#input);
       return;
     }
@@ -1033,7 +1058,7 @@ export class Run implements SolverHost, RemoteHost {
     this.#stepsDone = this.#k;
     this.#stepMsTotal += performance.now() - this.#stepStartedAt;
     const summary: StepSummary = { ...reduced.summary, steps: plan.steps };
-    this.#observe(() => this.#observer?.step(summary));
+    this.#observe(() => this.#observer?.step(summary, reduced.input));
     this.#push({ type: 'step', summary });
     this.#events.progressChanged();
     if (this.state === 'stopping') return;

@@ -12,14 +12,14 @@
  * ```
  */
 import type { RunInfo } from '../api.ts';
-import type { RunContext, StartOptions } from '../farm/farm.ts';
+import type { ResumeSteps, RunContext, StartOptions } from '../farm/farm.ts';
 import type { LoadedJob } from '../farm/job.ts';
 import { loadJob } from '../farm/job.ts';
 import { specHash, taskIdHasher } from '../farm/task-id.ts';
-import type { AnyProblemKind, TaskPlan } from '../problems/types.ts';
+import type { AnyProblemKind } from '../problems/types.ts';
 import { type FailurePolicy, parseFailurePolicy } from './failure-policy.ts';
 import { type RecorderOptions, RunRecorder } from './recorder.ts';
-import { type ResumedRun, resumeRun } from './resume.ts';
+import { type ResumePlan, resumeRun, resumeStepRun } from './resume.ts';
 import { type JobFile, readJobFile } from './run-dir.ts';
 
 /** Where a new run is recorded: under a data root (`<root>/runs/<run id>/`) or in an exact folder. */
@@ -79,16 +79,25 @@ export function recordInto(
 /** A run directory re-loaded for resume, locked, with its recorder appending to the same journal. */
 export interface LoadedResume {
   jobFile: JobFile;
-  job: LoadedJob & { plan: TaskPlan<unknown> };
+  job: LoadedJob;
   policy: FailurePolicy;
-  resumed: ResumedRun;
+  resumed: {
+    recorder: RunRecorder;
+    /** Problems found in the journal, in words ('' when clean). */
+    warnings: string;
+    /** Task jobs: which tasks run (absent for step jobs). */
+    plan?: ResumePlan;
+  };
   /**
    * Per plan index: 0 = to run, 1 = done, 2 = failed and staying failed. Failed tasks that
-   * are retried (retryFailed) are 0 here.
+   * are retried (retryFailed) are 0 here. Empty for step jobs.
    */
   finished: Uint8Array;
+  /** Tasks (task jobs) or steps (step jobs) done before. */
   done: number;
   failed: number;
+  /** Step jobs: where the run goes on (Farm.start's `resumeSteps`), and its number of steps. */
+  steps?: ResumeSteps & { total: number };
 }
 
 /** Options of loadRunForResume / prepareResume. */
@@ -112,25 +121,37 @@ export async function loadRunForResume(
   const jobFile = readJobFile(dir);
   const job = await loadJob(jobFile.job, jobFile.source, options.baseDir ?? jobFile.baseDir, kinds);
   const plan = job.plan;
-  if (plan.type !== 'tasks') {
-    throw new Error(
-      `${dir}: a ${job.kindName} run is made of barrier steps, not tasks; it cannot be resumed, start it again`,
-    );
-  }
   const policy = parseFailurePolicy(jobFile.job, jobFile.source);
+  const hash = specHash(job.kindName, job.spec);
+  if (plan.type === 'steps') {
+    // A step job goes on after its last recorded step, from that step's output.
+    const stepped = await resumeStepRun(dir, { ...options, specHash: hash, initial: plan.initial });
+    const steps: ResumeSteps & { total: number } = { done: stepped.done, input: stepped.input, total: stepped.total };
+    if (stepped.best !== undefined) steps.best = stepped.best;
+    return {
+      jobFile,
+      job,
+      policy,
+      resumed: { recorder: stepped.recorder, warnings: stepped.warnings },
+      finished: new Uint8Array(0),
+      done: stepped.done,
+      failed: 0,
+      steps,
+    };
+  }
   const idOf = taskIdHasher(job.kindName, job.spec);
   const resumed = await resumeRun(dir, {
     ...options,
     count: plan.count,
     idOf: (i) => idOf(plan.task(i)),
-    specHash: specHash(job.kindName, job.spec),
+    specHash: hash,
     retryFailed: options.retryFailed ?? false,
   });
   const finished = Uint8Array.from(resumed.plan.state);
   for (const i of resumed.plan.remaining) finished[i] = 0;
   return {
     jobFile,
-    job: { ...job, plan },
+    job,
     policy,
     resumed,
     finished,
@@ -139,12 +160,19 @@ export async function loadRunForResume(
   };
 }
 
+/** Farm.start's resumeSteps from a loaded step resume (without the step count). */
+export function startSteps(steps: ResumeSteps & { total: number }): ResumeSteps {
+  const out: ResumeSteps = { done: steps.done, input: steps.input };
+  if (steps.best !== undefined) out.best = steps.best;
+  return out;
+}
+
 /** A resume ready for Farm.start. */
 export interface PreparedResume {
   /** The stored job, as a start request (cores: the caller's choice). */
   request: { job: unknown; source: string };
-  /** start()'s hooks: the finished tasks and the recorder appending to the run's journal. */
-  options: Required<Pick<StartOptions, 'finished' | 'observe'>>;
+  /** start()'s hooks: the finished tasks (or steps) and the recorder appending to the run's journal. */
+  options: Required<Pick<StartOptions, 'finished' | 'observe' | 'baseDir'>> & Pick<StartOptions, 'resumeSteps'>;
   loaded: LoadedResume;
   /** Tasks this resume runs. */
   toRun: number;
@@ -169,7 +197,8 @@ export async function prepareResume(
   const expected = loaded.jobFile.specHash;
   const observe = ({ info, job }: { info: RunInfo; job: LoadedJob }): RunRecorder => {
     const now = specHash(job.kindName, job.spec);
-    if (now !== expected || info.total !== loaded.job.plan.count) {
+    const plan = loaded.job.plan;
+    if (now !== expected || info.total !== (plan.type === 'tasks' ? plan.count : null)) {
       throw new Error(
         `${recorder.dir}: the job parses differently here than when the run was recorded (spec hash ${now.slice(0, 12)}…, recorded ${expected.slice(0, 12)}…); resume it where it was started, or start a new run`,
       );
@@ -180,9 +209,14 @@ export async function prepareResume(
   };
   return {
     request: { job: loaded.jobFile.job, source: loaded.jobFile.source },
-    options: { finished: loaded.finished, observe },
+    options: {
+      finished: loaded.finished,
+      observe,
+      baseDir: loaded.job.baseDir,
+      ...(loaded.steps ? { resumeSteps: startSteps(loaded.steps) } : {}),
+    },
     loaded,
-    toRun: loaded.resumed.plan.remaining.length,
+    toRun: loaded.steps ? loaded.steps.total - loaded.steps.done : (loaded.resumed.plan?.remaining.length ?? 0),
     warnings: loaded.resumed.warnings,
     abandon: () => recorder.abandon(),
   };
@@ -211,7 +245,7 @@ export interface StartableFarm {
 /**
  * Resumes the run in `dir` on a farm: exactly its unfinished tasks (and the failed ones with
  * retryFailed) run, appending to the same journal. Rejects with the reason when the run
- * cannot be resumed (in use, job changed, a step job, a broken job.json); the run is left
+ * cannot be resumed (in use, job changed, a broken job.json); the run is left
  * as it was then.
  */
 export async function resumeOnFarm(
@@ -228,13 +262,12 @@ export async function resumeOnFarm(
     prepared.abandon();
     throw err;
   }
-  const plan = prepared.loaded.resumed.plan;
   return {
     run,
-    done: plan.done,
-    failed: plan.failed,
+    done: prepared.loaded.done,
+    failed: prepared.loaded.failed,
     toRun: prepared.toRun,
-    retried: plan.retried,
+    retried: prepared.loaded.resumed.plan?.retried ?? 0,
     warnings: prepared.warnings,
   };
 }

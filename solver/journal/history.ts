@@ -58,6 +58,9 @@ export interface RunRecord {
   durationMs: number | null;
   reason?: string;
   resumes: number;
+  /** Step jobs: their number of steps and how many were completed (null / 0 for task jobs). */
+  steps: number | null;
+  stepsDone: number;
 }
 
 /** A folder under runs/ that is not a readable run. */
@@ -95,6 +98,8 @@ export async function readRunRecord(dir: string, options: ListRunsOptions = {}):
     endedAt: summary?.endedAt ?? null,
     durationMs: summary?.durationMs ?? null,
     resumes: summary?.resumes ?? 0,
+    steps: job.steps,
+    stepsDone: summary?.stepsDone ?? 0,
   };
   if (summary?.reason !== undefined) record.reason = summary.reason;
   if (status === 'interrupted' && (options.exact === true || summary === null)) {

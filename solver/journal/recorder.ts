@@ -42,7 +42,8 @@ export interface RunSink {
   /** Journal a result; false when it was refused (duplicate or outside the plan). */
   result(r: TaskResult): boolean;
   log(slot: number, lines: readonly string[]): void;
-  step(summary: StepSummary): void;
+  /** A barrier step ended; `next` (the input of the following step) is kept for a resume. */
+  step(summary: StepSummary, next?: unknown): void;
   /** Final flush, summary.json, lock released. Throws if the journal could not be written. */
   finish(info: FinishInfo): RunSummary;
 }
@@ -63,6 +64,8 @@ export interface RecorderStart {
   state: Uint8Array;
   byStatus: Record<TaskStatus, number>;
   previous: RunSummary | null;
+  /** Resume of a step job: the steps recorded so far and steps.jsonl opened for appending. */
+  steps?: { done: StepSummary[]; writer: JournalWriter<StepSummary> };
 }
 
 function zeroCounts(): Record<TaskStatus, number> {
@@ -103,6 +106,10 @@ export class RunRecorder implements RunSink {
     }
     this.#startedAt = start.previous?.startedAt ?? new Date(this.#sessionStart).toISOString();
     this.#previousMs = start.previous?.durationMs ?? 0;
+    if (start.steps) {
+      this.#steps = [...start.steps.done];
+      this.#stepWriter = start.steps.writer;
+    }
     this.#resumes = start.previous === null ? 0 : start.previous.resumes + 1;
     this.run.writeSummary(this.summary('running'));
     const every = options.summaryRefreshMs ?? SUMMARY_REFRESH_MS;
@@ -201,13 +208,19 @@ export class RunRecorder implements RunSink {
     this.run.log(slot).write(lines);
   }
 
-  /** Records a barrier step's summary (step jobs) in steps.jsonl, fsynced at once (steps are few). */
-  step(summary: StepSummary): void {
+  /**
+   * Records a barrier step's summary (step jobs) in steps.jsonl, fsynced at once (steps are
+   * few), then the next step's input in step-input.json: a resume goes on from there. In that
+   * order, so a crash between the two leaves a resume that runs the step again, not one that
+   * skips it (readStepSummaries keeps the last line of a step).
+   */
+  step(summary: StepSummary, next?: unknown): void {
     if (this.#stepWriter === null) {
       this.#stepWriter = JournalWriter.create<StepSummary>(this.run.file('steps'), { maxLines: 1 });
     }
     this.#steps.push(summary);
     this.#stepWriter.append(summary);
+    if (next !== undefined) this.run.writeStepInput(summary.step, next);
     this.#dirty = true;
   }
 

@@ -13,11 +13,11 @@
  * // run plan.remaining; recorder.result(...) for each result; recorder.finish(...)
  * ```
  */
-import type { TaskStatus } from '../api.ts';
+import type { StepSummary, TaskStatus } from '../api.ts';
 import { describeJournalProblems, type JournalScan } from './journal-reader.ts';
 import { JournalWriter } from './journal-writer.ts';
 import { type RecorderOptions, RunRecorder, TASK_DONE, TASK_FAILED } from './recorder.ts';
-import { RunDir } from './run-dir.ts';
+import { RunDir, readStepInput, readStepSummaries } from './run-dir.ts';
 
 /** Which tasks a resumed run still has to run. */
 export interface ResumePlan {
@@ -132,9 +132,7 @@ export async function resumeRun(dir: string, request: ResumeRequest): Promise<Re
       );
     }
     if (run.job.taskCount === null) {
-      throw new Error(
-        `${run.dir}: a ${run.job.kind} run has barrier steps, not tasks; it cannot be resumed, start it again`,
-      );
+      throw new Error(`${run.dir}: a ${run.job.kind} run has barrier steps, not tasks; resume it with resumeStepRun`);
     }
     journal = await JournalWriter.open(run.file('journal'), request.writer);
     const scan = journal.opened;
@@ -152,6 +150,81 @@ export async function resumeRun(dir: string, request: ResumeRequest): Promise<Re
     return { recorder, plan, scan, warnings: warnings.filter((w) => w !== '').join('\n') };
   } catch (err) {
     journal?.close();
+    run.release();
+    throw err;
+  }
+}
+
+/** A resumed step job (a barrier-stepped run such as tsp), ready to go on. */
+export interface ResumedStepRun {
+  recorder: RunRecorder;
+  /** Steps completed in earlier sessions: the run goes on with step `done + 1`. */
+  done: number;
+  /** Steps of the job. */
+  total: number;
+  /** The input of step `done + 1` (the plan's initial input when `done` is 0). */
+  input: unknown;
+  /** Best value recorded so far, if any. */
+  best?: number;
+  /** Problems found, in words ('' when clean). */
+  warnings: string;
+}
+
+/**
+ * Locks a step job's run and works out where it goes on: after the last step whose next
+ * input was recorded (step-input.json), from that input. Step summaries recorded after it
+ * (a crash between the summary and the input) are dropped from the count and run again.
+ */
+export async function resumeStepRun(
+  dir: string,
+  request: { specHash: string; initial: unknown; writer?: RecorderOptions['writer'] } & RecorderOptions,
+): Promise<ResumedStepRun> {
+  const run = RunDir.open(dir);
+  let journal: JournalWriter | null = null;
+  let stepWriter: JournalWriter<StepSummary> | null = null;
+  try {
+    if (request.specHash !== run.job.specHash) {
+      throw new Error(
+        `${run.dir}: the job's inputs changed since this run started (spec hash ${run.job.specHash.slice(0, 12)}…, now ${request.specHash.slice(0, 12)}…); start a new run instead of resuming`,
+      );
+    }
+    const total = run.job.steps;
+    if (total === null)
+      throw new Error(`${run.dir}: a ${run.job.kind} run has tasks, not steps; resume it with resumeRun`);
+    const saved = readStepInput(run.dir);
+    const done = Math.min(saved?.step ?? 0, total);
+    const steps = readStepSummaries(run.dir).filter((st) => st.step <= done);
+    const warnings: string[] = [];
+    if (saved === null && steps.length > 0) {
+      warnings.push(`${run.file('stepInput')}: missing, so the run starts again from step 1`);
+    }
+    journal = await JournalWriter.open(run.file('journal'), request.writer);
+    stepWriter = await JournalWriter.open<StepSummary>(run.file('steps'), { ...request.writer, maxLines: 1 });
+    const previous = run.readSummary();
+    const recorder = new RunRecorder(
+      {
+        run,
+        journal,
+        state: new Uint8Array(0),
+        byStatus: { optimal: 0, feasible: 0, 'time-limit': 0, infeasible: 0, unbounded: 0, error: 0 },
+        previous,
+        steps: { done: steps, writer: stepWriter },
+      },
+      request,
+    );
+    const out: ResumedStepRun = {
+      recorder,
+      done,
+      total,
+      input: saved === null ? request.initial : saved.input,
+      warnings: warnings.join('\n'),
+    };
+    const best = steps.at(-1)?.best;
+    if (best !== undefined && done > 0) out.best = best;
+    return out;
+  } catch (err) {
+    journal?.close();
+    stepWriter?.close();
     run.release();
     throw err;
   }

@@ -6,6 +6,7 @@
  *   job.json         the job document, where it came from, kind, task count, spec hash
  *   results.jsonl    append-only journal: one TaskResult per line (journal-writer.ts)
  *   steps.jsonl      step jobs: one StepSummary per barrier step
+ *   step-input.json  step jobs: the input of the next step (e.g. the best tour), after each step
  *   logs/solver-N.log  one per solver slot, rotated to solver-N.log.1 at 5 MiB (solver-log.ts)
  *   summary.json     status, counts, start/end, duration, reason
  *   run.lock         while a process records into the run: {pid, host, since}
@@ -30,7 +31,7 @@ import {
 } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import type { TaskStatus } from '../api.ts';
+import type { StepSummary, TaskStatus } from '../api.ts';
 import { Reader, ValidationError } from '../problems/validate.ts';
 import { SolverLog, type SolverLogOptions } from './solver-log.ts';
 
@@ -44,6 +45,7 @@ export const RUN_FILES = {
   job: 'job.json',
   journal: 'results.jsonl',
   steps: 'steps.jsonl',
+  stepInput: 'step-input.json',
   summary: 'summary.json',
   logs: 'logs',
   lock: 'run.lock',
@@ -196,6 +198,68 @@ export function readSummary(dir: string): RunSummary | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * steps.jsonl: one StepSummary per line, in step order. A torn or invalid line is skipped; a
+ * step recorded twice (it ran again after a resume) counts once, with its last line.
+ */
+export function readStepSummaries(dir: string): StepSummary[] {
+  let text: string;
+  try {
+    text = readFileSync(path.join(dir, RUN_FILES.steps), 'utf8');
+  } catch {
+    return [];
+  }
+  const byStep = new Map<number, StepSummary>();
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      const s = JSON.parse(line) as StepSummary;
+      if (typeof s === 'object' && s !== null && typeof s.step === 'number') byStep.set(s.step, s);
+    } catch {
+      // a torn last line (the run was killed mid-write): the steps before it stand
+    }
+  }
+  return [...byStep.values()].sort((a, b) => a.step - b.step);
+}
+
+/** Format tag of step-input.json. */
+export const STEP_INPUT_FORMAT = 'solver-farm/step-input@1';
+
+/** Contents of step-input.json: what resuming a step job starts from. */
+export interface StepInputFile {
+  format: typeof STEP_INPUT_FORMAT;
+  /** Steps completed; `input` is the input of step `step + 1`. */
+  step: number;
+  input: unknown;
+}
+
+/**
+ * Reads step-input.json: null when there is none (no step finished yet). Throws, naming the
+ * file, when it is there but not a step input (it is replaced atomically, so a crash cannot
+ * leave half of one).
+ */
+export function readStepInput(dir: string): StepInputFile | null {
+  const file = path.join(dir, RUN_FILES.stepInput);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${file}: not JSON (${(err as Error).message})`);
+  }
+  const r = new Reader(file, doc);
+  r.object();
+  if (r.at('format').value !== STEP_INPUT_FORMAT) {
+    throw new ValidationError(file, '$.format', `"${STEP_INPUT_FORMAT}"`, r.at('format').value);
+  }
+  return { format: STEP_INPUT_FORMAT, step: r.at('step').integer(1), input: r.at('input').value };
 }
 
 /** Who holds a run's lock. */
@@ -365,6 +429,11 @@ export class RunDir {
 
   writeSummary(summary: RunSummary): void {
     writeJsonAtomic(this.file('summary'), summary);
+  }
+
+  /** Records the input of step `step + 1`, replacing the previous one atomically. */
+  writeStepInput(step: number, input: unknown): void {
+    writeJsonAtomic(this.file('stepInput'), { format: STEP_INPUT_FORMAT, step, input } satisfies StepInputFile);
   }
 
   /** Flushes and closes the log files and drops the lock. Safe to call twice. */

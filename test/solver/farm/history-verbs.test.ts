@@ -155,8 +155,43 @@ describe('Farm runs / openRun', () => {
     const best = detail.steps.at(-1);
     expect(best?.tour).toHaveLength(52);
     expect(detail.results).toEqual([]);
-    await expect(f.resume(info.runId)).rejects.toThrow(/cannot be resumed/);
   }, 60_000);
+
+  it("resumes a stopped TSP run after its last step, from that step's best tour, and records every step once", async () => {
+    const f = newFarm();
+    const events: FarmEvent[] = [];
+    f.subscribe((batch) => events.push(...batch));
+    const info = await f.start({ example: 'tsp-berlin52' });
+    const steps = info.steps as number;
+    // Stop (gracefully: the running step finishes) once step 3 is through.
+    await waitFor('step 3', () => events.some((e) => e.type === 'step' && e.summary.step >= 3), 30_000);
+    await f.terminate();
+    expect(await f.finished()).toBe('stopped');
+    const stopped = await f.openRun(info.runId);
+    const doneBefore = stopped.steps.length;
+    expect(doneBefore).toBeGreaterThanOrEqual(3);
+    expect(doneBefore).toBeLessThan(steps);
+    const bestBefore = stopped.steps.at(-1)?.best as number;
+    const [listed] = await f.runs();
+    expect(listed).toMatchObject({ runId: info.runId, status: 'stopped', resumable: true });
+
+    events.length = 0;
+    const resumed = await f.resume(info.runId);
+    expect(resumed.runId).toBe(info.runId);
+    expect(await f.finished()).toBe('done');
+    // The resumed session ran exactly the missing steps, starting after the last recorded one.
+    const ran = events.flatMap((e) => (e.type === 'step' ? [e.summary.step] : []));
+    expect(ran).toEqual(Array.from({ length: steps - doneBefore }, (_, i) => doneBefore + 1 + i));
+    const detail = await f.openRun(info.runId);
+    expect(detail.steps.map((st) => st.step)).toEqual(Array.from({ length: steps }, (_, i) => i + 1));
+    // Each step starts from the best tour so far, so the best never gets worse across the resume.
+    const bests = detail.steps.map((st) => st.best);
+    for (let k = 1; k < bests.length; k++) expect(bests[k]).toBeLessThanOrEqual(bests[k - 1] as number);
+    expect(bests.at(-1)).toBeLessThanOrEqual(bestBefore);
+    expect(detail.steps.at(-1)?.tour).toHaveLength(52);
+    const [after] = await f.runs();
+    expect(after).toMatchObject({ runId: info.runId, status: 'done', resumable: false });
+  }, 90_000);
 
   it('says plainly when there is no such run, no data folder, or a path instead of an id', async () => {
     const f = newFarm();

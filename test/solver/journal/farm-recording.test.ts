@@ -76,9 +76,9 @@ describe('loadRunForResume', () => {
     const dir = await recordSome([0, 1, 2, 3, 7, 10]);
     const r = await loadRunForResume(dir, kinds, { summaryRefreshMs: 0 });
     expect(r.job.kindName).toBe('custom');
-    expect(r.job.plan.count).toBe(20);
+    expect(r.job.plan.type === 'tasks' && r.job.plan.count).toBe(20);
     expect(r.policy).toEqual({ crashRetries: 2, haltAfterFailures: 5, taskTimeoutSec: 2 });
-    expect([...r.resumed.plan.remaining]).toEqual([4, 5, 6, 8, 9, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
+    expect([...(r.resumed.plan?.remaining ?? [])]).toEqual([4, 5, 6, 8, 9, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
     expect(r.done).toBe(4);
     expect(r.failed).toBe(2);
     expect([...r.finished].filter((s) => s !== 0).length).toBe(6);
@@ -88,8 +88,8 @@ describe('loadRunForResume', () => {
   it('with retryFailed also runs the failed tasks again', async () => {
     const dir = await recordSome([0, 1, 2, 3, 7, 10]);
     const r = await loadRunForResume(dir, kinds, { retryFailed: true, summaryRefreshMs: 0 });
-    expect([...r.resumed.plan.remaining].slice(0, 4)).toEqual([0, 4, 5, 6]);
-    expect(r.resumed.plan.retried).toBe(2);
+    expect([...(r.resumed.plan?.remaining ?? [])].slice(0, 4)).toEqual([0, 4, 5, 6]);
+    expect(r.resumed.plan?.retried).toBe(2);
     expect(r.finished[0]).toBe(0);
     expect(r.finished[7]).toBe(0);
     expect(r.finished[1]).toBe(1);
@@ -102,7 +102,7 @@ describe('loadRunForResume', () => {
     cpSync(dir, moved, { recursive: true });
     const r = await loadRunForResume(moved, kinds, { summaryRefreshMs: 0 });
     expect(r.done).toBe(3);
-    expect(r.resumed.plan.remaining.length).toBe(17);
+    expect(r.resumed.plan?.remaining.length).toBe(17);
     r.resumed.recorder.finish({ status: 'stopped' });
   });
 
