@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FarmApi, FarmEvent } from '../../solver/api.ts';
 import { CHANNELS } from '../../solver/channels.ts';
+import { FARM_SHELL_VERBS, FARM_VERBS } from '../support/preload-bridges.ts';
 import { fakeState, ipcRenderer } from './fake-electron.ts';
 
 vi.mock('electron', async () => (await import('./fake-electron.ts')).electron);
@@ -19,19 +20,8 @@ describe('electron/preload.ts', () => {
   });
 
   it('exposes window.farm with the FarmApi verbs and nothing else (no send/invoke passthrough)', () => {
-    expect(Object.keys(farm).sort()).toEqual([
-      'examples',
-      'inspectModel',
-      'openRun',
-      'preview',
-      'resume',
-      'runs',
-      'start',
-      'status',
-      'subscribe',
-      'terminate',
-    ]);
-    expect(Object.keys(shell)).toEqual(['onMenu', 'onOpenFile']);
+    expect(Object.keys(farm).sort()).toEqual(FARM_VERBS);
+    expect(Object.keys(shell)).toEqual(FARM_SHELL_VERBS);
   });
 
   it('sends each verb on its own channel and unwraps the reply', async () => {

@@ -8,16 +8,14 @@
  * resource; the executable's fuses are flipped; and the solver entry, taken out of the
  * package, solves Wyndor under plain Node over the farm protocol.
  */
-import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { extractFile, listPackage, statFile } from '@electron/asar';
 import { FuseState, FuseV1Options, getCurrentFuseWire } from '@electron/fuses';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sweep } from '../../solver/problems/sweep.ts';
-import type { TaskPlan } from '../../solver/problems/types.ts';
-import type { FromSolver, ToSolver, WireResult } from '../../solver/protocol.ts';
+import { forkSolverEntry, shutDown, solveSweepBatch, wyndorSweep } from '../support/solver-entry.ts';
 import { writeStandInElectronZip } from './stand-in-electron.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -134,57 +132,15 @@ describe('the app packaged by Forge against a stand-in Electron', () => {
       for (const file of ['solver.mjs', 'glpk.wasm', 'highs.wasm']) {
         writeFileSync(path.join(isolated, file), extractFile(asar, `.vite/build/${file}`));
       }
-      const doc = JSON.parse(readFileSync(path.join(resources, 'examples', 'wyndor-sweep.json'), 'utf8')) as unknown;
-      const spec = await sweep.parse(doc, { source: 'wyndor-sweep.json', baseDir: path.join(resources, 'examples') });
-      const plan = sweep.plan(spec) as TaskPlan<unknown>;
+      const { spec, plan } = await wyndorSweep(path.join(resources, 'examples'));
       const indices = Array.from({ length: plan.count }, (_, i) => i).filter((i) =>
         ['P=100', 'P=500', 'P=1000'].includes(plan.label(i)),
       );
       expect(indices.map((i) => plan.label(i))).toEqual(['P=100', 'P=500', 'P=1000']);
 
-      const child = fork(path.join(isolated, 'solver.mjs'), [], {
-        cwd: isolated,
-        serialization: 'json',
-        execArgv: [],
-        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      });
-      children.push(child);
-      let stderr = '';
-      child.stderr?.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-      });
-      const messages: FromSolver[] = [];
-      let wake: (() => void) | null = null;
-      child.on('message', (m) => {
-        messages.push(m as FromSolver);
-        wake?.();
-      });
-      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-      const next = async (t: FromSolver['t'], test: (m: FromSolver) => boolean = () => true): Promise<FromSolver> => {
-        const deadline = Date.now() + 60_000;
-        for (;;) {
-          const found = messages.find((m) => m.t === t && test(m));
-          if (found) return found;
-          const failed = messages.find((m) => m.t === 'error' || m.t === 'setup-failed');
-          if (failed) throw new Error(`the solver failed: ${JSON.stringify(failed)}\n${stderr}`);
-          if (Date.now() > deadline || child.exitCode !== null)
-            throw new Error(`no '${t}' from the solver:\n${stderr}`);
-          await new Promise<void>((resolve) => {
-            wake = resolve;
-            setTimeout(resolve, 200);
-          });
-        }
-      };
-      const send = (message: ToSolver): void => {
-        child.send(message);
-      };
-
-      expect(await next('ready')).toMatchObject({ t: 'ready', pid: child.pid });
-      send({ t: 'setup', kind: 'sweep', spec, solver: 0, seed: 1 });
-      await next('setup-done');
-      send({ t: 'tasks', batch: 1, tasks: indices.map((i) => ({ i, p: plan.task(i) })) });
-      await next('results', (m) => m.t === 'results' && m.done);
-      const results = messages.flatMap((m) => (m.t === 'results' ? m.results : [])) as WireResult[];
+      const solver = forkSolverEntry(path.join(isolated, 'solver.mjs'), 60_000);
+      children.push(solver.child);
+      const results = await solveSweepBatch(solver, spec, plan, indices);
       const byLabel = new Map(results.map((r) => [plan.label(r.i), r]));
       // Wyndor: max 300 doors + P windows s.t. doors ≤ 4, 2 windows ≤ 12, 3 doors + 2 windows ≤ 18:
       // the optimum is the best vertex of that polygon, computed here independently of GLPK.
@@ -203,8 +159,7 @@ describe('the app packaged by Forge against a stand-in Electron', () => {
         windows: expect.closeTo(6, 6),
       });
       for (const p of [100, 500, 1000]) expect(byLabel.get(`P=${p}`)?.objective, `P=${p}`).toBeCloseTo(best(p), 6);
-      send({ t: 'shutdown' });
-      expect(await exited).toBe(0);
+      expect(await shutDown(solver)).toBe(0);
     } finally {
       rmSync(isolated, { recursive: true, force: true });
     }

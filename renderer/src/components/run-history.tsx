@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import type { PastRun, PastRunStatus } from '../../../solver/api.ts';
 import { duration, int } from '../lib/format.ts';
 import { openPastRun, refreshRuns, showLive, useHistory } from '../state/history.ts';
+import { type Column, ColumnHeads } from './column-heads.tsx';
 import { PastRunView } from './past-run-view.tsx';
 import { countsText, ResumeButtons, startedText } from './run-parts.tsx';
 import './run-history.css';
@@ -13,6 +14,16 @@ const STATUS_TEXT: Record<PastRunStatus, string> = {
   failed: 'Failed',
   interrupted: 'Interrupted',
 };
+
+const RUN_COLUMNS: readonly Column[] = [
+  { label: 'Status' },
+  { label: 'Name' },
+  { label: 'Kind' },
+  { label: 'Done / total', num: true },
+  { label: 'Started', num: true },
+  { label: 'Duration', num: true },
+  { label: 'Actions', hidden: true },
+];
 
 function RunRow({ run }: { run: PastRun }) {
   const busy = useHistory((s) => s.busy);
@@ -110,25 +121,7 @@ export function RunHistory() {
         ) : (
           <div className="history-scroll">
             <table className="history-table" aria-label="Past runs, newest first">
-              <thead>
-                <tr>
-                  <th scope="col">Status</th>
-                  <th scope="col">Name</th>
-                  <th scope="col">Kind</th>
-                  <th scope="col" className="num">
-                    Done / total
-                  </th>
-                  <th scope="col" className="num">
-                    Started
-                  </th>
-                  <th scope="col" className="num">
-                    Duration
-                  </th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
+              <ColumnHeads columns={RUN_COLUMNS} />
               <tbody>
                 {runs.map((run) => (
                   <RunRow key={run.runId} run={run} />

@@ -3,10 +3,25 @@ import type { FarmStatus } from '../../../solver/api.ts';
 import { ago, bytes, duration, int } from '../lib/format.ts';
 import { refreshStatus } from '../state/actions.ts';
 import { useFarm } from '../state/store.ts';
+import { type Column, ColumnHeads } from './column-heads.tsx';
 import { describeSolver, stateTone } from './solver-state.ts';
 
 /** Refresh period while the dialog is open. */
 const REFRESH_MS = 500;
+
+const STATUS_COLUMNS: readonly Column[] = [
+  { label: 'Core' },
+  { label: 'State' },
+  { label: 'PID', num: true },
+  { label: 'Task' },
+  { label: 'Step', num: true },
+  { label: 'Elapsed', num: true },
+  { label: 'Done', num: true },
+  { label: 'Failed', num: true },
+  { label: 'Memory', num: true },
+  { label: 'Last message', num: true },
+  { label: 'Restarts', num: true },
+];
 
 /**
  * Status of every solver, asked of the farm (which answers from its own model, even while
@@ -83,37 +98,7 @@ export function StatusDialog() {
       {status && status.solvers.length > 0 && (
         <div className="status-scroll">
           <table className="status-table" data-testid="status-table">
-            <thead>
-              <tr>
-                <th scope="col">Core</th>
-                <th scope="col">State</th>
-                <th scope="col" className="num">
-                  PID
-                </th>
-                <th scope="col">Task</th>
-                <th scope="col" className="num">
-                  Step
-                </th>
-                <th scope="col" className="num">
-                  Elapsed
-                </th>
-                <th scope="col" className="num">
-                  Done
-                </th>
-                <th scope="col" className="num">
-                  Failed
-                </th>
-                <th scope="col" className="num">
-                  Memory
-                </th>
-                <th scope="col" className="num">
-                  Last message
-                </th>
-                <th scope="col" className="num">
-                  Restarts
-                </th>
-              </tr>
-            </thead>
+            <ColumnHeads columns={STATUS_COLUMNS} />
             <tbody>
               {status.solvers.map((s) => (
                 <tr key={s.id} data-testid={`status-row-${s.id}`} data-state={s.state}>

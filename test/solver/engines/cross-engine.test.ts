@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadEngine } from '../../../solver/engines/index.ts';
 import type { Engine } from '../../../solver/engines/types.ts';
-import type { LinearModel } from '../../../solver/formats/model.ts';
+import { randomModel } from '../../support/random-model.ts';
 
 const INF = Number.POSITIVE_INFINITY;
 const small = fc.integer({ min: -6, max: 6 });
@@ -19,46 +19,14 @@ const bounds = fc.oneof(
   fc.constant([-INF, INF]),
 );
 
-const modelArb: fc.Arbitrary<LinearModel> = fc.integer({ min: 1, max: 5 }).chain((n) =>
-  fc
-    .record({
-      sense: fc.constantFrom('min' as const, 'max' as const),
-      objective: fc.array(fc.integer({ min: -5, max: 5 }), { minLength: n, maxLength: n }),
-      vars: fc.array(fc.record({ b: bounds, integer: fc.boolean() }), { minLength: n, maxLength: n }),
-      rows: fc.array(
-        fc.record({
-          entries: fc.uniqueArray(fc.tuple(fc.integer({ min: 0, max: n - 1 }), coef), {
-            minLength: 1,
-            maxLength: n,
-            selector: (e) => e[0],
-          }),
-          b: bounds,
-        }),
-        { maxLength: 4 },
-      ),
-    })
-    .map(({ sense, objective, vars, rows }) => ({
-      name: 'cross',
-      sense,
-      objectiveName: 'obj',
-      objective,
-      objectiveConstant: 0,
-      variables: vars.map((v, j) => ({
-        name: `v${j}`,
-        lb: v.b[0] as number,
-        ub: v.b[1] as number,
-        integer: v.integer,
-      })),
-      rows: rows.map((r, i) => ({
-        name: `c${i}`,
-        lb: r.b[0] as number,
-        ub: r.b[1] as number,
-        cols: r.entries.map((e) => e[0]),
-        coefs: r.entries.map((e) => e[1]),
-      })),
-      warnings: [],
-    })),
-);
+const modelArb = randomModel({
+  name: 'cross',
+  maxVars: 5,
+  maxRows: 4,
+  coef,
+  objectiveCoef: fc.integer({ min: -5, max: 5 }),
+  bounds,
+});
 
 let glpk: Engine;
 let highs: Engine;

@@ -3,6 +3,7 @@
  * launcher), a record of every event batch with its arrival time, and small waits.
  */
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 import type { FarmEvent, SolverStatus, TaskResult } from '../../../solver/api.ts';
 import { Farm, type FarmOptions } from '../../../solver/farm/farm.ts';
 import type { SolverHandle, SolverLauncher } from '../../../solver/farm/launcher.ts';
@@ -100,4 +101,23 @@ export function processExists(pid: number): boolean {
   } catch (err) {
     return (err as NodeJS.ErrnoException).code !== 'ESRCH';
   }
+}
+
+/**
+ * Starts 40 spin tasks (t4 onward 1 s each, after four fast ones that teach the scheduler
+ * large batches), stops gracefully while t4 runs, and returns when the stop was asked:
+ * the stop-inside-a-batch scenario both the terminate and warm-pool tests check.
+ */
+export async function gracefulStopDuringLongTask(h: FarmHarness): Promise<number> {
+  const slow: Record<string, number> = {};
+  for (let i = 4; i < 40; i++) slow[String(i)] = 1000;
+  await h.farm.start(customJob('spin.ts', { tasks: 40, ms: 1, slow }));
+  await waitFor('a long task running', () =>
+    h.farm.snapshot().solvers.some((s) => s.state === 'solving' && s.task === 't4'),
+  );
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const requestedAt = Date.now();
+  expect(await h.farm.terminate()).toBe('graceful');
+  expect(await h.farm.finished()).toBe('stopped');
+  return requestedAt;
 }

@@ -2,7 +2,7 @@
  * Status while every solver is busy, and both terminate stages, on real solver processes.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { customJob, FarmHarness, processExists, waitFor } from './helpers.ts';
+import { customJob, FarmHarness, gracefulStopDuringLongTask, processExists, waitFor } from './helpers.ts';
 
 let h: FarmHarness | undefined;
 
@@ -125,18 +125,8 @@ describe('terminate() with long tasks in multi-task batches', () => {
     // Four fast tasks teach the scheduler ~1 ms per task, so the next batches carry many
     // tasks, which then take 1 s each: the stop must be seen between two tasks of a batch
     // (and the prefetched second batch must never start).
-    const slow: Record<string, number> = {};
-    for (let i = 4; i < 40; i++) slow[String(i)] = 1000;
     h = new FarmHarness({ cores: 1 });
-    await h.farm.start(customJob('spin.ts', { tasks: 40, ms: 1, slow }));
-    const harness = h;
-    await waitFor('a long task running', () =>
-      harness.farm.snapshot().solvers.some((s) => s.state === 'solving' && s.task === 't4'),
-    );
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const requestedAt = Date.now();
-    expect(await h.farm.terminate()).toBe('graceful');
-    expect(await h.farm.finished()).toBe('stopped');
+    const requestedAt = await gracefulStopDuringLongTask(h);
     const results = h.results();
     // t4 was running: it finished and was kept. Nothing started after the request.
     expect(results.map((r) => r.label).sort()).toEqual(['t0', 't1', 't2', 't3', 't4']);

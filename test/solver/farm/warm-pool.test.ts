@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TaskResult } from '../../../solver/api.ts';
-import { customJob, FarmHarness, processExists, waitFor } from './helpers.ts';
+import { customJob, FarmHarness, gracefulStopDuringLongTask, processExists, waitFor } from './helpers.ts';
 
 let h: FarmHarness | undefined;
 
@@ -54,18 +54,8 @@ describe('a farm with keepWarm', () => {
   });
 
   it('graceful terminate starts no new task and keeps the processes for the next run', async () => {
-    const slow: Record<string, number> = {};
-    for (let i = 4; i < 40; i++) slow[String(i)] = 1000;
     h = new FarmHarness({ cores: 1, keepWarm: true });
-    await h.farm.start(customJob('spin.ts', { tasks: 40, ms: 1, slow }));
-    const harness = h;
-    await waitFor('a long task running', () =>
-      harness.farm.snapshot().solvers.some((s) => s.state === 'solving' && s.task === 't4'),
-    );
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const requestedAt = Date.now();
-    expect(await h.farm.terminate()).toBe('graceful');
-    expect(await h.farm.finished()).toBe('stopped');
+    const requestedAt = await gracefulStopDuringLongTask(h);
     expect(h.results().map((r) => r.label)).toEqual(['t0', 't1', 't2', 't3', 't4']);
     for (const r of h.results()) expect(r.values?.startedAt).toBeLessThanOrEqual(requestedAt);
     const pid = h.pids()[0] as number;

@@ -13,12 +13,13 @@ import type { Engine } from '../../../solver/engines/types.ts';
 import { FormatError } from '../../../solver/formats/format-error.ts';
 import { readLp } from '../../../solver/formats/lp-reader.ts';
 import { writeLp } from '../../../solver/formats/lp-writer.ts';
-import type { LinearModel, Row, Variable } from '../../../solver/formats/model.ts';
+import type { LinearModel } from '../../../solver/formats/model.ts';
 import { readMps } from '../../../solver/formats/mps-reader.ts';
 import { writeMps } from '../../../solver/formats/mps-writer.ts';
+import { randomModel } from '../../support/random-model.ts';
+import { MODELS } from './helpers.ts';
 
 const INF = Number.POSITIVE_INFINITY;
-const MODELS = join(import.meta.dirname, '../../../../shared/models');
 
 const coef = fc.oneof(
   fc.integer({ min: -6, max: 6 }).filter((x) => x !== 0),
@@ -35,56 +36,16 @@ const bounds = fc.oneof(
   small.map((v) => [v, v]),
 );
 
-function modelArb(): fc.Arbitrary<LinearModel> {
-  return fc.integer({ min: 1, max: 6 }).chain((n) =>
-    fc
-      .record({
-        sense: fc.constantFrom('min' as const, 'max' as const),
-        constant: fc.oneof(fc.constant(0), small),
-        objective: fc.array(fc.oneof(fc.constant(0), coef), { minLength: n, maxLength: n }),
-        vars: fc.array(fc.record({ b: bounds, integer: fc.boolean() }), { minLength: n, maxLength: n }),
-        rows: fc.array(
-          fc.record({
-            entries: fc.uniqueArray(fc.tuple(fc.integer({ min: 0, max: n - 1 }), coef), {
-              minLength: 1,
-              maxLength: n,
-              selector: (e) => e[0],
-            }),
-            b: bounds,
-          }),
-          { maxLength: 5 },
-        ),
-      })
-      .map(({ sense, constant, objective, vars, rows }) => {
-        const variables: Variable[] = vars.map((v, j) => ({
-          name: `v${j}`,
-          lb: v.b[0] as number,
-          ub: v.b[1] as number,
-          integer: v.integer,
-        }));
-        const rs: Row[] = rows.map((r, i) => {
-          const sorted = [...r.entries].sort((a, b) => a[0] - b[0]);
-          return {
-            name: `c${i}`,
-            lb: r.b[0] as number,
-            ub: r.b[1] as number,
-            cols: sorted.map((e) => e[0]),
-            coefs: sorted.map((e) => e[1]),
-          };
-        });
-        return {
-          name: 'fuzz',
-          sense,
-          objectiveName: 'obj',
-          objective: objective.map((c) => c),
-          objectiveConstant: constant,
-          variables,
-          rows: rs,
-          warnings: [],
-        };
-      }),
-  );
-}
+const modelArb = randomModel({
+  name: 'fuzz',
+  maxVars: 6,
+  maxRows: 5,
+  coef,
+  objectiveCoef: fc.oneof(fc.constant(0), coef),
+  bounds,
+  constant: fc.oneof(fc.constant(0), small),
+  sortColumns: true,
+});
 
 /** What must survive a round trip (names, order, bounds, integrality, coefficients). */
 function shape(m: LinearModel) {
@@ -120,7 +81,7 @@ function sameSolve(a: LinearModel, b: LinearModel): void {
 describe('round trips of random valid models', () => {
   it('CPLEX LP: writer → reader gives the same model and the same optimum', () => {
     fc.assert(
-      fc.property(modelArb(), (m) => {
+      fc.property(modelArb, (m) => {
         const back = readLp(writeLp(m).text, { file: 'fuzz.lp' });
         expect(shape(back)).toEqual(shape(m));
         sameSolve(m, back);
@@ -131,7 +92,7 @@ describe('round trips of random valid models', () => {
 
   it('MPS: writer → reader gives the same model and the same optimum', () => {
     fc.assert(
-      fc.property(modelArb(), (m) => {
+      fc.property(modelArb, (m) => {
         const back = readMps(writeMps(m), { file: 'fuzz.mps' });
         expect(shape(back)).toEqual(shape(m));
         sameSolve(m, back);

@@ -7,15 +7,14 @@
  * reference minus the constant the MPS file states.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { loadEngine } from '../../../solver/engines/index.ts';
 import type { Engine } from '../../../solver/engines/types.ts';
 import { readModelFile } from '../../../solver/formats/read-model.ts';
-
-const MODELS = join(import.meta.dirname, '../../../../shared/models');
+import { expectReference, HAVE_REFERENCE, referenceModels } from './helpers.ts';
 
 function hasGlpsol(): boolean {
   try {
@@ -26,17 +25,8 @@ function hasGlpsol(): boolean {
   }
 }
 
-const READY = existsSync(join(MODELS, 'reference.json')) && hasGlpsol();
-const reference: Record<string, { status: string; objective?: number }> = READY
-  ? JSON.parse(readFileSync(join(MODELS, 'reference.json'), 'utf8')).models
-  : {};
-const files = READY
-  ? ['lp', 'mip', 'infeasible', 'unbounded'].flatMap((d) =>
-      readdirSync(join(MODELS, d))
-        .filter((f) => f.endsWith('.mps'))
-        .map((f) => ({ name: f.replace(/\.mps$/, ''), mps: join(MODELS, d, f) })),
-    )
-  : [];
+const READY = HAVE_REFERENCE && hasGlpsol();
+const { files, expected } = referenceModels(READY);
 
 const out = mkdtempSync(join(tmpdir(), 'glpsol-lp-'));
 let highs: Engine;
@@ -51,14 +41,9 @@ describe.skipIf(!READY)('CPLEX LP files written by glpsol', () => {
     // Write into our own temp folder (glpsol replaces its output file).
     execFileSync('glpsol', ['--freemps', mps, '--wlp', lp], { stdio: 'pipe' });
     const model = readModelFile(lp);
-    const ref = reference[name];
-    if (!ref) throw new Error(`no reference for ${name}`);
+    const ref = expected(name);
     const r = highs.solve(model, { timeLimitSec: 20 });
-    expect(r.status).toBe(ref.status);
-    if (ref.objective !== undefined) {
-      const expected = ref.objective - readModelFile(mps).objectiveConstant;
-      expect(Math.abs((r.objective as number) - expected) / Math.max(1, Math.abs(expected))).toBeLessThanOrEqual(1e-6);
-    }
+    expectReference(r, ref, readModelFile(mps).objectiveConstant);
   });
 });
 
@@ -67,14 +52,8 @@ describe.skipIf(!READY)('fixed MPS files written by glpsol', () => {
     const fixed = join(out, `${name}.fixed.mps`);
     execFileSync('glpsol', ['--freemps', mps, '--wmps', fixed], { stdio: 'pipe' });
     const model = readModelFile(fixed, { format: 'fixed' });
-    const ref = reference[name];
-    if (!ref) throw new Error(`no reference for ${name}`);
+    const ref = expected(name);
     const r = highs.solve(model, { timeLimitSec: 20 });
-    expect(r.status).toBe(ref.status);
-    if (ref.objective !== undefined) {
-      expect(
-        Math.abs((r.objective as number) - ref.objective) / Math.max(1, Math.abs(ref.objective)),
-      ).toBeLessThanOrEqual(1e-6);
-    }
+    expectReference(r, ref);
   });
 });

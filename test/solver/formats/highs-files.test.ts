@@ -4,28 +4,19 @@
  * reference optimum. HiGHS writes an objective constant as MINUS the RHS of the objective row
  * (the CPLEX convention), so its MPS is read with `objectiveRhs: 'negated'`.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Highs } from 'highs';
 import highsModule from 'highs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { loadEngine } from '../../../solver/engines/index.ts';
 import type { Engine } from '../../../solver/engines/types.ts';
 import { readModelFile } from '../../../solver/formats/read-model.ts';
+import { expectReference, HAVE_REFERENCE, referenceModels } from './helpers.ts';
 
-const MODELS = join(import.meta.dirname, '../../../../shared/models');
-const READY = existsSync(join(MODELS, 'reference.json'));
-const reference: Record<string, { status: string; objective?: number }> = READY
-  ? JSON.parse(readFileSync(join(MODELS, 'reference.json'), 'utf8')).models
-  : {};
-const files = READY
-  ? ['lp', 'mip', 'infeasible', 'unbounded'].flatMap((d) =>
-      readdirSync(join(MODELS, d))
-        .filter((f) => f.endsWith('.mps'))
-        .map((f) => ({ name: f.replace(/\.mps$/, ''), mps: join(MODELS, d, f) })),
-    )
-  : [];
+const READY = HAVE_REFERENCE;
+const { files, expected } = referenceModels(READY);
 
 type Loader = () => Promise<Highs>;
 const loader = highsModule as unknown as Loader | { default: Loader };
@@ -39,16 +30,10 @@ beforeAll(async () => {
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 function check(name: string, path: string, options: { objectiveRhs?: 'negated' } = {}): void {
-  const ref = reference[name];
-  if (!ref) throw new Error(`no reference for ${name}`);
+  const ref = expected(name);
   const r = engine.solve(readModelFile(path, options), { timeLimitSec: 5 });
   if (r.status === 'time-limit') return; // glpk and p0548: the reference tests cover the engine
-  expect(r.status).toBe(ref.status);
-  if (ref.objective !== undefined) {
-    expect(
-      Math.abs((r.objective as number) - ref.objective) / Math.max(1, Math.abs(ref.objective)),
-    ).toBeLessThanOrEqual(1e-6);
-  }
+  expectReference(r, ref);
 }
 
 describe.skipIf(!READY)('files written by HiGHS', () => {

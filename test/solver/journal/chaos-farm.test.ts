@@ -2,26 +2,19 @@
  * Chaos: during a 2,000-task sweep a random working solver process is SIGKILLed every
  * 200 ms. The run must complete and its journal must hold every task's result exactly once.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Farm } from '../../../solver/farm/farm.ts';
 import { NodeLauncher } from '../../../solver/farm/node-launcher.ts';
 import { recordInto } from '../../../solver/journal/farm-recording.ts';
 import { readSummary } from '../../../solver/journal/run-dir.ts';
 import { JOB_SOURCE, journalCounts, transportSweep } from './farm-helpers.ts';
-import { tempDir } from './helpers.ts';
+import { sigkillOnce, trackForCleanup } from './helpers.ts';
 
-let farm: Farm | undefined;
-let tmp: ReturnType<typeof tempDir> | undefined;
-afterEach(async () => {
-  await farm?.close();
-  farm = undefined;
-  tmp?.cleanup();
-  tmp = undefined;
-});
+const track = trackForCleanup();
 
 describe('chaos: SIGKILL a random solver every 200 ms', () => {
   it('the 2,000-task sweep completes with every result in the journal exactly once', async () => {
-    tmp = tempDir('journal-chaos-');
+    const tmp = track.tempDir('journal-chaos-');
     const total = 2000;
     // 16×16 transportation LPs (256 variables): about a millisecond per solve. Under chaos a
     // process works only between its start-up (~0.3–1 s: node + glpk.js) and the next kill,
@@ -29,7 +22,7 @@ describe('chaos: SIGKILL a random solver every 200 ms', () => {
     const job = transportSweep(16, total);
     // Crash retries high enough that random kills never fail a task: the test is about
     // losing and duplicating nothing, not about the retry limit.
-    farm = new Farm({ launcher: new NodeLauncher(), cores: 2, maxTaskRetries: 50 });
+    const farm = track.farm(new Farm({ launcher: new NodeLauncher(), cores: 2, maxTaskRetries: 50 }));
     const info = await farm.start({ job, source: JOB_SOURCE }, { observe: recordInto({ root: tmp.dir }) });
     expect(info.dir).toBeDefined();
     const dir = info.dir as string;
@@ -37,19 +30,13 @@ describe('chaos: SIGKILL a random solver every 200 ms', () => {
     const killed = new Set<number>();
     const t0 = Date.now();
     const chaos = setInterval(() => {
-      void farm?.status().then((status) => {
+      void farm.status().then((status) => {
         if (status.state !== 'running') return;
         // Only processes that are set up and working: killing one before it is ready twice
         // in a row retires its slot by design (the crash-loop guard), which is another test.
         const working = status.solvers.filter((s) => s.state === 'solving' && s.pid !== undefined);
         const victim = working[Math.floor(Math.random() * working.length)];
-        if (victim?.pid === undefined || killed.has(victim.pid)) return;
-        try {
-          process.kill(victim.pid, 'SIGKILL');
-          killed.add(victim.pid);
-        } catch {
-          // It exited on its own in between.
-        }
+        if (victim?.pid !== undefined) sigkillOnce(victim.pid, killed);
       });
     }, 200);
     let state: string | null;

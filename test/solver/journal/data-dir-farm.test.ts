@@ -5,26 +5,19 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Farm } from '../../../solver/farm/farm.ts';
 import { NodeLauncher } from '../../../solver/farm/node-launcher.ts';
 import { listRuns } from '../../../solver/journal/history.ts';
 import { flakyJob } from './farm-helpers.ts';
-import { tempDir } from './helpers.ts';
+import { trackForCleanup } from './helpers.ts';
 
-let farm: Farm | undefined;
-let tmp: ReturnType<typeof tempDir> | undefined;
-afterEach(async () => {
-  await farm?.close();
-  farm = undefined;
-  tmp?.cleanup();
-  tmp = undefined;
-});
+const track = trackForCleanup();
 
 describe('Farm dataDir', () => {
   it('records every run under <dataDir>/runs/ and the history lists them', async () => {
-    tmp = tempDir('journal-data-dir-');
-    farm = new Farm({ launcher: new NodeLauncher(), cores: 2, dataDir: tmp.dir });
+    const tmp = track.tempDir('journal-data-dir-');
+    const farm = track.farm(new Farm({ launcher: new NodeLauncher(), cores: 2, dataDir: tmp.dir }));
     const first = await farm.start({ example: 'wyndor-sweep' });
     expect(await farm.finished()).toBe('done');
     expect(first.dir).toBe(path.join(tmp.dir, 'runs', first.runId));

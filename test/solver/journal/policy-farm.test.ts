@@ -5,7 +5,7 @@
  * and says why — in the run event, in summary.json — without losing what finished.
  */
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FarmEvent } from '../../../solver/api.ts';
 import { Farm } from '../../../solver/farm/farm.ts';
 import { NodeLauncher } from '../../../solver/farm/node-launcher.ts';
@@ -13,22 +13,14 @@ import { recordInto } from '../../../solver/journal/farm-recording.ts';
 import { readJournal } from '../../../solver/journal/journal-reader.ts';
 import { readSummary } from '../../../solver/journal/run-dir.ts';
 import { flakyJob, journalCounts, waitFor } from './farm-helpers.ts';
-import { tempDir } from './helpers.ts';
+import { sigkillOnce, trackForCleanup } from './helpers.ts';
 
-let farm: Farm | undefined;
-let tmp: ReturnType<typeof tempDir> | undefined;
-afterEach(async () => {
-  await farm?.close();
-  farm = undefined;
-  tmp?.cleanup();
-  tmp = undefined;
-});
+const track = trackForCleanup();
 
 /** Runs a flaky job recorded into a fresh folder; returns the folder and the run's events. */
 async function runFlaky(spec: Record<string, unknown>, policy: Record<string, unknown>, cores = 2) {
-  tmp = tempDir('journal-policy-');
-  const dir = path.join(tmp.dir, 'run');
-  farm = new Farm({ launcher: new NodeLauncher(), cores });
+  const dir = path.join(track.tempDir('journal-policy-').dir, 'run');
+  const farm = track.farm(new Farm({ launcher: new NodeLauncher(), cores }));
   const events: FarmEvent[] = [];
   farm.subscribe((batch) => events.push(...batch));
   await farm.start(flakyJob(spec, policy), { observe: recordInto({ dir }) });
@@ -78,10 +70,8 @@ describe('policy.taskTimeoutSec', () => {
 
 describe('policy.taskTimeoutSec while stopping', () => {
   it('a graceful terminate does not wait forever for a stuck task: it is timed out and recorded', async () => {
-    tmp = tempDir('journal-policy-');
-    const dir = path.join(tmp.dir, 'run');
-    farm = new Farm({ launcher: new NodeLauncher(), cores: 1 });
-    const f = farm;
+    const dir = path.join(track.tempDir('journal-policy-').dir, 'run');
+    const f = track.farm(new Farm({ launcher: new NodeLauncher(), cores: 1 }));
     await f.start(flakyJob({ tasks: 1, ms: 1, hang: [0] }, { taskTimeoutSec: 1 }), { observe: recordInto({ dir }) });
     await waitFor('the stuck task to start', () => f.snapshot().solvers[0]?.state === 'solving');
     expect(await f.terminate()).toBe('graceful');
@@ -164,22 +154,13 @@ describe('policy.crashRetries', () => {
   it("the job's value replaces the farm's default", async () => {
     // A hang with a timeout is not a crash; a crash needs a killed process: kill the solver
     // working on task 3 from outside every time, and count how often it was tried.
-    tmp = tempDir('journal-policy-');
-    const dir = path.join(tmp.dir, 'run');
-    farm = new Farm({ launcher: new NodeLauncher(), cores: 1, maxTaskRetries: 5 });
-    const f = farm;
+    const dir = path.join(track.tempDir('journal-policy-').dir, 'run');
+    const f = track.farm(new Farm({ launcher: new NodeLauncher(), cores: 1, maxTaskRetries: 5 }));
     await f.start(flakyJob({ tasks: 6, ms: 5, hang: [3] }, { crashRetries: 1 }), { observe: recordInto({ dir }) });
     const killed = new Set<number>();
     const killer = setInterval(() => {
       const s = f.snapshot().solvers[0];
-      if (s?.state === 'solving' && s.task === 'f3' && s.pid !== undefined && !killed.has(s.pid)) {
-        try {
-          process.kill(s.pid, 'SIGKILL');
-          killed.add(s.pid);
-        } catch {
-          // already gone
-        }
-      }
+      if (s?.state === 'solving' && s.task === 'f3' && s.pid !== undefined) sigkillOnce(s.pid, killed);
     }, 50);
     try {
       expect(await f.finished()).toBe('done');

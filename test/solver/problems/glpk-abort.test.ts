@@ -10,23 +10,31 @@ import { GLP, glpkOptions, loadGlpk } from '../../../solver/engines/glpk-runtime
 import type { SweepState } from '../../../solver/problems/sweep.ts';
 import { sweep } from '../../../solver/problems/sweep.ts';
 
+/** A row `r: column + secondCoef·column ≤ ub` that names its column twice: glp_load_matrix aborts on it. */
+function repeatedTermRow(column: string, { secondCoef, ub }: { secondCoef: number; ub: number }) {
+  return {
+    name: 'r',
+    vars: [
+      { name: column, coef: 1 },
+      { name: column, coef: secondCoef },
+    ],
+    bnds: { type: GLP.UP, lb: 0, ub },
+  };
+}
+
+/** `max x` subject to one row repeating x: the smallest model that aborts GLPK. */
+function repeatedTermModel(row: { secondCoef: number; ub: number }) {
+  return {
+    name: 'bad',
+    objective: { direction: GLP.MAX, name: 'z', vars: [{ name: 'x', coef: 1 }] },
+    subjectTo: [repeatedTermRow('x', row)],
+  };
+}
+
 describe('GLPK abort', () => {
   it('throws with GLPK’s message, then refuses every later solve', async () => {
     const glpk = await loadGlpk();
-    const bad = {
-      name: 'bad',
-      objective: { direction: GLP.MAX, name: 'z', vars: [{ name: 'x', coef: 1 }] },
-      subjectTo: [
-        {
-          name: 'r',
-          vars: [
-            { name: 'x', coef: 1 },
-            { name: 'x', coef: 2 },
-          ],
-          bnds: { type: GLP.UP, lb: 0, ub: 3 },
-        },
-      ],
-    };
+    const bad = repeatedTermModel({ secondCoef: 2, ub: 3 });
     const lines: string[] = [];
     const errorSpy = vi.spyOn(console, 'error').mockImplementation(() => {});
     try {
@@ -52,20 +60,7 @@ describe('sweep after a GLPK abort', () => {
     // The test above left this process's shared instance aborted.
     const poisoned = await loadGlpk();
     if (!poisoned.aborted) {
-      const dup = {
-        name: 'bad',
-        objective: { direction: GLP.MAX, name: 'z', vars: [{ name: 'x', coef: 1 }] },
-        subjectTo: [
-          {
-            name: 'r',
-            vars: [
-              { name: 'x', coef: 1 },
-              { name: 'x', coef: 1 },
-            ],
-            bnds: { type: GLP.UP, lb: 0, ub: 1 },
-          },
-        ],
-      };
+      const dup = repeatedTermModel({ secondCoef: 1, ub: 1 });
       expect(() => poisoned.solve(dup, glpkOptions({ msglev: 'off' }, false), () => {})).toThrow();
     }
     const doc = JSON.parse(readFileSync(new URL('../../../examples/wyndor-sweep.json', import.meta.url), 'utf8'));
@@ -78,19 +73,7 @@ describe('sweep after a GLPK abort', () => {
     expect(solve(state, [500], ctx).objective).toBeCloseTo(600 + 6 * 500, 6);
 
     // Now kill the sweep's own instance mid-run.
-    const bad = {
-      ...state.lp,
-      subjectTo: [
-        {
-          name: 'r',
-          vars: [
-            { name: 'doors', coef: 1 },
-            { name: 'doors', coef: 1 },
-          ],
-          bnds: { type: GLP.UP, lb: 0, ub: 1 },
-        },
-      ],
-    };
+    const bad = { ...state.lp, subjectTo: [repeatedTermRow('doors', { secondCoef: 1, ub: 1 })] };
     expect(() => state.runtime.solve(bad, glpkOptions({ msglev: 'off' }, false), () => {})).toThrow(/GLPK aborted/);
     expect(() => solve(state, [500], ctx)).toThrow(/aborted in an earlier solve/);
     expect(state.replacing).not.toBeNull();

@@ -5,12 +5,11 @@
  * hanging the run. Real RabbitMQ, real processes.
  */
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FarmEvent, StepSummary } from '../../../solver/api.ts';
-import { Farm } from '../../../solver/farm/farm.ts';
-import { NodeLauncher } from '../../../solver/farm/node-launcher.ts';
-import { rabbitAvailable, startRabbit, type TestBroker } from '../../support/rabbitmq.ts';
-import { killAllWorkers, startWorker } from './harness.ts';
+import { rabbitAvailable } from '../../support/rabbitmq.ts';
+import { startWorker } from './harness.ts';
+import { brokerFarmSuite } from './helpers.ts';
 
 const skip = !rabbitAvailable() && process.env.CI === undefined;
 const JOB_SOURCE = fileURLToPath(new URL('../../../examples/tsp-berlin52.json', import.meta.url));
@@ -44,35 +43,12 @@ function startsBeforeEachBarrier(events: FarmEvent[]): { k: number; starts: Map<
 }
 
 describe.skipIf(skip)('barrier steps across local and remote solvers', () => {
-  let broker: TestBroker;
-  const farms: Farm[] = [];
-
-  beforeAll(async () => {
-    broker = await startRabbit();
-  }, 90_000);
-
-  afterEach(async () => {
-    for (const farm of farms.splice(0)) await farm.close();
-    await killAllWorkers();
-  });
-
-  afterAll(async () => {
-    await killAllWorkers();
-    await broker?.dispose();
-  }, 60_000);
-
-  function openFarm(): { farm: Farm; events: FarmEvent[] } {
-    const farm = new Farm({ launcher: new NodeLauncher(), cores: 1, broker: broker.url, onBrokerLog: () => {} });
-    farms.push(farm);
-    const events: FarmEvent[] = [];
-    farm.subscribe((batch) => events.push(...batch));
-    return { farm, events };
-  }
+  const suite = brokerFarmSuite();
 
   it('berlin52 on 1 local core + 1 remote core: both slots in every step, one barrier, result within 1%', async () => {
-    const worker = startWorker(broker.url, 1);
+    const worker = startWorker(suite.broker.url, 1);
     await worker.waitFor(/waiting for runs/);
-    const { farm, events } = openFarm();
+    const { farm, events } = suite.openFarm();
     await farm.start(tspJob(8, 300));
     expect(await farm.finished()).toBe('done');
     const steps = stepsOf(events);
@@ -96,9 +72,9 @@ describe.skipIf(skip)('barrier steps across local and remote solvers', () => {
   }, 60_000);
 
   it('a remote worker SIGKILLed mid-run is dropped from the barrier; the run still ends', async () => {
-    const worker = startWorker(broker.url, 1);
+    const worker = startWorker(suite.broker.url, 1);
     await worker.waitFor(/waiting for runs/);
-    const { farm, events } = openFarm();
+    const { farm, events } = suite.openFarm();
     await farm.start(tspJob(10, 300));
     // Kill it once it has taken part in a step.
     await expect

@@ -7,12 +7,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FarmEvent, RunInfo, SolverStatus, TaskResult } from '../../../solver/api.ts';
 import { Farm } from '../../../solver/farm/farm.ts';
 import { NodeLauncher } from '../../../solver/farm/node-launcher.ts';
-import { rabbitAvailable, startRabbit, type TestBroker } from '../../support/rabbitmq.ts';
-import { killAllWorkers, SQUARE_KIND, startWorker } from './harness.ts';
+import { rabbitAvailable } from '../../support/rabbitmq.ts';
+import { SQUARE_KIND, startWorker } from './harness.ts';
+import { brokerFarmSuite } from './helpers.ts';
 
 const CLI = fileURLToPath(new URL('../../../bin/solver-farm.js', import.meta.url));
 const skip = !rabbitAvailable() && process.env.CI === undefined;
@@ -28,40 +29,18 @@ function expectExactlyOnce(results: TaskResult[], count: number): void {
 }
 
 describe.skipIf(skip)('a farm with remote workers', () => {
-  let broker: TestBroker;
+  const suite = brokerFarmSuite();
   let dataDir: string;
-  const farms: Farm[] = [];
 
-  beforeAll(async () => {
-    broker = await startRabbit();
+  beforeAll(() => {
     dataDir = mkdtempSync(join(tmpdir(), 'sf-remote-farm-'));
-  }, 90_000);
-
-  afterEach(async () => {
-    for (const farm of farms.splice(0)) await farm.close();
-    await killAllWorkers();
   });
 
-  afterAll(async () => {
-    await killAllWorkers();
-    await broker?.dispose();
+  afterAll(() => {
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  }, 60_000);
+  });
 
-  function openFarm(): { farm: Farm; events: FarmEvent[]; lines: string[] } {
-    const lines: string[] = [];
-    const farm = new Farm({
-      launcher: new NodeLauncher(),
-      cores: 1,
-      dataDir,
-      broker: broker.url,
-      onBrokerLog: (line) => lines.push(line),
-    });
-    farms.push(farm);
-    const events: FarmEvent[] = [];
-    farm.subscribe((batch) => events.push(...batch));
-    return { farm, events, lines };
-  }
+  const openFarm = () => suite.openFarm({ dataDir });
 
   const resultsOf = (events: FarmEvent[]): TaskResult[] =>
     events.flatMap((e) => (e.type === 'results' ? e.results : []));
@@ -73,8 +52,8 @@ describe.skipIf(skip)('a farm with remote workers', () => {
       .map((line) => JSON.parse(line) as TaskResult);
 
   it('shares a sweep between its local core and two remote workers; the journal has each result once', async () => {
-    const w1 = startWorker(broker.url, 1);
-    const w2 = startWorker(broker.url, 1);
+    const w1 = startWorker(suite.broker.url, 1);
+    const w2 = startWorker(suite.broker.url, 1);
     await Promise.all([w1.waitFor(/waiting for runs/), w2.waitFor(/waiting for runs/)]);
     const { farm, events } = openFarm();
     const info = await farm.start(squareJob(400, 6));
@@ -100,7 +79,7 @@ describe.skipIf(skip)('a farm with remote workers', () => {
   });
 
   it('finishes with every result once when its only remote worker is SIGKILLed mid-run', async () => {
-    const w1 = startWorker(broker.url, 1);
+    const w1 = startWorker(suite.broker.url, 1);
     await w1.waitFor(/waiting for runs/);
     const { farm, events } = openFarm();
     const info = await farm.start(squareJob(300, 8));
@@ -115,15 +94,19 @@ describe.skipIf(skip)('a farm with remote workers', () => {
   });
 
   it('solver-farm run --broker: two workers, one SIGKILLed mid-run, every result exactly once', async () => {
-    const w1 = startWorker(broker.url, 1);
-    const w2 = startWorker(broker.url, 1);
+    const w1 = startWorker(suite.broker.url, 1);
+    const w2 = startWorker(suite.broker.url, 1);
     await Promise.all([w1.waitFor(/waiting for runs/), w2.waitFor(/waiting for runs/)]);
     const jobFile = join(dataDir, 'square.json');
     writeFileSync(jobFile, JSON.stringify({ kind: 'custom', module: SQUARE_KIND, spec: { count: 400, delayMs: 8 } }));
     const out = join(dataDir, 'cli-run');
-    const run = spawn(process.execPath, [CLI, 'run', jobFile, '--cores', '1', '--out', out, '--broker', broker.url], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const run = spawn(
+      process.execPath,
+      [CLI, 'run', jobFile, '--cores', '1', '--out', out, '--broker', suite.broker.url],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let text = '';
     run.stdout.on('data', (chunk: Buffer) => {
       text += chunk.toString();
@@ -173,8 +156,7 @@ describe.skipIf(skip)('a farm with remote workers', () => {
   });
 
   it('refuses to start with a clear error when the broker cannot be reached', async () => {
-    const farm = new Farm({ launcher: new NodeLauncher(), cores: 1, broker: 'amqp://u:p@127.0.0.1:1/x' });
-    farms.push(farm);
+    const farm = suite.track(new Farm({ launcher: new NodeLauncher(), cores: 1, broker: 'amqp://u:p@127.0.0.1:1/x' }));
     await expect(farm.start(squareJob(3, 0))).rejects.toThrow(
       /^cannot reach the broker at amqp:\/\/127\.0\.0\.1:1\/x \(connection refused/,
     );
