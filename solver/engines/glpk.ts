@@ -14,6 +14,7 @@
 import { toGlpkLp } from '../formats/glpk-json.ts';
 import type { LinearModel } from '../formats/model.ts';
 import { isMip } from '../formats/model.ts';
+import { violation } from './check-solution.ts';
 import { create as createGlpkRuntime, GLP, type GlpkRuntime, glpkOptions, loadGlpk } from './glpk-runtime.ts';
 import type { Engine, EngineResult, SolveOptions } from './types.ts';
 import { errorText, feasibilityModel, noSolution, trivialResult } from './types.ts';
@@ -121,9 +122,17 @@ export function glpkEngine(
       } else if (status === 'error') {
         message = out.error?.message ?? 'GLPK returned no solution';
       }
-      const hasValue =
+      let hasValue =
         status === 'optimal' || status === 'feasible' || (status === 'time-limit' && out.objective !== null);
-      const values = hasValue ? model.variables.map((_, j) => out.vars[`x${j}`] ?? 0) : null;
+      let values = hasValue ? model.variables.map((_, j) => out.vars[`x${j}`] ?? 0) : null;
+      const broken = mip && values !== null ? violation(model, values) : null;
+      if (broken !== null) {
+        // A GLPK defect (see check-solution.ts): never pass a point that breaks the model on as an answer.
+        status = 'error';
+        message = `GLPK's MIP answer (${out.status}) breaks the model: ${broken}. This is a GLPK 5.0 preprocessor defect; solve this model with the highs engine`;
+        hasValue = false;
+        values = null;
+      }
       const duals =
         options.duals === true && !mip && out.dual !== undefined && hasValue
           ? model.rows.map((_, i) => out.dual?.[`r${i}`] ?? 0)
