@@ -6,10 +6,12 @@
  * because the whole Wyndor solve is ~13 µs.
  */
 
+import { violation } from '../../engines/check-solution.ts';
 import { solveGlpkJson } from '../../engines/glpk-json-solve.ts';
 import type { GlpkOutcome, GlpkRuntime, LineSink, LP, Options } from '../../engines/glpk-runtime.ts';
 import { GLP, glpkOptions, loadGlpk } from '../../engines/glpk-runtime.ts';
 import type { Engine } from '../../engines/types.ts';
+import { fromGlpkLp } from '../../formats/glpk-json.ts';
 import type { SolveResult } from '../types.ts';
 import type { Axis } from './grid.ts';
 import type { Bnds } from './model.ts';
@@ -41,6 +43,8 @@ export interface SweepState {
   duals: string[] | null | false;
   /** A job's `engine` other than glpk (HiGHS, auto), which then solves every point. */
   engine?: Engine;
+  /** The model has integer columns: glpk's answers are checked against it (check-solution.ts). */
+  isMip: boolean;
 }
 
 /** Copy the model and bind every axis to the field it writes. */
@@ -108,6 +112,7 @@ export function prepare(spec: SweepSpec, runtime: GlpkRuntime): SweepState {
     touched: [...byBnds.values()],
     values: spec.output.values === 'all' ? null : spec.output.values,
     duals: spec.output.duals === 'all' ? null : spec.output.duals.length === 0 ? false : spec.output.duals,
+    isMip: spec.isMip,
   };
 }
 
@@ -153,6 +158,26 @@ export function solvePoint(state: SweepState, task: number[], sink: LineSink | n
         });
     }
     throw err;
+  }
+  if (state.isMip && state.engine === undefined && out.objective !== null) {
+    // GLPK's MIP preprocessor can call a point that breaks the model optimal: check it.
+    const model = fromGlpkLp(state.lp);
+    const broken = violation(
+      model,
+      model.variables.map((v) => out.vars[v.name] ?? 0),
+    );
+    if (broken !== null) {
+      return {
+        status: 'error',
+        objective: null,
+        timeMs: out.timeMs,
+        engine: 'glpk',
+        error: {
+          name: 'GlpkError',
+          message: `GLPK's MIP answer (${out.status}) breaks the model: ${broken}. This is a GLPK 5.0 preprocessor defect; set "engine": "highs" (or "auto") in the job`,
+        },
+      };
+    }
   }
   const result: SolveResult = {
     status: out.status,

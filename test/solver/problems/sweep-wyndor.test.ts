@@ -164,6 +164,29 @@ describe('Wyndor sweep values', () => {
     expect(r.objective).toBeNull();
   });
 
+  it('a MIP point GLPK 5.0 calls optimal at a point that breaks a row is an error naming the row', async () => {
+    // v integer ≤ 0 with L ≤ 3v ≤ -1: for L = -2 no integer fits (GLPK's MIP preprocessor
+    // answers v = 0 "optimal"); for L = -3, v = -1 is the only point.
+    const doc = {
+      kind: 'sweep',
+      msglev: 'off',
+      model: {
+        name: 'no-integer-fits',
+        objective: { direction: 1, name: 'obj', vars: [{ name: 'v', coef: 1 }] },
+        subjectTo: [{ name: 'c0', vars: [{ name: 'v', coef: 3 }], bnds: { type: 4, lb: -2, ub: -1 } }],
+        bounds: [{ name: 'v', type: 3, lb: 0, ub: 0 }],
+        generals: ['v'],
+      },
+      grid: [{ name: 'L', constraint: 'c0', bound: 'lb', values: [-2, -3] }],
+    };
+    const { at } = await run(doc);
+    const broken = at(0);
+    expect(broken.status).toBe('error');
+    expect(broken.objective).toBeNull();
+    expect(broken.error?.message).toMatch(/breaks the model: row c0 = 0 is outside \[-2, -1\].*"engine": "highs"/);
+    expect(at(1)).toMatchObject({ status: 'optimal', objective: -1 });
+  });
+
   it('a MIP sweep (the knapsack example) is optimal at every capacity and matches brute force', async () => {
     const doc = JSON.parse(readFileSync(new URL('knapsack-capacity.json', examples), 'utf8')) as {
       model: {
