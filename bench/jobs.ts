@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 /** Solver processes / threads of the parallel contenders (default 2). */
 export const CORES = Number(process.env.BENCH_CORES ?? Math.min(2, availableParallelism()));
 /** Interleaved repetitions. */
-export const REPS = Number(process.env.BENCH_REPS ?? 3);
+export const REPS = Number(process.env.BENCH_REPS ?? 5);
 /** Tasks of the tiny (Wyndor) sweep. */
 export const TINY = Number(process.env.BENCH_TINY_TASKS ?? 100_000);
 /** Tasks of the medium (transport) sweep. */
@@ -40,7 +40,8 @@ export const mediumJob = {
  * Untimed solves each contender does before its clock starts (per process or thread), so
  * that all of them are timed at steady state: V8's JIT and wasm tier-up, and the heap's
  * growth, take ~100k Wyndor solves to settle (measured: a farm's first 100k-task run is
- * 20–40% slower than its third). The default is one full pass of the job.
+ * 20–40% slower than its third, and the farm's own process settles over ~3 runs). The
+ * default, 1.5 passes per process, gives the farm and piscina 3 untimed passes on 2 cores.
  */
-export const WARM_TINY = Number(process.env.BENCH_WARM_TINY ?? TINY);
+export const WARM_TINY = Number(process.env.BENCH_WARM_TINY ?? Math.round(1.5 * TINY));
 export const WARM_MEDIUM = Number(process.env.BENCH_WARM_MEDIUM ?? Math.min(MEDIUM, 40));

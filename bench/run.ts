@@ -189,14 +189,15 @@ function table(rows: Row[]): string {
 type Timed = LoopTiming;
 
 /**
- * How much parallel throughput the machine gives right now: CORES copies of the tiny
- * single loop run at once (separate processes, nothing shared) against one alone. On CORES
- * free cores this is CORES×; other load or shared physical cores make it less, and no
- * parallel contender (farm or piscina) can do better than this ceiling.
+ * How much parallel throughput the machine gives right now for a workload: CORES copies of
+ * its single loop run at once (separate processes, nothing shared) against one alone. On
+ * CORES free cores this is CORES×; other load, shared physical cores or memory bandwidth
+ * make it less, and no parallel contender (farm or piscina) can do better than this ceiling.
  */
-async function parallelCeiling(): Promise<number> {
-  const alone = await singleLoop('tiny', WARM_TINY);
-  const together = await Promise.all(Array.from({ length: CORES }, () => singleLoop('tiny', WARM_TINY)));
+async function parallelCeiling(which: 'tiny' | 'medium' = 'tiny'): Promise<number> {
+  const warm = which === 'tiny' ? WARM_TINY : WARM_MEDIUM;
+  const alone = await singleLoop(which, warm);
+  const together = await Promise.all(Array.from({ length: CORES }, () => singleLoop(which, warm)));
   return (CORES * alone.ms) / Math.max(...together.map((t) => t.ms));
 }
 
@@ -274,6 +275,11 @@ async function main(): Promise<void> {
   }
   log(
     `b. medium sweep: 60×60 transport LP from a seed, ${MEDIUM} tasks (${WARM_MEDIUM} untimed solves per process first)`,
+  );
+  const mediumCeiling = await parallelCeiling('medium');
+  log(
+    `  machine check for this workload: ${CORES} medium single loops at once ran at ${mediumCeiling.toFixed(2)}× one ` +
+      `(efficiency ceiling ${((100 * mediumCeiling) / CORES).toFixed(1)}%)`,
   );
   const mSingles: Timed[] = [];
   const mFarms: FarmFigures[] = [];
@@ -407,8 +413,14 @@ async function main(): Promise<void> {
       pass: null,
     },
     {
-      measure: `machine: ${CORES} single loops at once vs one`,
+      measure: `machine: ${CORES} tiny single loops at once vs one`,
       value: `${ceilingBefore.toFixed(2)}× before, ${ceilingAfter.toFixed(2)}× after (ideal ${CORES}.00×)`,
+      target: '(info)',
+      pass: null,
+    },
+    {
+      measure: `machine: ${CORES} medium single loops at once vs one`,
+      value: `${mediumCeiling.toFixed(2)}× (efficiency ceiling ${((100 * mediumCeiling) / CORES).toFixed(1)}%)`,
       target: '(info)',
       pass: null,
     },
