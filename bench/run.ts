@@ -429,8 +429,8 @@ async function main(): Promise<void> {
   process.stdout.write(`\n${table(rows)}\n`);
   process.stdout.write(
     '\nRatios are paired within one repetition (same moment, same machine load); PASS/MISS judges the\n' +
-      'median repetition (a single outlier, e.g. a slowed baseline, cannot pass or fail it). Farm runs are on a WARM\n' +
-      "farm (keepWarm: processes started and engines loaded before the clock, as piscina's pool is warmed).\n" +
+      'median repetition (a single outlier, e.g. a slowed baseline, cannot pass or fail it). Every contender is timed at\n' +
+      'steady state (untimed warm-up solves in every process first); the farm is a WARM farm (keepWarm), as piscina is a pool.\n' +
       '"work" time starts when the first solver finished the run\'s setup; "wall" includes that setup. The machine row is the\n' +
       'ceiling of any parallel speed-up at the time; the CPU rows do not depend on the load.\n',
   );
