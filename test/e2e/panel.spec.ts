@@ -231,6 +231,24 @@ test('TSP berlin52: the step counter advances and the tour canvas changes betwee
   await page.screenshot({ path: testInfo.outputPath('tsp-done.png') });
 });
 
+test("a new run starts with an empty results table: the last run's results do not carry over", async ({ page }) => {
+  await pickExample(page, /wyndor.*window profit/i);
+  await startRun(page);
+  expect(await waitForEnd(page)).toBe('done');
+  await expect(page.getByTestId('results-count')).toHaveAttribute('data-count', '901');
+  // Another job (other task ids): Start's answer can reach the page before the run's first
+  // event; either way the table must hold this run's 5 results only.
+  const wyndor = JSON.parse(await readFile(path.join(ROOT, 'examples', 'wyndor-sweep.json'), 'utf8')) as {
+    grid: unknown[];
+  };
+  wyndor.grid = [{ name: 'P', objective: 'windows', values: [10, 20, 30, 40, 50] }];
+  await openJobFile(page, 'wyndor-five.json', wyndor);
+  await startRun(page);
+  expect(await waitForEnd(page)).toBe('done');
+  await expect(page.getByTestId('results-count')).toHaveAttribute('data-count', '5');
+  await expect(page.getByTestId('result-row')).toHaveCount(5);
+});
+
 test('start errors are shown next to the toolbar in plain words', async ({ page }) => {
   const wyndor = JSON.parse(await readFile(path.join(ROOT, 'examples', 'wyndor-sweep.json'), 'utf8')) as {
     grid: { step: number }[];

@@ -12,6 +12,12 @@ import { chattyJob, ensureIdle, openJobFile, openPanel, startRun, waitForEnd } f
 // far more than the panel does; measure the panel, not the recorder.
 test.use({ trace: 'off', screenshot: 'off', video: 'off' });
 
+test.afterEach(async ({ page }) => {
+  // Leave the shared farm idle for the next test, whatever happened here (a failed
+  // measurement would otherwise leave its streaming run going into the next test).
+  await ensureIdle(page);
+});
+
 const MEASURE_MS = 10_000;
 const CORE_RING = 2_000;
 const COMBINED_RING = 5_000;

@@ -1,6 +1,6 @@
 import type { FarmApi, FarmStatus, StartRequest } from '../../../solver/api.ts';
 import type { Transport } from '../transport/choose.ts';
-import { applyStatus, enqueueEvents, runIsActive, useFarm } from './store.ts';
+import { applyStartedRun, applyStatus, enqueueEvents, runIsActive, useFarm } from './store.ts';
 
 let api: FarmApi | null = null;
 
@@ -70,12 +70,7 @@ export async function startRun(): Promise<void> {
   if (s.cores !== null) request.cores = s.cores;
   useFarm.setState({ pending: 'start', toolbarError: null });
   try {
-    const run = await farm().start(request);
-    useFarm.setState((st) =>
-      st.run?.runId === run.runId
-        ? {}
-        : { run, runState: st.runState === 'idle' || !runIsActive(st.runState) ? 'starting' : st.runState },
-    );
+    applyStartedRun(await farm().start(request));
   } catch (e) {
     useFarm.setState({ toolbarError: message(e) });
   } finally {

@@ -340,6 +340,20 @@ export function applyStatus(st: FarmStatus): void {
   });
 }
 
+/**
+ * Start() answered with its run: show it now, from empty data when it is a new run. The
+ * answer may arrive before the run's first event; setting `run` without the fresh data
+ * would then make that event look like old news, and the last run's results would stay
+ * in the new run's table.
+ */
+export function applyStartedRun(run: RunInfo): void {
+  useFarm.setState((s) => {
+    const change = runChange(s, run);
+    if (!change) return {};
+    return { ...change, runState: s.runState === 'idle' || !isActive(s.runState) ? 'starting' : s.runState };
+  });
+}
+
 /** Clears one core's log pane (or the combined log with `null`). */
 export function clearLog(solver: number | null): void {
   useFarm.setState((s) => {
