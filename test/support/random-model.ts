@@ -20,6 +20,8 @@ export interface RandomModelOptions {
   constant?: fc.Arbitrary<number>;
   /** List each row's columns in increasing order (as the file writers do). */
   sortColumns?: boolean;
+  /** Replace an integer column's infinite bounds with ±this (see cross-engine.test.ts for why). */
+  integerBoundLimit?: number;
 }
 
 /**
@@ -28,6 +30,7 @@ export interface RandomModelOptions {
  */
 export function randomModel(options: RandomModelOptions): fc.Arbitrary<LinearModel> {
   const { name, maxVars, maxRows, coef, objectiveCoef, bounds, constant = fc.constant(0), sortColumns } = options;
+  const limit = options.integerBoundLimit ?? Number.POSITIVE_INFINITY;
   return fc.integer({ min: 1, max: maxVars }).chain((n) =>
     fc
       .record({
@@ -55,8 +58,8 @@ export function randomModel(options: RandomModelOptions): fc.Arbitrary<LinearMod
         objectiveConstant: constant,
         variables: vars.map((v, j) => ({
           name: `v${j}`,
-          lb: v.b[0] as number,
-          ub: v.b[1] as number,
+          lb: v.integer ? Math.max(v.b[0] as number, -limit) : (v.b[0] as number),
+          ub: v.integer ? Math.min(v.b[1] as number, limit) : (v.b[1] as number),
           integer: v.integer,
         })),
         rows: rows.map((r, i) => {

@@ -67,7 +67,13 @@ beforeAll(async () => {
   glpk = await loadEngine('glpk');
 });
 
+/**
+ * Both models solve to the same answer. Not solved when an integer column is unbounded:
+ * GLPK 5.0's MIP preprocessor can loop forever on such a model, ignoring its time limit
+ * (see test/solver/engines/cross-engine.test.ts); the round trip itself is still checked.
+ */
 function sameSolve(a: LinearModel, b: LinearModel): void {
+  if (a.variables.some((v) => v.integer && !(Number.isFinite(v.lb) && Number.isFinite(v.ub)))) return;
   const ra = glpk.solve(a, { timeLimitSec: 5 });
   const rb = glpk.solve(b, { timeLimitSec: 5 });
   expect(rb.status).toBe(ra.status);
