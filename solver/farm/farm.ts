@@ -29,7 +29,7 @@ import { EventBatcher } from './event-batcher.ts';
 import { inspectModel } from './inspect-model.ts';
 import { baseDirOf, type LoadedJob, loadExample, loadJob, readExamples } from './job.ts';
 import type { SolverLauncher } from './launcher.ts';
-import { type ResumeSteps, Run, type RunObserver } from './run.ts';
+import { type ResumeSteps, Run, type RunLimits, type RunObserver } from './run.ts';
 import { openPastRun, pastRuns, runDirOf } from './run-history.ts';
 import { checkModelFile, checkOpenRunOptions, checkResumeOptions, checkRunId } from './verb-args.ts';
 import { WarmPool } from './warm-pool.ts';
@@ -55,6 +55,27 @@ export interface StartOptions {
   baseDir?: string;
   /** Called once the job is loaded, before any solver starts; the observer sees the whole run. */
   observe?(context: RunContext): RunObserver | Promise<RunObserver>;
+}
+
+/** Grace past a task's own engine time limit before the farm calls the solve stuck. */
+const ENGINE_LIMIT_GRACE_MS = 5000;
+
+/**
+ * Without a policy.taskTimeoutSec, a job that gives its engine a time limit still gets a
+ * hard one: twice that limit plus 5 s. An engine that honours its limit never gets near it;
+ * one stuck where it does not look at the clock (GLPK 5.0's MIP preprocessor can loop
+ * forever) is killed and replaced instead of holding its solver for good.
+ */
+export function withEngineWatchdog(limits: RunLimits, plan: LoadedJob['plan']): RunLimits {
+  if (limits.taskTimeoutMs !== undefined || plan.type !== 'tasks' || plan.engineTimeLimitMs === undefined) {
+    return limits;
+  }
+  const limitSec = plan.engineTimeLimitMs / 1000;
+  return {
+    ...limits,
+    taskTimeoutMs: 2 * plan.engineTimeLimitMs + ENGINE_LIMIT_GRACE_MS,
+    taskTimeoutSource: `the engine ignored the job's ${limitSec} s time limit; set policy.taskTimeoutSec to choose`,
+  };
 }
 
 /** The repository's examples/ folder (shells that bundle the farm pass their own). */
@@ -215,7 +236,7 @@ export class Farm implements FarmApi {
         cores,
         events: this.#events,
         maxTaskRetries: crashRetriesFor(job.doc, policy, this.#maxTaskRetries),
-        limits: runLimits(policy),
+        limits: withEngineWatchdog(runLimits(policy), plan),
         shutdownGraceMs: this.#shutdownGraceMs,
         killWaitMs: this.#killWaitMs,
         setupTimeoutMs: this.#setupTimeoutMs,

@@ -67,6 +67,8 @@ export interface RunCounts {
 export interface RunLimits {
   /** A task that runs longer than this (ms) has its solver killed; the task is `TaskTimedOut`. */
   taskTimeoutMs?: number;
+  /** Where taskTimeoutMs comes from, for the message (default: the job's policy.taskTimeoutSec). */
+  taskTimeoutSource?: string;
   /** Resident memory cap per solver process (bytes); over it the solver is killed, its task `OutOfMemory`. */
   memoryLimitBytes?: number;
   /** Asked after every failure: a reason (plain words) ends the run as failed with it. */
@@ -865,7 +867,7 @@ export class Run implements SolverHost, RemoteHost {
         const secs = Math.round(timeout) / 1000;
         this.#limitKill(p, {
           name: 'TaskTimedOut',
-          message: `timed out: still running after ${secs} s (policy.taskTimeoutSec); solver ${p.slot} was killed and replaced`,
+          message: `timed out: still running after ${secs} s (${limits?.taskTimeoutSource ?? 'policy.taskTimeoutSec'}); solver ${p.slot} was killed and replaced`,
           task,
         });
         continue;

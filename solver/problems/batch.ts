@@ -171,13 +171,15 @@ function labelOf(file: string, baseDir: string, folder: string | undefined, give
 
 /** Task plan: one task per file; the task is the file's label. */
 export function planBatch(spec: BatchSpec): TaskPlan<BatchTask> {
-  return {
+  const plan: TaskPlan<BatchTask> = {
     type: 'tasks',
     count: spec.files.length,
     task: (i) => spec.labels[i] as string,
     label: (i) => spec.labels[i] as string,
     params: (i) => ({ file: spec.labels[i] as string }),
   };
+  if (spec.timeLimitSec !== undefined) plan.engineTimeLimitMs = spec.timeLimitSec * 1000;
+  return plan;
 }
 
 /** What a solver process holds for a batch. */

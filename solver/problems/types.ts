@@ -45,6 +45,12 @@ export interface TaskPlan<Task> {
    * the other solvers are killed at once and their tasks get no result.
    */
   race?: boolean;
+  /**
+   * The time limit each task gives its engine (ms), when the job sets one. Without a
+   * policy.taskTimeoutSec, the farm kills a solve still running well past it (an engine that
+   * ignores its own limit, as GLPK's MIP preprocessor can, would otherwise hold a solver forever).
+   */
+  engineTimeLimitMs?: number;
 }
 
 /** Barrier steps: every solver runs step k, then `reduce` combines their outputs. */
