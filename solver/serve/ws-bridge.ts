@@ -12,11 +12,20 @@ import { serializeError } from '../protocol.ts';
 const MAX_FRAME_BYTES = 8 * 1024 * 1024;
 /** Unsent bytes after which a client that does not read is dropped. */
 const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
+/**
+ * Unsent bytes after which a client gets no log lines until it has caught up. Logs are most
+ * of the traffic of a chatty run (256k lines/s over 2 cores is ~15 MB/s), and a page that
+ * falls behind would otherwise get its replies (Status!) and results only after a backlog of
+ * lines it will mostly scroll past: its panes keep only the last few thousand anyway.
+ */
+export const LOG_SHED_BYTES = 1024 * 1024;
 
 /** Owns the set of connected sockets and the one farm subscription they share. */
 export class WsBridge {
   readonly #farm: FarmApi;
   readonly #clients = new Set<WebSocket>();
+  /** Log lines held back from a lagging client, per solver slot, until it catches up. */
+  readonly #skipped = new Map<WebSocket, Map<number, number>>();
   readonly #unsubscribe: () => void;
 
   constructor(farm: FarmApi) {
@@ -40,8 +49,8 @@ export class WsBridge {
       const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : data.toString('utf8');
       void this.#handle(socket, text);
     });
-    socket.on('close', () => this.#clients.delete(socket));
-    socket.on('error', () => this.#clients.delete(socket));
+    socket.on('close', () => this.#forget(socket));
+    socket.on('error', () => this.#forget(socket));
   }
 
   /** Stop forwarding events and close every client socket (cut off after 1 s if a peer never answers). */
@@ -52,20 +61,51 @@ export class WsBridge {
       setTimeout(() => socket.terminate(), 1000).unref();
     }
     this.#clients.clear();
+    this.#skipped.clear();
+  }
+
+  #forget(socket: WebSocket): void {
+    this.#clients.delete(socket);
+    this.#skipped.delete(socket);
   }
 
   #broadcast(events: FarmEvent[]): void {
     if (this.#clients.size === 0) return;
-    const frame = JSON.stringify({ type: 'events', events } satisfies WsServerMessage);
+    let frame: string | undefined;
+    let lean: { events: FarmEvent[]; lines: Map<number, number> } | undefined;
     for (const socket of this.#clients) {
       if (socket.readyState !== socket.OPEN) continue;
       // A client that stopped reading (a frozen tab) would make the server buffer every
       // event forever; drop it instead. Its page reconnects and re-reads status().
       if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
         socket.terminate();
-        this.#clients.delete(socket);
+        this.#forget(socket);
         continue;
       }
+      if (socket.bufferedAmount > LOG_SHED_BYTES) {
+        // Behind: everything but log lines, which are counted to be owned up to later.
+        lean ??= withoutLogs(events);
+        const skipped = this.#skipped.get(socket) ?? new Map<number, number>();
+        for (const [solver, n] of lean.lines) skipped.set(solver, (skipped.get(solver) ?? 0) + n);
+        this.#skipped.set(socket, skipped);
+        if (lean.events.length > 0) socket.send(JSON.stringify({ type: 'events', events: lean.events }));
+        continue;
+      }
+      const skipped = this.#skipped.get(socket);
+      if (skipped !== undefined) {
+        // Caught up: say in each pane how many lines it missed, then go on as usual.
+        this.#skipped.delete(socket);
+        const notes: FarmEvent[] = [...skipped].map(([solver, n]) => ({
+          type: 'log',
+          solver,
+          lines: [
+            `… ${n.toLocaleString('en-US')} log line${n === 1 ? '' : 's'} not shown: this page fell behind the stream`,
+          ],
+        }));
+        socket.send(JSON.stringify({ type: 'events', events: [...notes, ...events] } satisfies WsServerMessage));
+        continue;
+      }
+      frame ??= JSON.stringify({ type: 'events', events } satisfies WsServerMessage);
       socket.send(frame);
     }
   }
@@ -110,6 +150,17 @@ export class WsBridge {
         );
     }
   }
+}
+
+/** The events without their log lines, and how many lines each solver slot had in them. */
+function withoutLogs(events: readonly FarmEvent[]): { events: FarmEvent[]; lines: Map<number, number> } {
+  const kept: FarmEvent[] = [];
+  const lines = new Map<number, number>();
+  for (const ev of events) {
+    if (ev.type === 'log') lines.set(ev.solver, (lines.get(ev.solver) ?? 0) + ev.lines.length);
+    else kept.push(ev);
+  }
+  return { events: kept, lines };
 }
 
 /** A start request's shape ({ example } or { job, source }); the farm checks the job itself. */

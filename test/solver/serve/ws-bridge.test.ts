@@ -1,0 +1,87 @@
+/**
+ * A page that falls behind a chatty run gets no log lines until it catches up (so its Status
+ * replies and results are not queued behind megabytes of lines it would scroll past), then a
+ * line in each pane saying how many it missed. Other clients are not affected.
+ */
+import { describe, expect, it } from 'vitest';
+import type WebSocket from 'ws';
+import type { FarmApi, FarmEvent, TaskResult, WsServerMessage } from '../../../solver/api.ts';
+import { LOG_SHED_BYTES, WsBridge } from '../../../solver/serve/ws-bridge.ts';
+
+/** Just enough of a farm: subscribe, and a way to emit event batches. */
+function fakeFarm(): { farm: FarmApi; emit(events: FarmEvent[]): void } {
+  let listener: ((events: FarmEvent[]) => void) | undefined;
+  const farm = {
+    subscribe(l: (events: FarmEvent[]) => void) {
+      listener = l;
+      return () => {
+        listener = undefined;
+      };
+    },
+  } as unknown as FarmApi;
+  return { farm, emit: (events) => listener?.(events) };
+}
+
+/** A socket whose unsent byte count the test sets; it records the frames sent to it. */
+class FakeSocket {
+  readonly OPEN = 1;
+  readyState = 1;
+  bufferedAmount = 0;
+  readonly frames: FarmEvent[][] = [];
+  on(): void {}
+  send(text: string): void {
+    const m = JSON.parse(text) as WsServerMessage;
+    if (m.type === 'events') this.frames.push(m.events);
+  }
+  terminate(): void {
+    this.readyState = 3;
+  }
+  close(): void {}
+}
+
+const result = {
+  id: 'a',
+  index: 0,
+  label: 'P=1',
+  solver: 0,
+  status: 'optimal',
+  objective: 1,
+  params: {},
+  timeMs: 1,
+} as TaskResult;
+
+describe('WsBridge log shedding', () => {
+  it('holds log lines back from a lagging client, keeps everything else, then says what it missed', () => {
+    const { farm, emit } = fakeFarm();
+    const bridge = new WsBridge(farm);
+    const slow = new FakeSocket();
+    const fast = new FakeSocket();
+    bridge.attach(slow as unknown as WebSocket);
+    bridge.attach(fast as unknown as WebSocket);
+
+    slow.bufferedAmount = LOG_SHED_BYTES + 1;
+    emit([
+      { type: 'log', solver: 0, lines: ['a', 'b', 'c'] },
+      { type: 'results', results: [result] },
+      { type: 'log', solver: 1, lines: ['d'] },
+    ]);
+    emit([{ type: 'log', solver: 0, lines: ['e', 'f'] }]);
+    // The lagging client got the results and no lines; nothing at all for a log-only batch.
+    expect(slow.frames).toEqual([[{ type: 'results', results: [result] }]]);
+    // The other client got everything.
+    expect(fast.frames.flat().filter((e) => e.type === 'log')).toHaveLength(3);
+
+    slow.bufferedAmount = 0;
+    emit([{ type: 'log', solver: 1, lines: ['g'] }]);
+    const caughtUp = slow.frames.at(-1) as FarmEvent[];
+    expect(caughtUp).toEqual([
+      { type: 'log', solver: 0, lines: ['… 5 log lines not shown: this page fell behind the stream'] },
+      { type: 'log', solver: 1, lines: ['… 1 log line not shown: this page fell behind the stream'] },
+      { type: 'log', solver: 1, lines: ['g'] },
+    ]);
+    // Said once: the next batch goes through as it is.
+    emit([{ type: 'log', solver: 0, lines: ['h'] }]);
+    expect(slow.frames.at(-1)).toEqual([{ type: 'log', solver: 0, lines: ['h'] }]);
+    bridge.close();
+  });
+});
