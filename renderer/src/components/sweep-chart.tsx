@@ -2,47 +2,11 @@ import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { useThrottled } from '../lib/hooks.ts';
+import { ChartSeriesBuilder } from '../state/chart-series.ts';
 import type { ResultTable } from '../state/result-table.ts';
 import { useFarm } from '../state/store.ts';
 
 const PALETTE = ['#2f7ed8', '#e4572e', '#17a673', '#a05fd1', '#e8a33d', '#1aa3b8', '#d6457a', '#7a8b99'];
-const MAX_SERIES = 8;
-
-/** Sweep results as uPlot data: x = first swept parameter, one series per combination of the others. */
-function chartData(table: ResultTable, xName: string): { data: uPlot.AlignedData; labels: string[]; hidden: number } {
-  const xs = table.params.get(xName) ?? [];
-  const others = table.paramNames.filter((n) => n !== xName);
-  const groups = new Map<string, Map<number, number>>();
-  let hidden = 0;
-  const xSet = new Set<number>();
-  for (let row = 0; row < table.length; row++) {
-    const xv = xs[row];
-    const y = table.objective[row] ?? Number.NaN;
-    const x = typeof xv === 'number' ? xv : Number(xv);
-    if (!Number.isFinite(x)) continue;
-    const key = others.map((n) => `${n}=${table.params.get(n)?.[row] ?? ''}`).join(', ');
-    let g = groups.get(key);
-    if (!g) {
-      if (groups.size >= MAX_SERIES) {
-        hidden++;
-        continue;
-      }
-      g = new Map();
-      groups.set(key, g);
-    }
-    if (Number.isFinite(y)) g.set(x, y);
-    xSet.add(x);
-  }
-  const xAxis = Float64Array.from(xSet).sort();
-  const series: (number | null)[][] = [];
-  for (const g of groups.values()) {
-    const ys = new Array<number | null>(xAxis.length);
-    for (let i = 0; i < xAxis.length; i++) ys[i] = g.get(xAxis[i] ?? 0) ?? null;
-    series.push(ys);
-  }
-  const labels = [...groups.keys()].map((k) => k || 'objective');
-  return { data: [Array.from(xAxis), ...series] as uPlot.AlignedData, labels, hidden };
-}
 
 function cssVar(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
@@ -86,6 +50,7 @@ export function SweepChartView({ table, version: rawVersion, params, testId = 's
   const boxRef = useRef<HTMLDivElement>(null);
   const plotRef = useRef<uPlot | null>(null);
   const shapeRef = useRef('');
+  const seriesRef = useRef<ChartSeriesBuilder | null>(null);
   const [hidden, setHidden] = useState(0);
   const xName = params?.[0] ?? table.paramNames[0];
 
@@ -105,8 +70,11 @@ export function SweepChartView({ table, version: rawVersion, params, testId = 's
       shapeRef.current = '';
       return;
     }
-    const { data, labels, hidden: h } = chartData(table, xName);
-    setHidden(h);
+    seriesRef.current ??= new ChartSeriesBuilder();
+    const series = seriesRef.current.update(table, xName);
+    const data: uPlot.AlignedData = [series.x, ...series.ys];
+    const labels = series.keys.map((k) => k || 'objective');
+    setHidden(series.hidden);
     const shape = `${scheme}|${xName}|${labels.join(';')}`;
     if (plotRef.current && shapeRef.current === shape) {
       plotRef.current.setData(data);
