@@ -55,7 +55,7 @@ async function copyText(text: string): Promise<void> {
  * scrolls up (then offers 'Jump to latest'), a filter that highlights matches, copy, clear.
  * It selects its own ring and version from the store and is memoized, so a parent that
  * re-renders for other reasons (a core card on every status change) does not repaint it:
- * panes repaint only when their lines change, at most every LOG_REFRESH_MS.
+ * panes repaint only when their lines change, at most every UPDATE_INTERVAL_MS (store.ts).
  */
 /** The view shows the last line (within a row and a half). */
 function atBottom(el: HTMLElement): boolean {

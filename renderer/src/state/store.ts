@@ -19,13 +19,6 @@ export const CORE_LOG_LINES = 2_000;
 export const COMBINED_LOG_LINES = 5_000;
 /** Recent errors kept for display. */
 const MAX_ERRORS = 50;
-/**
- * Log panes repaint at most this often. Lines land in the rings at once; only the version
- * bump that makes panes re-render is rate-limited: nobody reads 60 repaints a second of a
- * scrolling log, and each repaint of three panes costs layout and text shaping.
- */
-export const LOG_REFRESH_MS = 100;
-
 /** The job the toolbar will start. */
 export type JobChoice =
   | { type: 'example'; id: string }
@@ -139,8 +132,6 @@ export const useFarm = create<FarmState>()(() => initialState());
 export function reset(): void {
   dirtyLogs.clear();
   combinedDirty = false;
-  if (logTimer) clearTimeout(logTimer);
-  logTimer = null;
   pending.length = 0;
   useFarm.setState(initialState(), true);
 }
@@ -148,8 +139,6 @@ export function reset(): void {
 // Log publishing state: which rings changed since the panes last re-rendered.
 const dirtyLogs = new Set<number>();
 let combinedDirty = false;
-let lastLogPublish = 0;
-let logTimer: ReturnType<typeof setTimeout> | null = null;
 
 /** Version bumps for every ring changed since the last publish, or null when none did. */
 function takeLogPatch(s: FarmState): Partial<FarmState> | null {
@@ -161,25 +150,7 @@ function takeLogPatch(s: FarmState): Partial<FarmState> | null {
   if (combinedDirty) patch.combinedVersion = s.combinedVersion + 1;
   dirtyLogs.clear();
   combinedDirty = false;
-  lastLogPublish = performance.now();
   return patch;
-}
-
-/** Publishes log changes now if the panes may repaint, else once the interval has passed. */
-function logPatchOrLater(s: FarmState): Partial<FarmState> | null {
-  if (dirtyLogs.size === 0 && !combinedDirty) return null;
-  const wait = lastLogPublish + LOG_REFRESH_MS - performance.now();
-  if (wait <= 0) {
-    if (logTimer) clearTimeout(logTimer);
-    logTimer = null;
-    return takeLogPatch(s);
-  }
-  // Publish later through the frame-aligned flush, so log repaints share a frame's render.
-  logTimer ??= setTimeout(() => {
-    logTimer = null;
-    enqueueEvents(PUBLISH_LOGS);
-  }, wait);
-  return null;
 }
 
 // Event batches waiting to be applied. However fast they arrive, the panel renders them on
@@ -191,8 +162,8 @@ function logPatchOrLater(s: FarmState): Partial<FarmState> | null {
 // its size. Measured on a slow shared 2-core VM (Performance.getMetrics, the responsiveness
 // e2e's sweep): the page's main thread was busy 3.9 s of 5 s rendering every frame, with a
 // p95 frame interval of 50–83 ms; at 100 ms it was busy 2.8 s, with a p95 of 33 ms (3 runs each).
-// 10 updates a second is also what the log panes use (LOG_REFRESH_MS), and the progress bar
-// animates between updates.
+// Nobody reads 60 repaints a second of a scrolling log either (each repaint of three panes
+// costs layout and text shaping), and the progress bar animates between updates.
 export const UPDATE_INTERVAL_MS = 100;
 const pending: FarmEvent[][] = [];
 let flushScheduled = false;
@@ -216,12 +187,9 @@ function flushOnNextFrame(): void {
   if (typeof requestAnimationFrame === 'function') requestAnimationFrame(flush);
 }
 
-/** A marker batch: no events, only "publish pending log lines" (applyEvents does that). */
-const PUBLISH_LOGS: FarmEvent[] = [];
-
 /** Queues a batch of farm events; they are applied together on an animation frame (see UPDATE_INTERVAL_MS). */
 export function enqueueEvents(events: FarmEvent[]): void {
-  if (events.length === 0 && events !== PUBLISH_LOGS) return;
+  if (events.length === 0) return;
   pending.push(events);
   if (flushScheduled) return;
   flushScheduled = true;
@@ -270,7 +238,7 @@ function runChange(s: FarmState, run: RunInfo | null): Partial<FarmState> | null
  * whatever its size. Called by the transport listener, outside React.
  */
 export function applyEvents(events: readonly FarmEvent[]): void {
-  if (events.length === 0 && dirtyLogs.size === 0 && !combinedDirty) return;
+  if (events.length === 0) return;
   useFarm.setState((s0) => {
     let s: FarmState = s0;
     const patch: Partial<FarmState> = {};
@@ -339,8 +307,7 @@ export function applyEvents(events: readonly FarmEvent[]): void {
       }
     }
     if (solvers) patch.solvers = solvers.filter((x) => x !== undefined);
-    // A run state change (e.g. the end) shows every line at once; otherwise rate-limited.
-    const logPatch = 'runState' in patch ? takeLogPatch(s) : logPatchOrLater(s);
+    const logPatch = takeLogPatch(s);
     if (logPatch) Object.assign(patch, logPatch);
     if (resultsChanged) patch.resultsVersion = s.resultsVersion + 1;
     if (steps) patch.steps = steps;
