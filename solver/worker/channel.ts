@@ -11,6 +11,17 @@ export interface WorkerChannel {
   onMessage(listener: (message: ToSolver) => void): void;
   /** Resolves once everything sent so far has left the process (before a deliberate exit). */
   drain(): Promise<void>;
+  /** Something sent has not been written out of this process yet. */
+  readonly unwritten: boolean;
+  /** Resolves once everything sent so far has been written (at once when nothing waits). */
+  written(): Promise<void>;
+  /**
+   * The farm is not reading as fast as this process writes: what is sent now waits in this
+   * process's memory, and during a synchronous solve it cannot leave at all (the pipe is
+   * written only when the event loop runs). The log capture then holds lines back
+   * (log-capture.ts) and the loop waits with written() between tasks.
+   */
+  readonly congested: boolean;
 }
 
 /** Electron's utilityProcess port, typed just as far as we use it. */
@@ -28,22 +39,47 @@ export function openChannel(): WorkerChannel {
       onMessage: (listener) => parentPort.on('message', (event) => listener(event.data as ToSolver)),
       // postMessage hands the message to Electron at once; one turn lets it go out.
       drain: () => new Promise((resolve) => setTimeout(resolve, 20)),
+      // Electron moves messages on its own IO thread, also during a synchronous solve.
+      unwritten: false,
+      written: () => Promise.resolve(),
+      congested: false,
     };
   }
   const send = process.send?.bind(process);
   if (!send) {
     throw new Error('solver/worker/main.ts must be started by the farm (no IPC channel: use the CLI or the app)');
   }
+  // Every send carries a callback, called once its bytes are written (on nextTick when the
+  // pipe took them at once), so the process knows what still waits in its memory.
+  let unwritten = 0;
+  // process.send() returns false once 128 KiB wait unwritten (Node's IPC backlog threshold);
+  // from then on the farm counts as behind until everything has been written.
+  let congested = false;
+  let waiters: (() => void)[] = [];
+  const done = (): void => {
+    unwritten--;
+    if (unwritten > 0) return;
+    congested = false;
+    const ready = waiters;
+    waiters = [];
+    for (const resolve of ready) resolve();
+  };
+  const written = (): Promise<void> =>
+    unwritten === 0 || !process.connected ? Promise.resolve() : new Promise((resolve) => waiters.push(resolve));
   return {
     send: (message) => {
-      if (process.connected) send(message);
+      if (!process.connected) return;
+      unwritten++;
+      if (!send(message, done)) congested = true;
     },
     onMessage: (listener) => process.on('message', (message) => listener(message as ToSolver)),
-    drain: () =>
-      new Promise((resolve) => {
-        // Messages go out in order: when this empty-callback send completes, all before it did.
-        if (!process.connected) return resolve();
-        send({ t: 'log', lines: [] } satisfies FromSolver, () => resolve());
-      }),
+    drain: written,
+    written,
+    get unwritten() {
+      return unwritten > 0;
+    },
+    get congested() {
+      return congested;
+    },
   };
 }

@@ -76,7 +76,11 @@ export class WorkerLoop {
     this.#channel = options.channel;
     this.#kinds = options.kinds;
     this.#exit = options.exit;
-    this.logs = new LogCapture((lines) => this.#channel.send(this.#withRss({ t: 'log', lines })), LOG_FLUSH_MS);
+    this.logs = new LogCapture(
+      (lines) => this.#channel.send(this.#withRss({ t: 'log', lines })),
+      LOG_FLUSH_MS,
+      () => this.#channel.congested,
+    );
   }
 
   /** Say hello: the farm sends nothing before this. */
@@ -124,7 +128,7 @@ export class WorkerLoop {
     const hardStop = setTimeout(() => this.#exit(1), 1000);
     hardStop.unref();
     try {
-      this.logs.flush();
+      this.logs.flush(undefined, true);
       this.#channel.send({ t: 'error', error: serializeError(err), fatal: true });
       await this.#channel.drain();
     } finally {
@@ -240,7 +244,13 @@ export class WorkerLoop {
           this.#flushResults(batch, true, performance.now());
         }
         if (yieldNow) {
+          // Backpressure: what was sent must have left this process before the next task,
+          // which may be long and synchronous (nothing leaves while it runs): the results just
+          // sent, and then the lines held back while the farm was behind (log-capture.ts).
+          // Free when the farm keeps up: a write that completed at once settles on nextTick.
+          if (this.#channel.unwritten) await this.#channel.written();
           this.logs.flush();
+          if (this.#channel.unwritten) await this.#channel.written();
           // Let `shutdown` and the next batches in; costs a few µs every ≥ 4 ms.
           await yieldToEventLoop();
         }
@@ -276,7 +286,7 @@ export class WorkerLoop {
     const batch = this.#queue[0];
     if (batch) this.#flushResults(batch, false, performance.now());
     this.#forget();
-    this.logs.flush();
+    this.logs.flush(undefined, true);
     this.#channel.send({ t: 'released' });
   }
 
@@ -303,7 +313,7 @@ export class WorkerLoop {
   async #finish(): Promise<void> {
     if (this.#exiting) return;
     this.#exiting = true;
-    this.logs.flush();
+    this.logs.flush(undefined, true);
     await this.#channel.drain();
     this.#exit(0);
   }

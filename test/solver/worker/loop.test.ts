@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { AnyProblemKind, SolverContext } from '../../../solver/problems/types.ts';
 import type { FromSolver, ToSolver } from '../../../solver/protocol.ts';
 import type { WorkerChannel } from '../../../solver/worker/channel.ts';
-import { LogCapture } from '../../../solver/worker/log-capture.ts';
+import { droppedLine, LogCapture, MAX_HELD_LINES } from '../../../solver/worker/log-capture.ts';
 import { WorkerLoop } from '../../../solver/worker/loop.ts';
 
 function spin(ms: number): void {
@@ -37,6 +37,9 @@ class FakeChannel implements WorkerChannel {
   }
   onMessage(): void {}
   async drain(): Promise<void> {}
+  unwritten = false;
+  async written(): Promise<void> {}
+  congested = false;
   of<T extends FromSolver['t']>(t: T): Extract<FromSolver, { t: T }>[] {
     return this.sent.flatMap((s) => (s.message.t === t ? [s.message as Extract<FromSolver, { t: T }>] : []));
   }
@@ -145,5 +148,41 @@ describe('LogCapture', () => {
     logs.log('two');
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(batches).toEqual([['one'], ['two']]);
+  });
+
+  it('holds lines while the channel is congested, keeps the newest, and owns up to the rest', () => {
+    const batches: string[][] = [];
+    let congested = true;
+    const logs = new LogCapture(
+      (lines) => batches.push(lines),
+      0,
+      () => congested,
+    );
+    const total = MAX_HELD_LINES + 1234;
+    for (let i = 0; i < total; i++) logs.log(`line ${i}`);
+    expect(batches).toEqual([]);
+    expect(logs.pending).toBe(MAX_HELD_LINES);
+    expect(logs.dropped).toBe(1234);
+    congested = false;
+    logs.flush();
+    expect(batches).toHaveLength(1);
+    const sent = batches[0] as string[];
+    expect(sent[0]).toBe(droppedLine(1234));
+    expect(sent[0]).toBe("… 1,234 log lines dropped: the farm fell behind this solver's output");
+    expect(sent.slice(1)).toEqual(Array.from({ length: MAX_HELD_LINES }, (_, i) => `line ${i + 1234}`));
+    expect(logs.dropped).toBe(0);
+  });
+
+  it('sends held lines when forced (last words before an exit), congested or not', () => {
+    const batches: string[][] = [];
+    const logs = new LogCapture(
+      (lines) => batches.push(lines),
+      0,
+      () => true,
+    );
+    logs.log('before exit');
+    expect(batches).toEqual([]);
+    logs.flush(undefined, true);
+    expect(batches).toEqual([['before exit']]);
   });
 });
