@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { app, type BrowserWindow, session } from 'electron';
 import { Farm } from '../solver/farm/farm.ts';
+import { SOLVER_PRIORITIES } from '../solver/farm/priority-launcher.ts';
 import { type AppPage, appUrlMatcher } from './app-url.ts';
 import { brokerSetting } from './broker-setting.ts';
 import { registerFarmIpc } from './ipc.ts';
@@ -90,6 +91,9 @@ export function startDesktop(options: DesktopOptions): void {
       cores: os.availableParallelism(),
       examplesDir: paths.examplesDir,
       dataDir: app.getPath('userData'),
+      // Below normal: the window (and the analyst's other programs) are scheduled before the
+      // solvers, which still get every idle cycle (solver/farm/priority-launcher.ts).
+      solverPriority: SOLVER_PRIORITIES['below-normal'],
       ...(broker === undefined
         ? {}
         : { broker, onBrokerLog: (line: string) => void process.stderr.write(`broker: ${line}\n`) }),

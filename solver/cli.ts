@@ -6,8 +6,11 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { BatchOptions } from './cli/batch-command.ts';
 import { EXIT, oneLine, UserError } from './cli/errors.ts';
+import type { ResumeOptions } from './cli/resume-command.ts';
 import type { RunOptions } from './cli/run-command.ts';
+import type { ServeOptions } from './cli/serve-command.ts';
 import type { SolveCommandOptions } from './cli/solve-command.ts';
+import { SOLVER_PRIORITIES } from './farm/priority-launcher.ts';
 
 /** Options of `run` as commander parses them (job file or --batch). */
 type RunCliOptions = RunOptions & Omit<BatchOptions, keyof RunOptions> & { batch?: string[] };
@@ -36,6 +39,11 @@ export function program(): Command {
     .description('Run LP/MIP sweeps and parallel searches on every core.')
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
+  // Solver processes yield the CPU to interactive work below normal; see priority-launcher.ts.
+  const priority = (fallback: string) =>
+    new Option('--priority <level>', `OS priority of the solver processes (default: ${fallback})`).choices(
+      Object.keys(SOLVER_PRIORITIES),
+    );
   const engine = () =>
     new Option('-e, --engine <engine>', 'LP/MIP engine (auto picks by model size)').choices(['glpk', 'highs', 'auto']);
   cli
@@ -50,6 +58,7 @@ export function program(): Command {
       '--broker <url>',
       'also hand tasks to `solver-farm worker` processes through this RabbitMQ broker: amqp[s]://user:password@host/vhost',
     )
+    .addOption(priority('normal'))
     .addOption(engine())
     .option('--time-limit <sec>', 'batch: time limit per model, seconds', positiveNumber('seconds'))
     .option('--mip-gap <gap>', 'batch: relative MIP gap', positiveNumber('a relative gap'))
@@ -98,7 +107,8 @@ export function program(): Command {
     .option('-c, --cores <n>', 'solver processes to start (default: all cores)', positiveInt('an integer', 1, 1024))
     .option('-l, --logs', "stream every core's log lines, tagged [core N]")
     .option('--retry-failed', 'run the failed tasks again too')
-    .action(async (dir: string, opts: { cores?: number; logs?: boolean; retryFailed?: boolean }) => {
+    .addOption(priority('normal'))
+    .action(async (dir: string, opts: ResumeOptions) => {
       const { resumeCommand } = await import('./cli/resume-command.ts');
       process.exitCode = await resumeCommand(dir, opts);
     });
@@ -121,7 +131,8 @@ export function program(): Command {
       '--broker <url>',
       'also hand tasks to `solver-farm worker` processes through this RabbitMQ broker: amqp[s]://user:password@host/vhost',
     )
-    .action(async (opts: { port: number; host: string; cores?: number; broker?: string }) => {
+    .addOption(priority('below-normal, so the page stays responsive while every core solves'))
+    .action(async (opts: ServeOptions) => {
       const { serveCommand } = await import('./cli/serve-command.ts');
       process.exitCode = await serveCommand(opts);
     });

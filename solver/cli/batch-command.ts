@@ -8,6 +8,7 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type { EngineChoice } from '../engines/types.ts';
+import type { SolverPriorityName } from '../farm/priority-launcher.ts';
 import type { RunRecorder } from '../journal/recorder.ts';
 import { oneLine, UserError } from './errors.ts';
 import { type SessionIo, superviseRun } from './run-session.ts';
@@ -21,6 +22,8 @@ export interface BatchOptions {
   cores?: number;
   out?: string;
   logs?: boolean;
+  /** OS priority of the solver processes; default normal. */
+  priority?: SolverPriorityName;
 }
 
 /** The batch job document the command line describes (paths relative to `cwd`). */
@@ -47,7 +50,7 @@ export async function batchCommand(
   const source = resolve(cwd, 'batch.json');
   const { openFarm } = await import('./open-farm.ts');
   const { recordNewRun } = await import('../journal/farm-recording.ts');
-  const farm = openFarm(cores);
+  const farm = openFarm({ cores, priority: options.priority });
   return superviseRun({
     farm,
     cores,

@@ -8,6 +8,7 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import type { SolverPriorityName } from '../farm/priority-launcher.ts';
 import { oneLine, UserError } from './errors.ts';
 import { objectiveSense, type SessionIo, superviseRun } from './run-session.ts';
 
@@ -16,6 +17,8 @@ export interface ResumeOptions {
   cores?: number;
   logs?: boolean;
   retryFailed?: boolean;
+  /** OS priority of the solver processes; default normal. */
+  priority?: SolverPriorityName;
 }
 
 /** Resume the run in `dir`; resolves with the exit code. User errors throw UserError (one line). */
@@ -32,7 +35,7 @@ export async function resumeCommand(dir: string, options: ResumeOptions, io: Ses
   }
   if (loaded.resumed.warnings !== '') io.stderr.write(`${loaded.resumed.warnings}\n`);
   const { openFarm } = await import('./open-farm.ts');
-  const farm = openFarm(cores);
+  const farm = openFarm({ cores, priority: options.priority });
   const recorder = loaded.resumed.recorder;
   return superviseRun({
     farm,

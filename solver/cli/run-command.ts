@@ -7,6 +7,7 @@
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
+import type { SolverPriorityName } from '../farm/priority-launcher.ts';
 import type { RunRecorder } from '../journal/recorder.ts';
 import { oneLine, UserError } from './errors.ts';
 import { readJobFile } from './job-file.ts';
@@ -19,6 +20,8 @@ export interface RunOptions {
   logs?: boolean;
   /** RabbitMQ broker URL: remote workers share the run's tasks (solver/remote/). */
   broker?: string;
+  /** OS priority of the solver processes; default normal. */
+  priority?: SolverPriorityName;
 }
 
 /** Run a job file; resolves with the process exit code. User errors throw UserError (one line). */
@@ -31,7 +34,7 @@ export async function runCommand(jobPath: string, options: RunOptions, io: Sessi
   // Loaded after the job file is read, so a missing or broken file costs nothing more.
   const { openFarm } = await import('./open-farm.ts');
   const { recordNewRun } = await import('../journal/farm-recording.ts');
-  const farm = openFarm(cores, options.broker);
+  const farm = openFarm({ cores, broker: options.broker, priority: options.priority });
   return superviseRun({
     farm,
     cores,

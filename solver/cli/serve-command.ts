@@ -3,6 +3,7 @@
  * `run` never pays for it), prints its URL (with the access token) and runs until
  * Ctrl-C or SIGTERM, then closes the server and its solver processes.
  */
+import { SOLVER_PRIORITIES, type SolverPriorityName } from '../farm/priority-launcher.ts';
 import { UserError } from './errors.ts';
 
 /** Options of `serve` as parsed by commander. */
@@ -12,6 +13,8 @@ export interface ServeOptions {
   cores?: number;
   /** RabbitMQ broker URL: remote workers share the runs' tasks. */
   broker?: string;
+  /** OS priority of the solver processes; default below normal (the page stays responsive). */
+  priority?: SolverPriorityName;
 }
 
 /** Serve until interrupted; resolves with the exit code. */
@@ -30,6 +33,7 @@ export async function serveCommand(
       dataDir,
       ...(options.cores === undefined ? {} : { cores: options.cores }),
       ...(options.broker === undefined ? {} : { broker: options.broker }),
+      ...(options.priority === undefined ? {} : { solverPriority: SOLVER_PRIORITIES[options.priority] }),
     });
   } catch (err) {
     // serve() words its own start-up failures for users (port taken, renderer not built…).

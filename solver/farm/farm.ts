@@ -29,6 +29,7 @@ import { EventBatcher } from './event-batcher.ts';
 import { inspectModel } from './inspect-model.ts';
 import { baseDirOf, type LoadedJob, loadExample, loadJob, readExamples } from './job.ts';
 import type { SolverLauncher } from './launcher.ts';
+import { checkSolverPriority, withPriority } from './priority-launcher.ts';
 import { type ResumeSteps, Run, type RunLimits, type RunObserver } from './run.ts';
 import { openPastRun, pastRuns, runDirOf } from './run-history.ts';
 import { checkModelFile, checkOpenRunOptions, checkResumeOptions, checkRunId } from './verb-args.ts';
@@ -124,6 +125,12 @@ export interface FarmOptions {
    * Default false (a one-run shell such as `solver-farm run` has no use for it).
    */
   keepWarm?: boolean;
+  /**
+   * OS priority of the solver processes on `os.setPriority`'s scale (0 normal, 10 below
+   * normal, 19 lowest; see priority-launcher.ts). Default 0: a headless run may take the
+   * machine; the shells with a window (desktop, browser mode) pass below normal.
+   */
+  solverPriority?: number;
 }
 
 function runId(now: Date): string {
@@ -159,8 +166,10 @@ export class Farm implements FarmApi {
   #closed = false;
 
   constructor(options: FarmOptions) {
-    this.#pool = options.keepWarm === true ? new WarmPool(options.launcher) : undefined;
-    this.#launcher = this.#pool ?? options.launcher;
+    const priority = checkSolverPriority(options.solverPriority ?? 0, 'Farm options.solverPriority');
+    const launcher = priority === 0 ? options.launcher : withPriority(options.launcher, priority);
+    this.#pool = options.keepWarm === true ? new WarmPool(launcher) : undefined;
+    this.#launcher = this.#pool ?? launcher;
     this.#cores = checkCores(options.cores ?? availableParallelism(), 'Farm options.cores');
     this.#kinds = options.kinds ?? defaultKinds;
     this.#examplesDir = options.examplesDir ?? DEFAULT_EXAMPLES_DIR;

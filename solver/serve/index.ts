@@ -61,6 +61,11 @@ export interface ServeOptions {
   dataDir?: string;
   /** RabbitMQ broker URL: `solver-farm worker` processes share the runs' tasks (solver/remote/). */
   broker?: string;
+  /**
+   * OS priority of the solver processes (`os.setPriority` scale). Default below normal: the
+   * page and this server must keep getting CPU while every core solves (priority-launcher.ts).
+   */
+  solverPriority?: number;
   /** Use this farm instead of creating one (it is still closed by `close()`). */
   farm?: ClosableFarm;
   /** Where progress notes go (default: stderr, so stdout carries only what the CLI prints). */
@@ -222,11 +227,15 @@ async function ensureRendererBuilt(dir: string, isDefault: boolean, log: (line: 
 }
 
 async function createFarm(options: ServeOptions): Promise<ClosableFarm> {
-  const [{ Farm }, { NodeLauncher }] = await Promise.all([
+  const [{ Farm }, { NodeLauncher }, { SOLVER_PRIORITIES }] = await Promise.all([
     import('../farm/farm.ts'),
     import('../farm/node-launcher.ts'),
+    import('../farm/priority-launcher.ts'),
   ]);
-  const farmOptions: ConstructorParameters<typeof Farm>[0] = { launcher: new NodeLauncher() };
+  const farmOptions: ConstructorParameters<typeof Farm>[0] = {
+    launcher: new NodeLauncher(),
+    solverPriority: options.solverPriority ?? SOLVER_PRIORITIES['below-normal'],
+  };
   if (options.cores !== undefined) farmOptions.cores = options.cores;
   if (options.examplesDir !== undefined) farmOptions.examplesDir = options.examplesDir;
   if (options.dataDir !== undefined) farmOptions.dataDir = options.dataDir;

@@ -3,8 +3,58 @@
  * a Ctrl-C closes the server (port released) with exit code 0. A taken port is one line, exit 2.
  */
 import { createServer } from 'node:net';
+import { getPriority } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { FarmStatus, WsServerMessage } from '../../../solver/api.ts';
+import { SOLVER_PRIORITIES } from '../../../solver/farm/priority-launcher.ts';
 import { killAll, runCli, startCli, waitFor } from './run-cli.ts';
+
+const SPIN_KIND = fileURLToPath(new URL('../../fixtures/kinds/spin.ts', import.meta.url));
+
+/** Starts `serve` with `args`, runs a long job over its WebSocket and returns its solvers' OS priorities. */
+async function servedSolverPriorities(args: string[]): Promise<number[]> {
+  const run = startCli(['serve', '--port', '0', '--cores', '2', ...args]);
+  await waitFor(() => /serving at http:\/\/\S*token=/.test(run.out.stdout), 60_000, 'the URL');
+  const page = new URL(/serving at (\S+)/.exec(run.out.stdout)?.[1] as string);
+  const ws = new WebSocket(`ws://${page.host}/farm?token=${page.searchParams.get('token')}`, { origin: page.origin });
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  let next = 0;
+  const call = <T>(verb: string, ...callArgs: unknown[]) =>
+    new Promise<T>((resolve, reject) => {
+      const id = ++next;
+      const onMessage = (data: WebSocket.RawData) => {
+        const msg = JSON.parse(String(data)) as WsServerMessage;
+        if (msg.type !== 'reply' || msg.id !== id) return;
+        ws.off('message', onMessage);
+        if (msg.ok) resolve(msg.value as T);
+        else reject(new Error(msg.error.message));
+      };
+      ws.on('message', onMessage);
+      ws.send(JSON.stringify({ id, verb, args: callArgs }));
+    });
+  try {
+    await call('start', {
+      job: { kind: 'custom', module: SPIN_KIND, spec: { tasks: 20, ms: 5000 } },
+      source: SPIN_KIND,
+    });
+    let status: FarmStatus | undefined;
+    const until = Date.now() + 60_000;
+    for (;;) {
+      status = await call<FarmStatus>('status');
+      if (status.solvers.length === 2 && status.solvers.every((s) => s.state === 'solving')) break;
+      if (Date.now() > until) throw new Error(`solvers never all solving: ${JSON.stringify(status.solvers)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return status.solvers.map((s) => getPriority(s.pid as number));
+  } finally {
+    await call('terminate', { force: true }).catch(() => {});
+    ws.close();
+    run.child.kill('SIGINT');
+    await run.done;
+  }
+}
 
 afterEach(() => killAll());
 
@@ -21,6 +71,23 @@ describe('solver-farm serve', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('Stopping the server');
     await expect(fetch(url)).rejects.toThrow();
+  });
+
+  it('runs its solver processes below normal priority, or at the level --priority names', async () => {
+    // The page and the server must keep the CPU they need while every core solves.
+    expect(await servedSolverPriorities([])).toEqual([
+      SOLVER_PRIORITIES['below-normal'],
+      SOLVER_PRIORITIES['below-normal'],
+    ]);
+    expect(await servedSolverPriorities(['--priority', 'low'])).toEqual([SOLVER_PRIORITIES.low, SOLVER_PRIORITIES.low]);
+  });
+
+  it('an unknown --priority is one clear line naming the choices, exit 2', async () => {
+    const r = await runCli(['serve', '--port', '0', '--priority', 'urgent']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /--priority <level>' argument 'urgent' is invalid\. Allowed choices are normal, below-normal, low/,
+    );
   });
 
   it('a port in use is one clear line and exit 2', async () => {
