@@ -70,7 +70,7 @@ export function ProgressPanel() {
         data-testid="progress-bar"
         data-value={pct ?? ''}
       >
-        {/* scaleX, not width: a transform animates on the compositor without relayout. */}
+        {/* scaleX, not width: no relayout. No CSS transition either: it made the page render every frame of a run. */}
         <div className={`bar-fill run-${runState}`} style={{ transform: `scaleX(${(pct ?? 0) / 100})` }} />
       </div>
       <div className="progress-facts">

@@ -209,7 +209,8 @@ export function ResultsTableView({
                   key={item.key}
                   className={`tr body-row status-${status}`}
                   data-testid="result-row"
-                  style={{ gridTemplateColumns: template, transform: `translateY(${item.start}px)` }}
+                  // `top`, not a transform: see ROW in log-pane.tsx.
+                  style={{ gridTemplateColumns: template, top: item.start }}
                   title={table.errors.get(row)}
                 >
                   {columns.map((c) => (
