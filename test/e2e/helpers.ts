@@ -114,12 +114,12 @@ export async function openJobFile(page: Page, name: string, job: unknown): Promi
 }
 
 /** A job document for the chatty fixture kind (absolute module path: the page uploads it). */
-export function chattyJob(tasks: number, taskMs: number): unknown {
+export function chattyJob(tasks: number, taskMs: number, quick?: { tasks: number; ms: number }): unknown {
   return {
     kind: 'custom',
     name: `chatty GLPK (${tasks} × ${taskMs} ms)`,
     module: path.join(FIXTURES, 'chatty-kind.ts'),
-    spec: { tasks, taskMs },
+    spec: { tasks, taskMs, ...(quick ? { quickTasks: quick.tasks, quickMs: quick.ms } : {}) },
   };
 }
 

@@ -128,7 +128,9 @@ test('Wyndor sweep: every core logs, progress and results fill, the CSV export h
 test('Status answers during a long run; Terminate drains, then kills, and the finished results stay', async ({
   page,
 }, testInfo) => {
-  await openJobFile(page, 'chatty-long.json', chattyJob(400, 3000));
+  // Two quick tasks give results to keep; every later task runs 60 s, so the drain below is
+  // still going when the test presses Terminate the second time, however slow the machine.
+  await openJobFile(page, 'chatty-long.json', chattyJob(400, 60_000, { tasks: 2, ms: 1500 }));
   await startRun(page);
   await expect(page.getByTestId('progress')).toHaveAttribute('data-run-state', 'running');
 
