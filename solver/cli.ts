@@ -10,6 +10,7 @@ import type { ResumeOptions } from './cli/resume-command.ts';
 import type { RunOptions } from './cli/run-command.ts';
 import type { ServeOptions } from './cli/serve-command.ts';
 import type { SolveCommandOptions } from './cli/solve-command.ts';
+import type { WorkerOptions } from './cli/worker-command.ts';
 import { SOLVER_PRIORITIES } from './farm/priority-launcher.ts';
 
 /** Options of `run` as commander parses them (job file or --batch). */
@@ -141,7 +142,8 @@ export function program(): Command {
     .description("lend this machine's cores to farms elsewhere, through a RabbitMQ broker")
     .requiredOption('-b, --broker <url>', 'amqp[s]://user:password@host/vhost')
     .option('-c, --cores <n>', 'solver processes to start (default: all cores)', positiveInt('an integer', 1, 1024))
-    .action(async (opts: { broker: string; cores?: number }) => {
+    .addOption(priority("below-normal: the machine's own user comes first"))
+    .action(async (opts: WorkerOptions) => {
       const { workerCommand } = await import('./cli/worker-command.ts');
       process.exitCode = await workerCommand(opts);
     });

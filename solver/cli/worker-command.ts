@@ -5,6 +5,7 @@
  */
 import os from 'node:os';
 import { NodeLauncher } from '../farm/node-launcher.ts';
+import { SOLVER_PRIORITIES, type SolverPriorityName, withPriority } from '../farm/priority-launcher.ts';
 import { BrokerError } from '../remote/broker-url.ts';
 import { RemoteWorker } from '../remote/worker.ts';
 import { EXIT, UserError } from './errors.ts';
@@ -13,6 +14,8 @@ import { EXIT, UserError } from './errors.ts';
 export interface WorkerOptions {
   broker: string;
   cores?: number;
+  /** OS priority of the solver processes; default below normal (the machine's own user comes first). */
+  priority?: SolverPriorityName;
 }
 
 /** Run the worker until interrupted (or refused by the broker); resolves with the exit code. */
@@ -31,7 +34,8 @@ export async function workerCommand(
     worker = new RemoteWorker({
       url: options.broker,
       cores: options.cores ?? os.availableParallelism(),
-      launcher: new NodeLauncher(),
+      // A lent machine is usually somebody's: its solvers yield to what they are doing.
+      launcher: withPriority(new NodeLauncher(), SOLVER_PRIORITIES[options.priority ?? 'below-normal']),
       log: (line) => io.stdout.write(`${stamp()} ${line}\n`),
       onFatal: (error) => {
         fatal = error;

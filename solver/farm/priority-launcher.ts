@@ -6,8 +6,10 @@
  * while the interactive work is scheduled first. Measured on a 2-core VM with both cores
  * solving: the panel's p95 frame interval went from 50–67 ms to 33 ms.
  *
- * Applied from the farm's side, when a process says `ready` (its message carries the pid), so
- * it works the same for every launcher (child_process.fork, Electron's utilityProcess).
+ * Applied from the farm's side, as soon as the pid is known: at launch (child_process.fork),
+ * or when the process says `ready` (its message carries the pid; Electron's utilityProcess
+ * knows its pid only after spawn). So every launcher gets it, and a process's status never
+ * shows a pid that still runs at normal priority once it is ready.
  */
 import { constants, setPriority } from 'node:os';
 import type { FromSolver } from '../protocol.ts';
@@ -42,11 +44,12 @@ export function applyPriority(pid: number, priority: number): boolean {
   }
 }
 
-/** Wraps a launcher so that each process it starts runs at `priority` once it is ready. */
+/** Wraps a launcher so that each process it starts runs at `priority` (from launch, or from `ready`). */
 export function withPriority(launcher: SolverLauncher, priority: number): SolverLauncher {
   return {
     launch(slot: number): SolverHandle {
       const handle = launcher.launch(slot);
+      let applied = handle.pid !== undefined && applyPriority(handle.pid, priority) ? handle.pid : undefined;
       return {
         get pid() {
           return handle.pid;
@@ -54,7 +57,10 @@ export function withPriority(launcher: SolverLauncher, priority: number): Solver
         post: (message) => handle.post(message),
         onMessage(listener: (message: FromSolver) => void): void {
           handle.onMessage((message) => {
-            if (message.t === 'ready') applyPriority(message.pid, priority);
+            if (message.t === 'ready' && applied !== message.pid) {
+              applyPriority(message.pid, priority);
+              applied = message.pid;
+            }
             listener(message);
           });
         },

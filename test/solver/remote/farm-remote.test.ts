@@ -4,13 +4,14 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FarmEvent, RunInfo, SolverStatus, TaskResult } from '../../../solver/api.ts';
 import { Farm } from '../../../solver/farm/farm.ts';
 import { NodeLauncher } from '../../../solver/farm/node-launcher.ts';
+import { SOLVER_PRIORITIES } from '../../../solver/farm/priority-launcher.ts';
 import { rabbitAvailable } from '../../support/rabbitmq.ts';
 import { SQUARE_KIND, startWorker } from './harness.ts';
 import { brokerFarmSuite } from './helpers.ts';
@@ -56,13 +57,23 @@ describe.skipIf(skip)('a farm with remote workers', () => {
     const w2 = startWorker(suite.broker.url, 1);
     await Promise.all([w1.waitFor(/waiting for runs/), w2.waitFor(/waiting for runs/)]);
     const { farm, events } = openFarm();
-    const info = await farm.start(squareJob(400, 6));
+    // Long enough (400 × 15 ms over 3 solvers) to read the remote processes' priority mid-run.
+    const info = await farm.start(squareJob(400, 15));
     // Remote solvers show up beside the local core, with their host.
     await expect
       .poll(() => farm.snapshot().solvers.filter((s: SolverStatus) => s.host !== undefined).length, {
         timeout: 20_000,
       })
       .toBe(2);
+    // A lent machine's solvers run below normal priority (solver-farm worker's default).
+    await expect
+      .poll(() => farm.snapshot().solvers.filter((s) => s.host !== undefined && s.pid !== undefined).length, {
+        timeout: 20_000,
+      })
+      .toBe(2);
+    for (const s of farm.snapshot().solvers.filter((x) => x.host !== undefined)) {
+      expect(getPriority(s.pid as number)).toBe(SOLVER_PRIORITIES['below-normal']);
+    }
     expect(await farm.finished()).toBe('done');
     const results = resultsOf(events);
     expectExactlyOnce(results, 400);
