@@ -11,8 +11,6 @@ export interface WorkerChannel {
   onMessage(listener: (message: ToSolver) => void): void;
   /** Resolves once everything sent so far has left the process (before a deliberate exit). */
   drain(): Promise<void>;
-  /** Something sent has not been written out of this process yet. */
-  readonly unwritten: boolean;
   /** Resolves once everything sent so far has been written (at once when nothing waits). */
   written(): Promise<void>;
   /**
@@ -40,7 +38,6 @@ export function openChannel(): WorkerChannel {
       // postMessage hands the message to Electron at once; one turn lets it go out.
       drain: () => new Promise((resolve) => setTimeout(resolve, 20)),
       // Electron moves messages on its own IO thread, also during a synchronous solve.
-      unwritten: false,
       written: () => Promise.resolve(),
       congested: false,
     };
@@ -75,9 +72,6 @@ export function openChannel(): WorkerChannel {
     onMessage: (listener) => process.on('message', (message) => listener(message as ToSolver)),
     drain: written,
     written,
-    get unwritten() {
-      return unwritten > 0;
-    },
     get congested() {
       return congested;
     },

@@ -248,9 +248,9 @@ export class WorkerLoop {
           // which may be long and synchronous (nothing leaves while it runs): the results just
           // sent, and then the lines held back while the farm was behind (log-capture.ts).
           // Free when the farm keeps up: a write that completed at once settles on nextTick.
-          if (this.#channel.unwritten) await this.#channel.written();
+          await this.#channel.written();
           this.logs.flush();
-          if (this.#channel.unwritten) await this.#channel.written();
+          await this.#channel.written();
           // Let `shutdown` and the next batches in; costs a few µs every ≥ 4 ms.
           await yieldToEventLoop();
         }

@@ -37,7 +37,6 @@ class FakeChannel implements WorkerChannel {
   }
   onMessage(): void {}
   async drain(): Promise<void> {}
-  unwritten = false;
   async written(): Promise<void> {}
   congested = false;
   of<T extends FromSolver['t']>(t: T): Extract<FromSolver, { t: T }>[] {
