@@ -26,7 +26,7 @@ describe('a solver that floods its log', () => {
   it("delivers a finished task's result before its next, long task ends, and says how many lines it dropped", async () => {
     h = new FarmHarness({ cores: 1 });
     // Task 0 floods the log for 1.5 s; task 1 spins for 60 s.
-    await h.farm.start(customJob('chatty.ts', { tasks: 2, ms: 1500, lineEveryMs: 0, msOf: { 1: 60_000 } }));
+    await h.farm.start(customJob('chatty.ts', { tasks: 2, ms: 1500, lineEveryMs: 0, slow: { 1: 60_000 } }));
     const harness = h;
     await waitFor('the first log lines', () => harness.logLines(0).length > 0);
     stall(1500);
