@@ -163,7 +163,7 @@ function takeLogPatch(s: FarmState): Partial<FarmState> | null {
 // e2e's sweep): the page's main thread was busy 3.9 s of 5 s rendering every frame, with a
 // p95 frame interval of 50–83 ms; at 100 ms it was busy 2.8 s, with a p95 of 33 ms (3 runs each).
 // Nobody reads 60 repaints a second of a scrolling log either (each repaint of three panes
-// costs layout and text shaping), and the progress bar animates between updates.
+// costs layout and text shaping).
 export const UPDATE_INTERVAL_MS = 100;
 const pending: FarmEvent[][] = [];
 let flushScheduled = false;
