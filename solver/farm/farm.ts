@@ -167,7 +167,7 @@ export class Farm implements FarmApi {
 
   constructor(options: FarmOptions) {
     const priority = checkSolverPriority(options.solverPriority ?? 0, 'Farm options.solverPriority');
-    const launcher = priority === 0 ? options.launcher : withPriority(options.launcher, priority);
+    const launcher = withPriority(options.launcher, priority);
     this.#pool = options.keepWarm === true ? new WarmPool(launcher) : undefined;
     this.#launcher = this.#pool ?? launcher;
     this.#cores = checkCores(options.cores ?? availableParallelism(), 'Farm options.cores');

@@ -44,8 +44,13 @@ export function applyPriority(pid: number, priority: number): boolean {
   }
 }
 
-/** Wraps a launcher so that each process it starts runs at `priority` (from launch, or from `ready`). */
+/**
+ * Wraps a launcher so that each process it starts runs at `priority` (from launch, or from
+ * `ready`). Priority 0 leaves the launcher as it is: processes inherit this one's priority
+ * (setting 0 would be refused anyway where this process itself runs lowered).
+ */
 export function withPriority(launcher: SolverLauncher, priority: number): SolverLauncher {
+  if (priority === 0) return launcher;
   return {
     launch(slot: number): SolverHandle {
       const handle = launcher.launch(slot);
