@@ -19,6 +19,8 @@ export interface ResumeOptions {
   retryFailed?: boolean;
   /** OS priority of the solver processes; default normal. */
   priority?: SolverPriorityName;
+  /** Seconds a SIGTERM lets running tasks finish (default 10). */
+  grace?: number;
 }
 
 /** Resume the run in `dir`; resolves with the exit code. User errors throw UserError (one line). */
@@ -42,6 +44,7 @@ export async function resumeCommand(dir: string, options: ResumeOptions, io: Ses
     cores,
     logs: options.logs === true,
     io,
+    grace: options.grace,
     label: loaded.steps
       ? `${dir} (resumed after step ${loaded.steps.done} of ${loaded.steps.total})`
       : `${dir} (resumed: ${loaded.done} done, ${loaded.failed} failed before)`,

@@ -1,7 +1,9 @@
 /**
  * `solver-farm worker --broker amqp[s]://user:password@host/vhost [--cores N]`: lend this
  * machine's cores to farms elsewhere. Starts N solver processes (the same entry the farm
- * uses), takes task batches from the broker and sends results back, until Ctrl-C or SIGTERM.
+ * uses), takes task batches from the broker and sends results back, until Ctrl-C (stop at
+ * once: unfinished batches go back to the queue) or SIGTERM (take no more, let the running
+ * batches finish for up to `--grace` seconds, then stop).
  */
 import os from 'node:os';
 import { NodeLauncher } from '../farm/node-launcher.ts';
@@ -9,6 +11,7 @@ import { SOLVER_PRIORITIES, type SolverPriorityName, withPriority } from '../far
 import { BrokerError } from '../remote/broker-url.ts';
 import { RemoteWorker } from '../remote/worker.ts';
 import { EXIT, UserError } from './errors.ts';
+import { formatGrace, graceMs, stopLadder } from './stop-signals.ts';
 
 /** Options of `worker` as parsed by commander. */
 export interface WorkerOptions {
@@ -16,6 +19,8 @@ export interface WorkerOptions {
   cores?: number;
   /** OS priority of the solver processes; default below normal (the machine's own user comes first). */
   priority?: SolverPriorityName;
+  /** Seconds a SIGTERM lets running batches finish before the solvers are stopped (default 10). */
+  grace?: number;
 }
 
 /** Run the worker until interrupted (or refused by the broker); resolves with the exit code. */
@@ -47,12 +52,26 @@ export async function workerCommand(
     if (err instanceof BrokerError) throw new UserError(err.message, EXIT.failed);
     throw err;
   }
-  const stop = (): void => wake();
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  const ladder = stopLadder({
+    graceMs: graceMs(options.grace),
+    firstInterrupt: 'force',
+    actions: {
+      drain(_signal, grace) {
+        io.stdout.write(
+          `${stamp()} SIGTERM: draining running tasks for up to ${formatGrace(grace ?? 0)}, then stopping them\n`,
+        );
+        void worker.drain().then(wake, wake);
+      },
+      force(cause) {
+        if (cause === 'grace') io.stdout.write(`${stamp()} grace period over\n`);
+        wake();
+      },
+      exit: wake,
+    },
+  });
   await stopped;
-  process.off('SIGINT', stop);
-  process.off('SIGTERM', stop);
+  // After this, a signal has its default effect again: a third one ends the process at once.
+  ladder.dispose();
   io.stdout.write(`${stamp()} stopping: unfinished batches go back to the queue\n`);
   await worker.stop(fatal === null ? 'worker stopped (Ctrl-C or SIGTERM)' : 'broker refused the worker');
   if (fatal !== null) {

@@ -124,6 +124,8 @@ export class RemoteWorker {
   private readonly endedRuns = new Set<string>();
   private inbox: string | null = null;
   private stopping = false;
+  /** drain() was called: no new runs, batches or steps; running ones finish. */
+  private draining = false;
   private everConnected = false;
   private heartbeat: NodeJS.Timeout | null = null;
 
@@ -183,6 +185,24 @@ export class RemoteWorker {
     }, HEARTBEAT_MS);
     this.heartbeat.unref();
     this.log(`connected to ${this.broker} with ${this.options.cores} solver(s); waiting for runs`);
+  }
+
+  /**
+   * Stop taking work and let the running batches finish (SIGTERM): the consumer is cancelled,
+   * batches received but not started go back to the queue at once, and this resolves once no
+   * solver holds a batch or a step. The caller bounds the wait (its grace), then calls stop(),
+   * which hands back whatever is still unfinished.
+   */
+  async drain(): Promise<void> {
+    if (this.stopping) return;
+    this.draining = true;
+    const run = this.run;
+    if (run?.consumerTag != null && run.channel !== null) await run.channel.cancel(run.consumerTag).catch(() => {});
+    for (const delivery of this.queue.splice(0)) this.requeue(delivery);
+    // Results arrive through the solvers' messages; a poll is simpler than a waiter per path.
+    while (!this.stopping && this.solvers.some((s) => s.delivery !== null || s.state === 'stepping')) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 
   /** Stop: leave the run, kill the local solvers, close the connection. Unfinished batches go back to the queue. */
@@ -247,6 +267,7 @@ export class RemoteWorker {
 
   /** Barrier step k for one of our slots: run it on that slot's solver once it is set up. */
   private onStep(message: StepMessage): void {
+    if (this.draining) return;
     const setup = this.run?.setup;
     if (setup == null || setup.runId !== message.runId || typeof message.k !== 'number') return;
     const solver = this.solvers[setup.slots.indexOf(message.slot)];
@@ -263,7 +284,7 @@ export class RemoteWorker {
   }
 
   private onAnnouncement(announcement: Announcement & { t: 'run' }): void {
-    if (this.stopping || this.endedRuns.has(announcement.runId)) return;
+    if (this.stopping || this.draining || this.endedRuns.has(announcement.runId)) return;
     const run = this.run;
     if (run !== null && run.runId !== announcement.runId) return; // one run at a time
     if (run === null) {
@@ -341,11 +362,7 @@ export class RemoteWorker {
       channel.nack(message, false, false);
       return;
     }
-    if (message.fields.redelivered) {
-      this.stats.redelivered++;
-      this.log(`batch ${body.batch} redelivered (its previous worker died or lost the broker before finishing it)`);
-    }
-    this.queue.push({
+    const delivery: Delivery = {
       message,
       channel,
       body,
@@ -354,7 +371,17 @@ export class RemoteWorker {
       publishFailed: false,
       solverDone: false,
       stale: false,
-    });
+    };
+    // Delivered before the consumer's cancel took effect: someone else's to solve.
+    if (this.draining) {
+      this.requeue(delivery);
+      return;
+    }
+    if (message.fields.redelivered) {
+      this.stats.redelivered++;
+      this.log(`batch ${body.batch} redelivered (its previous worker died or lost the broker before finishing it)`);
+    }
+    this.queue.push(delivery);
     this.dispatch();
   }
 
@@ -533,6 +560,16 @@ export class RemoteWorker {
     }
   }
 
+  /** Give a batch no solver started back to its queue, for another worker (or us, later). */
+  private requeue(delivery: Delivery): void {
+    delivery.stale = true;
+    try {
+      delivery.channel.nack(delivery.message, false, true);
+    } catch {
+      // Channel closed meanwhile: the broker already put the batch back.
+    }
+  }
+
   /** Acknowledge a batch once the solver finished it and the broker confirmed every result. */
   private settle(delivery: Delivery): void {
     if (!delivery.solverDone || delivery.confirmsPending > 0 || delivery.stale) return;
@@ -547,7 +584,7 @@ export class RemoteWorker {
 
   private dispatch(): void {
     const run = this.run;
-    if (run?.setup == null) return;
+    if (run?.setup == null || this.draining) return;
     for (const solver of this.solvers) {
       if (this.queue.length === 0) return;
       if (solver.state !== 'idle' || solver.delivery !== null || solver.setupFor !== run.runId) continue;
