@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import type { EngineChoice } from '../engines/types.ts';
 import type { SolverPriorityName } from '../farm/priority-launcher.ts';
 import type { RunRecorder } from '../journal/recorder.ts';
+import { unusableRunFolder } from '../journal/run-folder.ts';
 import { oneLine, UserError } from './errors.ts';
 import { type SessionIo, superviseRun } from './run-session.ts';
 
@@ -24,6 +25,8 @@ export interface BatchOptions {
   logs?: boolean;
   /** OS priority of the solver processes; default normal. */
   priority?: SolverPriorityName;
+  /** Seconds a SIGTERM lets running tasks finish (default 10). */
+  grace?: number;
 }
 
 /** The batch job document the command line describes (paths relative to `cwd`). */
@@ -45,6 +48,13 @@ export async function batchCommand(
 ): Promise<number> {
   const cores = options.cores ?? availableParallelism();
   const job = batchJob(paths, options);
+  // As `run` does: a folder that cannot hold the run is refused before any solver starts.
+  const out = options.out === undefined ? resolve(cwd, 'runs') : resolve(cwd, options.out);
+  const unusable = unusableRunFolder(out);
+  if (unusable !== null) {
+    const what = options.out === undefined ? 'the runs folder runs' : `--out ${options.out}`;
+    throw new UserError(`${what}: cannot create or write this folder: ${unusable}`);
+  }
   // The job has no file: it "lives" in the current folder, so relative paths and labels
   // resolve there, as the user typed them.
   const source = resolve(cwd, 'batch.json');
@@ -56,6 +66,7 @@ export async function batchCommand(
     cores,
     logs: options.logs === true,
     io,
+    grace: options.grace,
     label: `--batch ${paths.join(' ')}`,
     sense: null,
     async start() {

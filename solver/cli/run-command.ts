@@ -4,11 +4,11 @@
  * resumable, listed by `solver-farm runs`). The session itself (progress, Ctrl-C, CSV,
  * summary, exit code) is run-session.ts.
  */
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import type { SolverPriorityName } from '../farm/priority-launcher.ts';
 import type { RunRecorder } from '../journal/recorder.ts';
+import { unusableRunFolder } from '../journal/run-folder.ts';
 import { oneLine, UserError } from './errors.ts';
 import { readJobFile } from './job-file.ts';
 import { objectiveSense, type SessionIo, superviseRun } from './run-session.ts';
@@ -22,6 +22,8 @@ export interface RunOptions {
   broker?: string;
   /** OS priority of the solver processes; default normal. */
   priority?: SolverPriorityName;
+  /** Seconds a SIGTERM lets running tasks finish (default 10). */
+  grace?: number;
 }
 
 /** Run a job file; resolves with the process exit code. User errors throw UserError (one line). */
@@ -40,6 +42,7 @@ export async function runCommand(jobPath: string, options: RunOptions, io: Sessi
     cores,
     logs: options.logs === true,
     io,
+    grace: options.grace,
     label: jobPath,
     sense: objectiveSense(job),
     async start() {
@@ -81,19 +84,9 @@ export async function runCommand(jobPath: string, options: RunOptions, io: Sessi
 /**
  * Check that `dir` can be created or written, without creating anything yet (a job that
  * then fails validation leaves no empty folder): `dir` or its nearest existing ancestor
- * must be a writable folder. A UserError naming `what` if not.
+ * must be a writable folder on a real file system (not /proc). A UserError naming `what` if not.
  */
 function checkFolder(dir: string, what: string): void {
-  let at = resolve(dir);
-  while (!existsSync(at) && dirname(at) !== at) at = dirname(at);
-  let why: string | null = null;
-  if (!statSync(at).isDirectory()) why = `${at} is a file, expected a folder`;
-  else {
-    try {
-      accessSync(at, constants.W_OK);
-    } catch {
-      why = `no permission to write in ${at}`;
-    }
-  }
+  const why = unusableRunFolder(dir);
   if (why !== null) throw new UserError(`${what} ${dir}: cannot create or write this folder: ${why}`);
 }

@@ -7,11 +7,59 @@
  * The CSV is made from results.jsonl without holding results in memory: one scan notes each
  * task's line (offset and length; a retried task's later line wins) and the column names,
  * then the lines are read back in index order through a 1 MB window.
+ *
+ * These files are copies of what the journal holds, so a failure to write one (a folder made
+ * read-only mid-run, a full disk) is reported in one line naming the file, the reason and
+ * where the results are, never thrown as a crash.
  */
-import { closeSync, openSync, readSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 import type { RunInfo, StepSummary, TaskResult } from '../api.ts';
 import { readJournalSync } from '../journal/journal-reader.ts';
+import { describeOsError } from '../journal/os-error.ts';
 import { csvRow } from './csv.ts';
+
+/** What writeRunExports did. */
+export interface RunExports {
+  /** The run folder's files to list for the user, in order (the journal's own files included). */
+  files: string[];
+  /** One line per export that could not be written: `cannot write <file>: CODE (meaning); …`. */
+  problems: string[];
+}
+
+/**
+ * Writes results.csv (task jobs) and best-tour.tour (tour jobs) into the run folder `dir`;
+ * `shown` is how messages name that folder (as the user sees it).
+ */
+export function writeRunExports(dir: string, shown: string, info: RunInfo, last: StepSummary | null): RunExports {
+  const files = ['results.jsonl'];
+  const problems: string[] = [];
+  const attempt = (name: string, where: string, write: () => boolean): void => {
+    try {
+      if (write()) files.push(name);
+    } catch (err) {
+      try {
+        // Half a CSV would look like a complete one with rows missing.
+        rmSync(join(dir, name), { force: true });
+      } catch {
+        // a read-only folder refuses this too; the message below says what happened
+      }
+      problems.push(`cannot write ${shown}/${name}: ${describeOsError(err)}; ${where}`);
+    }
+  };
+  if (info.total !== null) {
+    attempt('results.csv', `every result is in ${shown}/results.jsonl`, () => {
+      writeResultsCsv(join(dir, 'results.jsonl'), join(dir, 'results.csv'), info);
+      return true;
+    });
+  }
+  if (last !== null) files.push('steps.jsonl');
+  attempt('best-tour.tour', `the best tour is in ${shown}/steps.jsonl`, () =>
+    writeBestTour(join(dir, 'best-tour.tour'), info, last),
+  );
+  files.push('summary.json', 'job.json', 'logs/');
+  return { files, problems };
+}
 
 /** Write `csvPath` from the journal at `journalPath`; returns the number of rows. */
 export function writeResultsCsv(journalPath: string, csvPath: string, info: RunInfo): number {

@@ -92,7 +92,9 @@ export interface RunEnd {
 
 /**
  * Something that records a run as it happens (the run journal implements this). Called
- * synchronously, before the same news goes out as events; exceptions become `error` events.
+ * synchronously, before the same news goes out as events; exceptions become `error` events:
+ * `RecorderError` (recording failed, reported once), or, for an Error named
+ * `RecorderWarning`, a warning passed on as it is (e.g. a solver's log file stopped).
  */
 /** Where a resumed step job goes on: after step `done`, from `input`. */
 export interface ResumeSteps {
@@ -1250,6 +1252,11 @@ export class Run implements SolverHost, RemoteHost {
     try {
       call();
     } catch (err) {
+      // News that is not a failure to record (a solver's log file stopped): passed on as it is.
+      if (err instanceof Error && err.name === 'RecorderWarning') {
+        this.#push({ type: 'error', error: { name: 'RecorderWarning', message: err.message } });
+        return;
+      }
       // Once per run: a broken disk would otherwise flood the event stream.
       if (this.#observerFailed) return;
       this.#observerFailed = true;

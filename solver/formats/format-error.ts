@@ -8,11 +8,14 @@ export class FormatError extends Error {
   override name = 'FormatError';
   readonly file: string;
   readonly line: number;
+  /** The message without its `file:line: ` prefix (for a caller that names the file its own way). */
+  readonly reason: string;
 
   constructor(file: string, line: number, message: string) {
     super(line > 0 ? `${file}:${line}: ${message}` : `${file}: ${message}`);
     this.file = file;
     this.line = line;
+    this.reason = message;
   }
 }
 

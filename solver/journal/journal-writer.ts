@@ -12,6 +12,7 @@
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import type { TaskResult } from '../api.ts';
 import { emptyScan, type JournalScan, repairJournal } from './journal-reader.ts';
+import { fileError } from './os-error.ts';
 
 /** Options of JournalWriter. */
 export interface JournalWriterOptions {
@@ -132,9 +133,8 @@ export class JournalWriter<T = TaskResult> {
       }
       this.stats.bytes += data.length;
     } catch (err) {
-      this.#error = new Error(`${this.path}: cannot write the results journal: ${(err as Error).message}`, {
-        cause: err,
-      });
+      // Kept: every later append/flush/close throws it, so no result is silently dropped.
+      this.#error = fileError('write the results journal', this.path, err);
       throw this.#error;
     } finally {
       this.stats.flushMs += performance.now() - t0;

@@ -16,6 +16,7 @@
 import type { StepSummary, TaskResult, TaskStatus } from '../api.ts';
 import { JournalWriter, type JournalWriterOptions } from './journal-writer.ts';
 import { type NewRun, RunDir, type RunStatus, type RunSummary, SUMMARY_FORMAT } from './run-dir.ts';
+import type { SolverLogOptions } from './solver-log.ts';
 
 /** How often summary.json is refreshed while a run goes on (so an interrupted run shows its counts). */
 export const SUMMARY_REFRESH_MS = 2000;
@@ -28,6 +29,8 @@ export const TASK_FAILED = 2;
 /** Options shared by new and resumed recorders. */
 export interface RecorderOptions {
   writer?: JournalWriterOptions;
+  /** The per-solver log files (rotation size, batching) of a new run. */
+  logs?: SolverLogOptions;
   /** Refresh period of summary.json while running; 0 disables the refresh. */
   summaryRefreshMs?: number;
 }
@@ -54,6 +57,15 @@ export interface FinishInfo {
   reason?: string;
   stepsDone?: number;
   best?: number;
+}
+
+/**
+ * Thrown by RunRecorder.log (after it did its work) when a solver's log file stopped: news for
+ * the user, once per log, that the run goes on without that log. The farm reports an error
+ * named `RecorderWarning` as such, not as a failure to record the run (solver/farm/run.ts).
+ */
+export class RecorderWarning extends Error {
+  override name = 'RecorderWarning';
 }
 
 /** Internal start state (new run or resume). */
@@ -129,10 +141,12 @@ export class RunRecorder implements RunSink {
 
   /** Creates a run directory for a new run and starts recording. */
   static async create(newRun: NewRun, options: RecorderOptions = {}): Promise<RunRecorder> {
-    const run = RunDir.create(newRun);
+    // Allocated before the folder is made: a plan too big for memory leaves nothing behind.
+    const state = new Uint8Array(newRun.taskCount ?? 0);
+    const logs = newRun.logs ?? options.logs;
+    const run = RunDir.create(logs === undefined ? newRun : { ...newRun, logs });
     try {
       const journal = await JournalWriter.open<TaskResult>(run.file('journal'), options.writer);
-      const state = new Uint8Array(newRun.taskCount ?? 0);
       return new RunRecorder({ run, journal, state, byStatus: zeroCounts(), previous: null }, options);
     } catch (err) {
       run.release();
@@ -203,9 +217,14 @@ export class RunRecorder implements RunSink {
     return n;
   }
 
-  /** Appends log lines of a solver slot to its log file. */
+  /**
+   * Appends log lines of a solver slot to its log file. Throws a RecorderWarning, once per log
+   * file, when one stopped (cannot be opened or rotated): the run goes on, without that log.
+   */
   log(slot: number, lines: readonly string[]): void {
     this.run.log(slot).write(lines);
+    const problems = this.run.takeLogProblems();
+    if (problems.length > 0) throw new RecorderWarning(problems.join('; '));
   }
 
   /**
@@ -282,27 +301,29 @@ export class RunRecorder implements RunSink {
     if (this.#abandoned) return this.summary(info.status, info);
     if (this.#timer !== null) clearInterval(this.#timer);
     this.#timer = null;
-    let writeError: unknown = null;
-    try {
-      this.journal.close();
-      this.#stepWriter?.close();
-    } catch (err) {
-      writeError = err;
-    }
+    // Every step is tried whatever failed before it (the lock is always let go); the errors
+    // are thrown together at the end, each naming its file.
+    const errors: Error[] = [];
+    const attempt = (step: () => void): void => {
+      try {
+        step();
+      } catch (err) {
+        errors.push(err instanceof Error ? err : new Error(String(err)));
+      }
+    };
+    attempt(() => this.journal.close());
+    attempt(() => this.#stepWriter?.close());
     const extra: Omit<FinishInfo, 'status'> = { ...info };
     let status = info.status;
-    if (writeError !== null) {
+    if (errors.length > 0) {
       status = 'failed';
-      extra.reason = (writeError as Error).message;
+      extra.reason = errors.map((e) => e.message).join('; ');
     }
     const summary = this.summary(status, extra);
-    try {
-      this.run.writeSummary(summary);
-    } finally {
-      this.run.release();
-    }
+    attempt(() => this.run.writeSummary(summary));
+    attempt(() => this.run.release());
     this.#finished = summary;
-    if (writeError !== null) throw writeError;
+    if (errors.length > 0) throw new Error(errors.map((e) => e.message).join('; '), { cause: errors[0] });
     return summary;
   }
 }

@@ -6,8 +6,16 @@
  *
  * Lines are buffered and written in batches (every `maxDelayMs` or `maxBufferBytes`); logs
  * are not fsynced — they help explain a run, the journal is what must survive.
+ *
+ * A log never stops a run. If its file cannot be opened, or a rotation fails (the folder made
+ * read-only, the disk gone), the log stops for good: a last line in the file says why, the
+ * descriptor is closed once, and `onProblem` hears about it once. It does not keep writing to
+ * the old file instead, because that file would then grow past the cap without end.
+ * This object is the only owner of its descriptor: it closes it exactly once and never uses
+ * the number afterwards (it could by then belong to another file or a solver's IPC socket).
  */
-import { closeSync, openSync, renameSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, renameSync, writeSync } from 'node:fs';
+import { describeOsError } from './os-error.ts';
 
 /** Default cap of one log file before rotation: 5 MiB. */
 export const DEFAULT_LOG_MAX_BYTES = 5 * 1024 * 1024;
@@ -20,6 +28,8 @@ export interface SolverLogOptions {
   maxDelayMs?: number;
   /** Write when this many bytes wait. Default 64 KiB. */
   maxBufferBytes?: number;
+  /** Told once, in words, when the log stops because its file cannot be opened or rotated. */
+  onProblem?: (message: string) => void;
 }
 
 /** A rotating, buffered log file for one solver slot. */
@@ -28,27 +38,39 @@ export class SolverLog {
   readonly maxBytes: number;
   readonly #maxDelayMs: number;
   readonly #maxBufferBytes: number;
-  #fd: number;
-  #size: number;
+  readonly #onProblem: ((message: string) => void) | undefined;
+  /** The open file; null once the log stopped or closed (then the number is never used again). */
+  #fd: number | null = null;
+  #size = 0;
   #buffer: string[] = [];
   #bufferBytes = 0;
   #timer: NodeJS.Timeout | null = null;
   #closed = false;
   /** How many times the file was rotated. */
   rotations = 0;
+  /** Why the log stopped (file and reason), or null while it works. */
+  problem: string | null = null;
 
   constructor(file: string, options: SolverLogOptions = {}) {
     this.path = file;
     this.maxBytes = Math.max(1024, options.maxBytes ?? DEFAULT_LOG_MAX_BYTES);
     this.#maxDelayMs = options.maxDelayMs ?? 250;
     this.#maxBufferBytes = options.maxBufferBytes ?? 64 * 1024;
-    this.#fd = openSync(file, 'a');
-    this.#size = statSync(file).size;
+    this.#onProblem = options.onProblem;
+    let fd: number | null = null;
+    try {
+      fd = openSync(file, 'a');
+      this.#size = fstatSync(fd).size;
+      this.#fd = fd;
+    } catch (err) {
+      if (fd !== null) closeQuietly(fd);
+      this.#stop(`cannot open the log: ${describeOsError(err)}`);
+    }
   }
 
   /** Queues lines (a newline is added to each). */
   write(lines: readonly string[]): void {
-    if (this.#closed) return;
+    if (this.#closed || this.#fd === null) return;
     for (const line of lines) {
       const text = `${line}\n`;
       this.#buffer.push(text);
@@ -65,16 +87,16 @@ export class SolverLog {
     }
   }
 
-  /** Writes buffered lines now, rotating as needed. Write errors are swallowed: logs must not stop a run. */
+  /** Writes buffered lines now, rotating as needed. Write errors lose those lines: logs must not stop a run. */
   flush(): void {
     if (this.#timer !== null) {
       clearTimeout(this.#timer);
       this.#timer = null;
     }
-    if (this.#buffer.length === 0 || this.#closed) return;
     const lines = this.#buffer;
     this.#buffer = [];
     this.#bufferBytes = 0;
+    if (lines.length === 0 || this.#fd === null) return;
     try {
       let chunk: string[] = [];
       let chunkBytes = 0;
@@ -84,38 +106,88 @@ export class SolverLog {
           this.#writeOut(chunk);
           chunk = [];
           chunkBytes = 0;
-          this.#rotate();
+          if (!this.#rotate()) return;
         }
         chunk.push(text);
         chunkBytes += n;
       }
       this.#writeOut(chunk);
     } catch {
-      // A full disk must not kill the run: the journal reports its own write errors.
+      // A full disk must not kill the run: these lines are lost, the next flush tries again
+      // (the journal reports its own write errors).
     }
   }
 
   #writeOut(chunk: string[]): void {
-    if (chunk.length === 0) return;
+    if (chunk.length === 0 || this.#fd === null) return;
     const data = Buffer.from(chunk.join(''), 'utf8');
     let off = 0;
     while (off < data.length) off += writeSync(this.#fd, data, off, data.length - off);
     this.#size += data.length;
   }
 
-  #rotate(): void {
-    closeSync(this.#fd);
-    renameSync(this.path, `${this.path}.1`);
-    this.#fd = openSync(this.path, 'a');
+  /**
+   * Renames the file to `.1` while it is still open, then opens a fresh one, and only then
+   * closes the old descriptor: a failure at any step leaves exactly one descriptor to close.
+   */
+  #rotate(): boolean {
+    try {
+      renameSync(this.path, `${this.path}.1`);
+    } catch (err) {
+      this.#stop(`cannot rotate the log: ${describeOsError(err)}`);
+      return false;
+    }
+    let fresh: number;
+    try {
+      fresh = openSync(this.path, 'a');
+    } catch (err) {
+      // The old descriptor now writes to .1; keeping it would grow .1 past the cap.
+      this.#stop(`cannot open a new log after rotating it: ${describeOsError(err)}`);
+      return false;
+    }
+    const old = this.#fd;
+    this.#fd = fresh;
     this.#size = 0;
     this.rotations++;
+    if (old !== null) closeQuietly(old);
+    return true;
   }
 
-  /** Flushes and closes. Safe to call twice. */
+  /** Stops logging for good: says why in a last line, gives up the descriptor, tells onProblem once. */
+  #stop(reason: string): void {
+    if (this.problem !== null) return;
+    this.problem = `${this.path}: ${reason}; logging for this solver stops here`;
+    const fd = this.#fd;
+    this.#fd = null;
+    if (fd !== null) {
+      try {
+        writeSync(fd, `solver-farm: ${this.problem}\n`);
+      } catch {
+        // the reason still reaches onProblem
+      }
+      closeQuietly(fd);
+    }
+    this.#buffer = [];
+    this.#bufferBytes = 0;
+    this.#onProblem?.(this.problem);
+  }
+
+  /** Flushes and closes. Safe to call twice; never throws. */
   close(): void {
     if (this.#closed) return;
     this.flush();
     this.#closed = true;
-    closeSync(this.#fd);
+    const fd = this.#fd;
+    this.#fd = null;
+    if (fd !== null) closeQuietly(fd);
+  }
+}
+
+/** Closes a descriptor this code owns. On error (EIO) the number is released all the same. */
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // nothing left to do: the descriptor is not ours any more either way
   }
 }

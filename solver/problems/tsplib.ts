@@ -7,7 +7,7 @@
  * Distances follow TSPLIB95 (Reinelt), e.g. EUC_2D is the Euclidean distance rounded to the
  * nearest integer. Every error names the file and the line.
  */
-import { readFileSync } from 'node:fs';
+import { readUserFile } from '../formats/read-file.ts';
 
 /** Edge weight types this reader understands. */
 export type EdgeWeightType = 'EUC_2D' | 'CEIL_2D' | 'MAN_2D' | 'MAX_2D' | 'ATT' | 'GEO' | 'EXPLICIT';
@@ -254,9 +254,13 @@ function fillMatrix(
   return w;
 }
 
-/** Read and parse a TSPLIB instance file; errors name `label` (default: the path). */
+/**
+ * Read and parse a TSPLIB instance file; errors name `label` (default: the path). The file is
+ * read as model files are (read-file.ts): a regular file only, within the size limit, so a
+ * FIFO or /dev/zero is a FormatError at once instead of a hang.
+ */
 export function readTsplib(path: string, label = path): TspInstance {
-  return parseTsplib(readFileSync(path, 'utf8'), label);
+  return parseTsplib(readUserFile(path, label).toString('utf8'), label);
 }
 
 /** Parse a TSPLIB tour file (TOUR_SECTION, ended by -1); returns 0-based city indices. */

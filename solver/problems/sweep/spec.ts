@@ -38,6 +38,13 @@ import { readModel } from './model.ts';
 /** Default cap on the number of grid points. */
 export const DEFAULT_MAX_TASKS = 1_000_000;
 
+/**
+ * The largest `maxTasks` a sweep may ask for: the most tasks one run may plan (the farm's
+ * MAX_PLANNED_TASKS, solver/farm/plan-check.ts, which a test keeps equal), since every run
+ * sizes per-task arrays by the count. Checked here so the error names `$.maxTasks`.
+ */
+export const MAX_SWEEP_TASKS = 100_000_000;
+
 /** A parsed sweep job (JSON-safe: it is sent to every solver process once). */
 export interface SweepSpec {
   name: string;
@@ -79,13 +86,19 @@ export function parseSweep(doc: unknown, ctx: ParseContext): SweepSpec {
   if (sources.length > 1) r.at(sources[1] as string).fail('only one of "model", "modelFile" or "modelText"');
   const { model, index } = readModel(
     r.has('modelFile')
-      ? modelFileAsGlpk(r.at('modelFile'), ctx.baseDir)
+      ? modelFileAsGlpk(r.at('modelFile'), ctx)
       : r.has('modelText')
         ? modelTextAsGlpk(r.at('modelText'))
         : r.at('model'),
   );
   const engine = r.at('engine').optional((x) => x.oneOf(ENGINE_CHOICES), 'glpk' as EngineChoice);
-  const maxTasks = r.at('maxTasks').optional((x) => x.integer(1), DEFAULT_MAX_TASKS);
+  const maxTasks = r.at('maxTasks').optional((x) => {
+    const n = x.number();
+    if (!Number.isInteger(n) || n < 1 || n > MAX_SWEEP_TASKS) {
+      x.fail(`an integer from 1 to ${MAX_SWEEP_TASKS} (the most tasks one run may plan)`);
+    }
+    return n;
+  }, DEFAULT_MAX_TASKS);
   const { axes, count } = readGrid(r.at('grid'), index, maxTasks);
 
   const out = r.at('output');

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { RunRecorder } from '../../../solver/journal/recorder.ts';
 import {
   isRunId,
   JOB_FORMAT,
@@ -112,5 +113,40 @@ describe('RunDir', () => {
     expect(() => readJobFile(tmp.dir)).toThrow(/job.json: \$\.taskCount: expected a finite number, got nothing$/);
     writeFileSync(path.join(tmp.dir, 'job.json'), '{"format":');
     expect(() => readJobFile(tmp.dir)).toThrow(/job.json: \$: expected valid JSON/);
+  });
+
+  it("refuses a folder on /proc at once with the reason (Node's recursive mkdir spins there forever)", () => {
+    // In a child process, so a regression hangs that process (killed below), not the suite.
+    const script = `
+      import { RunDir } from ${JSON.stringify(path.resolve('solver/journal/run-dir.ts'))};
+      try {
+        RunDir.create(${JSON.stringify(newRun({ dir: '/proc/solver-farm-test/run' }))});
+        console.log('created');
+      } catch (err) {
+        console.log(err.message);
+      }`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 10_000,
+      killSignal: 'SIGKILL',
+    });
+    expect(r.signal, 'still creating the folder after 10 s').toBeNull();
+    expect(r.stdout.trim()).toBe('cannot create the folder /proc/solver-farm-test: ENOENT (no such file or directory)');
+  });
+
+  it('refuses a job.json whose task count no plan may have (viewers size arrays by it)', () => {
+    const run = RunDir.create(newRun());
+    run.release();
+    const job = JSON.parse(readFileSync(run.file('job'), 'utf8'));
+    writeFileSync(run.file('job'), JSON.stringify({ ...job, taskCount: 1e15 }));
+    expect(() => readJobFile(run.dir)).toThrow(
+      /job\.json: \$\.taskCount: expected an integer from 0 to 100000000, got 1000000000000000$/,
+    );
+  });
+
+  it('a recorder for a plan too big to hold creates no folder', async () => {
+    const dir = path.join(tmp.dir, 'too-big');
+    await expect(RunRecorder.create(newRun({ dir, taskCount: 2 ** 53 - 1 }))).rejects.toThrow(RangeError);
+    expect(existsSync(dir)).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_LOG_MAX_BYTES, SolverLog } from '../../../solver/journal/solver-log.ts';
@@ -57,5 +57,54 @@ describe('SolverLog', () => {
     await new Promise((r) => setTimeout(r, 80));
     expect(readFileSync(file, 'utf8')).toBe('hello\nworld\n');
     log.close();
+  });
+
+  it('a failed rotation stops the log with one problem and never touches a descriptor it gave up', () => {
+    const file = path.join(tmp.dir, 'solver-3.log');
+    // A folder where the rotated file must go: the rename fails, for root too.
+    mkdirSync(`${file}.1`);
+    const problems: string[] = [];
+    const log = new SolverLog(file, { maxBytes: 1024, maxBufferBytes: 64, onProblem: (p) => problems.push(p) });
+    for (let i = 0; i < 30; i++) log.write([`before ${i} ${'x'.repeat(40)}`]);
+    log.flush();
+    // Whatever opens a file now may get a number the log had before: it must stay untouched.
+    const probeFile = path.join(tmp.dir, 'probe.txt');
+    writeFileSync(probeFile, '');
+    const probe = openSync(probeFile, 'r+');
+    try {
+      for (let i = 0; i < 100; i++) log.write([`after ${i} ${'y'.repeat(40)}`]);
+      log.flush();
+      log.close();
+      expect(readFileSync(probeFile, 'utf8')).toBe('');
+      expect(() => fstatSync(probe)).not.toThrow();
+    } finally {
+      closeSync(probe);
+    }
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toBe(
+      `${file}: cannot rotate the log: EISDIR (illegal operation on a directory); logging for this solver stops here`,
+    );
+    expect(log.problem).toBe(problems[0]);
+    // The file keeps what was written before, ends with the reason, and never grew without bound.
+    const text = readFileSync(file, 'utf8');
+    expect(text).toContain('before 0 ');
+    expect(text).not.toContain('after ');
+    expect(text.trimEnd().split('\n').at(-1)).toBe(`solver-farm: ${problems[0]}`);
+    expect(statSync(file).size).toBeLessThanOrEqual(1024 + 200);
+  });
+
+  it('a log file that cannot be opened drops its lines with one problem instead of throwing', () => {
+    const file = path.join(tmp.dir, 'not-a-folder', 'solver-4.log');
+    writeFileSync(path.join(tmp.dir, 'not-a-folder'), 'a file where the logs folder should be');
+    const problems: string[] = [];
+    const log = new SolverLog(file, { onProblem: (p) => problems.push(p) });
+    log.write(['lost']);
+    log.flush();
+    log.write(['lost too']);
+    log.close();
+    log.close();
+    expect(problems).toEqual([
+      `${file}: cannot open the log: ENOTDIR (not a directory); logging for this solver stops here`,
+    ]);
   });
 });
