@@ -10,6 +10,9 @@
 export interface SerializedError {
   name: string;
   message: string;
+  /** Short stable code (e.g. `invalid-argument`) on errors a shell sends to a page (solver/farm/page-errors.ts). */
+  code?: string;
+  /** Kept between our own processes and in the journal; never sent to a page. */
   stack?: string;
 }
 

@@ -2,16 +2,20 @@
  * Browser mode (`solver-farm serve`): serves the built control panel and FarmApi over a
  * WebSocket at `/farm`, on 127.0.0.1 unless a host is given, behind a random token
  * (see access.ts for the token and origin rules). One farm is shared by every client.
+ * Nothing a client sends may take the server down: every parse of a request is in the
+ * refusal path (400), and no error of a socket or a handler escapes.
  */
 import { existsSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { FarmApi } from '../api.ts';
-import { type AccessPolicy, checkAccess, loopbackHostNames, newToken, tokenCookie } from './access.ts';
+import { stackOf } from '../farm/page-errors.ts';
+import type { JobAccess, PageFacingFarm } from '../farm/page-farm.ts';
+import { type AccessPolicy, checkAccess, loopbackHostNames, newToken } from './access.ts';
 import { resolveStaticPath, sendFile } from './static-files.ts';
 import { WsBridge } from './ws-bridge.ts';
 
@@ -39,8 +43,8 @@ const SECURITY_HEADERS: Record<string, string> = {
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
 
-/** A farm the server can own: FarmApi plus shutdown (kills every solver process). */
-export interface ClosableFarm extends FarmApi {
+/** A farm the server can own: FarmApi (with the page's access rules) plus shutdown (kills every solver process). */
+export interface ClosableFarm extends PageFacingFarm {
   close(): Promise<void>;
 }
 
@@ -68,15 +72,24 @@ export interface ServeOptions {
   solverPriority?: number;
   /** Use this farm instead of creating one (it is still closed by `close()`). */
   farm?: ClosableFarm;
+  /**
+   * Folders whose files (models, TSPLIB instances, batch folders) jobs from the page may name;
+   * relative paths resolve in the first. Default: the working folder.
+   */
+  roots?: string[];
+  /** Folders custom kind modules of jobs from the page may load from. Default: none (custom kinds refused). */
+  allowModules?: string[];
   /** Where progress notes go (default: stderr, so stdout carries only what the CLI prints). */
   log?: (line: string) => void;
 }
 
 export interface ServeHandle {
-  /** The URL to open, carrying the token: `http://127.0.0.1:PORT/?token=…`. */
+  /** The URL to open, carrying the token in its fragment (never sent to a server): `http://127.0.0.1:PORT/#token=…`. */
   url: string;
   port: number;
   token: string;
+  /** The farm behind the server (the CLI drains its run on SIGTERM before close()). */
+  farm: Pick<FarmApi, 'subscribe' | 'status' | 'terminate'>;
   /** Stop serving, disconnect every client and kill every solver process. */
   close(): Promise<void>;
 }
@@ -93,23 +106,31 @@ export async function serve(options: ServeOptions): Promise<ServeHandle> {
   await ensureRendererBuilt(rendererDir, options.rendererDir === undefined, log);
 
   const farm = options.farm ?? (await createFarm(options));
-  const bridge = new WsBridge(farm);
+  const bridge = new WsBridge(farm, pageAccess(options), log);
   const wss = new WebSocketServer({ noServer: true, maxPayload: 8 * 1024 * 1024 });
   const policy: AccessPolicy = { token, port: 0, hostNames: isLoopback(host) ? loopbackHostNames() : null };
 
   const server = createServer((req, res) => {
     handleHttp(req, res, policy, rendererDir).catch((err: unknown) => {
-      if (!res.headersSent) respond(res, 500, `Internal error: ${err instanceof Error ? err.message : String(err)}`);
+      log(`serve: answering ${req.method} failed: ${stackOf(err)}`);
+      if (!res.headersSent) respond(res, 500, 'Internal error: see the server log.');
       else res.destroy();
     });
   });
+  // Requests Node cannot parse (junk, oversized headers, absurd methods) never reach the
+  // handlers: Node's own 'clientError' answer (400, 431 or 408, then close) is the one we want.
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const pathname = new URL(req.url ?? '/', 'http://placeholder').pathname;
-    if (pathname !== '/farm') return refuseUpgrade(socket, 404, 'Not Found');
-    const decision = checkAccess(req, policy, true);
-    if (!decision.ok)
-      return refuseUpgrade(socket, decision.status, decision.status === 401 ? 'Unauthorized' : 'Forbidden');
-    wss.handleUpgrade(req, socket, head, (ws) => bridge.attach(ws));
+    // Node stops watching a socket once it hands it over as an upgrade: without a listener,
+    // a peer's reset would be an uncaught 'error' and end the process.
+    socket.on('error', () => socket.destroy());
+    try {
+      const decision = checkAccess(req, policy, true);
+      if (!decision.ok) return refuseUpgrade(socket, decision.status);
+      wss.handleUpgrade(req, socket, head, (ws) => bridge.attach(ws));
+    } catch (err) {
+      log(`serve: a WebSocket upgrade failed: ${stackOf(err)}`);
+      refuseUpgrade(socket, 400);
+    }
   });
 
   try {
@@ -128,13 +149,21 @@ export async function serve(options: ServeOptions): Promise<ServeHandle> {
   const port = (server.address() as AddressInfo).port;
   policy.port = port;
   const shownHost = host === '0.0.0.0' || host === '::' ? os.hostname() : host.includes(':') ? `[${host}]` : host;
-  const url = `http://${shownHost}:${port}/?token=${token}`;
+  const url = `http://${shownHost}:${port}/#token=${token}`;
+  if (!isLoopbackAddress(host)) {
+    log(
+      `Warning: the panel at ${host}:${port} is reachable from the network, guarded only by the token, over plain HTTP ` +
+        '(anyone who can watch the traffic can read the token). To use it from another machine, prefer the default ' +
+        `host and an SSH tunnel: ssh -L ${port}:127.0.0.1:${port} <this machine>.`,
+    );
+  }
 
   let closing: Promise<void> | null = null;
   return {
     url,
     port,
     token,
+    farm,
     close() {
       closing ??= (async () => {
         bridge.close();
@@ -160,18 +189,10 @@ async function handleHttp(
     res.setHeader('Allow', 'GET, HEAD');
     return respond(res, 405, 'Only GET and HEAD are served here.');
   }
+  // The page and its assets hold no secret: no token is needed here (see access.ts).
   const decision = checkAccess(req, policy, false);
-  if (!decision.ok) {
-    return respond(
-      res,
-      decision.status,
-      decision.status === 401
-        ? 'Unauthorized: open the URL that `solver-farm serve` printed; it carries the access token (?token=…).'
-        : `Forbidden: ${decision.reason}.`,
-    );
-  }
-  if (decision.via === 'query') res.setHeader('Set-Cookie', tokenCookie(policy.token));
-  const pathname = new URL(req.url ?? '/', 'http://placeholder').pathname;
+  if (!decision.ok) return respond(res, decision.status, `${STATUS_CODES[decision.status]}: ${decision.reason}.`);
+  const { pathname } = decision;
   if (pathname === '/farm') return respond(res, 426, 'The farm endpoint speaks WebSocket only.');
   const file = resolveStaticPath(rendererDir, pathname);
   if (file === null) return respond(res, 400, 'Bad path.');
@@ -192,12 +213,34 @@ function respond(res: ServerResponse, status: number, text: string): void {
   res.end(`${text}\n`);
 }
 
-function refuseUpgrade(socket: Duplex, status: number, text: string): void {
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+/** Answer an upgrade with a bare HTTP refusal and close; a peer that never reads cannot keep the socket. */
+function refuseUpgrade(socket: Duplex, status: number): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  socket.once('finish', () => socket.destroy());
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+/** The names whose Host-header check defeats DNS rebinding (access.ts); other binds accept any Host. */
+/** What jobs from the page may read and load (solver/problems/job-access.ts). */
+function pageAccess(options: ServeOptions): JobAccess {
+  return {
+    roots: (options.roots ?? [process.cwd()]).map((dir) => path.resolve(dir)),
+    modules: (options.allowModules ?? []).map((dir) => path.resolve(dir)),
+    hint: 'start solver-farm serve with --root DIR for files, --allow-modules DIR for custom kinds',
+  };
 }
 
 function isLoopback(host: string): boolean {
   return host === '127.0.0.1' || host === 'localhost' || host === '::1';
+}
+
+/** Whether only this machine can reach an address (all of 127.0.0.0/8 and ::1 are loopback). */
+function isLoopbackAddress(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return bare === 'localhost' || bare === '::1' || /^(::ffff:)?127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bare);
 }
 
 function listenError(err: unknown, host: string, port: number): Error {

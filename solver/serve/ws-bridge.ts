@@ -4,9 +4,16 @@
  * batch the farm emits (the farm already batches at ≤ 60 Hz, one frame per batch).
  */
 import type { WebSocket } from 'ws';
-import type { FarmApi, FarmEvent, StartRequest, WsServerMessage } from '../api.ts';
-import { checkModelFile, checkOpenRunOptions, checkResumeOptions, checkRunId } from '../farm/verb-args.ts';
-import { serializeError } from '../protocol.ts';
+import type { FarmEvent, PastRunDetail, StartRequest, WsServerMessage } from '../api.ts';
+import { eventsForPage, pageError, runDetailForPage, stackOf, worthLogging } from '../farm/page-errors.ts';
+import type { JobAccess, PageFacingFarm } from '../farm/page-farm.ts';
+import {
+  checkModelFile,
+  checkOpenRunOptions,
+  checkResumeOptions,
+  checkRunId,
+  checkTerminateOptions,
+} from '../farm/verb-args.ts';
 
 /** Frames bigger than this are refused: a job document is small, a flood is not. */
 const MAX_FRAME_BYTES = 8 * 1024 * 1024;
@@ -20,17 +27,33 @@ const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
  */
 export const LOG_SHED_BYTES = 1024 * 1024;
 
+/** A frame that is no request (or names no verb): the page's bug, not the server's, so not logged. */
+class BadRequest extends Error {
+  readonly code = 'bad-request';
+}
+
 /** Owns the set of connected sockets and the one farm subscription they share. */
 export class WsBridge {
-  readonly #farm: FarmApi;
+  readonly #farm: PageFacingFarm;
+  /** What jobs from these pages may read and load: passed with every verb that reads files or loads code. */
+  readonly #access: JobAccess;
   readonly #clients = new Set<WebSocket>();
   /** Log lines held back from a lagging client, per solver slot, until it catches up. */
   readonly #skipped = new Map<WebSocket, Map<number, number>>();
   readonly #unsubscribe: () => void;
+  /** The server's log: where the stacks of failed requests go, since the page gets none. */
+  readonly #log: (line: string) => void;
 
-  constructor(farm: FarmApi) {
+  constructor(
+    farm: PageFacingFarm,
+    access: JobAccess,
+    log: (line: string) => void = (line) => void process.stderr.write(`${line}\n`),
+  ) {
     this.#farm = farm;
-    this.#unsubscribe = farm.subscribe((events) => this.#broadcast(events));
+    this.#access = access;
+    this.#log = log;
+    // Stacks that solvers reported (task errors, crashes) stay in the journal, not on the wire.
+    this.#unsubscribe = farm.subscribe((events) => this.#broadcast(eventsForPage(events)));
   }
 
   /** Number of connected clients. */
@@ -47,7 +70,10 @@ export class WsBridge {
         return;
       }
       const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : data.toString('utf8');
-      void this.#handle(socket, text);
+      // #handle answers every failure itself; this catch is for a failure to answer.
+      this.#handle(socket, text).catch((err: unknown) =>
+        this.#log(`serve: a WebSocket request failed: ${stackOf(err)}`),
+      );
     });
     socket.on('close', () => this.#forget(socket));
     socket.on('error', () => this.#forget(socket));
@@ -112,24 +138,26 @@ export class WsBridge {
 
   async #handle(socket: WebSocket, text: string): Promise<void> {
     let id = -1;
+    let verb = '';
     try {
       const request = parseRequest(text);
       id = request.id;
+      verb = request.verb;
       const value = await this.#dispatch(request.verb, request.args);
       send(socket, { type: 'reply', id, ok: true, value });
     } catch (err) {
-      send(socket, { type: 'reply', id, ok: false, error: serializeError(err) });
+      const error = pageError(err);
+      if (worthLogging(error.code)) this.#log(`serve: ${verb} failed: ${stackOf(err)}`);
+      send(socket, { type: 'reply', id, ok: false, error });
     }
   }
 
   #dispatch(verb: string, args: unknown[]): Promise<unknown> {
     switch (verb) {
       case 'start':
-        return this.#farm.start(startRequest('start', args[0]));
-      case 'terminate': {
-        const options = args[0];
-        return options === undefined ? this.#farm.terminate() : this.#farm.terminate(options as { force?: boolean });
-      }
+        return this.#farm.start(startRequest('start', args[0]), { access: this.#access });
+      case 'terminate':
+        return this.#farm.terminate(checkTerminateOptions(args[0]));
       case 'status':
         return this.#farm.status();
       case 'examples':
@@ -137,15 +165,17 @@ export class WsBridge {
       case 'runs':
         return this.#farm.runs();
       case 'openRun':
-        return this.#farm.openRun(checkRunId('openRun', args[0]), checkOpenRunOptions(args[1]));
+        return this.#farm
+          .openRun(checkRunId('openRun', args[0]), checkOpenRunOptions(args[1]))
+          .then((detail: PastRunDetail) => runDetailForPage(detail));
       case 'resume':
-        return this.#farm.resume(checkRunId('resume', args[0]), checkResumeOptions(args[1]));
+        return this.#farm.resume(checkRunId('resume', args[0]), checkResumeOptions(args[1]), this.#access);
       case 'inspectModel':
         return this.#farm.inspectModel(checkModelFile(args[0]));
       case 'preview':
-        return this.#farm.preview(startRequest('preview', args[0]));
+        return this.#farm.preview(startRequest('preview', args[0]), this.#access);
       default:
-        throw new Error(
+        throw new BadRequest(
           `Unknown request verb ${JSON.stringify(verb)}: expected start, terminate, status, examples, runs, openRun, resume, inspectModel or preview.`,
         );
     }
@@ -181,17 +211,18 @@ function send(socket: WebSocket, message: WsServerMessage): void {
 
 /** Check the shape of a request frame; the farm itself validates the arguments' content. */
 function parseRequest(text: string): { id: number; verb: string; args: unknown[] } {
-  if (text.length > MAX_FRAME_BYTES) throw new Error(`Request of ${text.length} bytes is too large.`);
+  if (text.length > MAX_FRAME_BYTES) throw new BadRequest(`Request of ${text.length} bytes is too large.`);
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch {
-    throw new Error('Request is not valid JSON: expected {"id", "verb", "args"}.');
+    throw new BadRequest('Request is not valid JSON: expected {"id", "verb", "args"}.');
   }
-  if (typeof raw !== 'object' || raw === null) throw new Error('Request must be a JSON object {"id", "verb", "args"}.');
+  if (typeof raw !== 'object' || raw === null)
+    throw new BadRequest('Request must be a JSON object {"id", "verb", "args"}.');
   const { id, verb, args } = raw as Record<string, unknown>;
-  if (typeof id !== 'number' || !Number.isInteger(id)) throw new Error('Request "id" must be an integer.');
-  if (typeof verb !== 'string') throw new Error('Request "verb" must be a string.');
-  if (args !== undefined && !Array.isArray(args)) throw new Error('Request "args" must be an array.');
+  if (typeof id !== 'number' || !Number.isInteger(id)) throw new BadRequest('Request "id" must be an integer.');
+  if (typeof verb !== 'string') throw new BadRequest('Request "verb" must be a string.');
+  if (args !== undefined && !Array.isArray(args)) throw new BadRequest('Request "args" must be an array.');
   return { id, verb, args: (args as unknown[] | undefined) ?? [] };
 }

@@ -1,7 +1,7 @@
 /**
  * Builds the control panel and starts the real browser-mode server (`solver-farm serve`,
  * two solver processes) for the e2e suite; the teardown it returns stops the server, which
- * kills its solver processes. The page URL (with token) reaches the tests as FARM_URL.
+ * kills its solver processes. The page URL (with the token in its fragment) reaches the tests as FARM_URL.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -20,7 +20,17 @@ async function buildRenderer(): Promise<void> {
 function startServer(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(
     process.execPath,
-    [path.join(ROOT, 'bin', 'solver-farm.js'), 'serve', '--port', '0', '--cores', '2'],
+    // The suite's own fixture kinds (chatty, …) are custom modules: serve loads them only from here.
+    [
+      path.join(ROOT, 'bin', 'solver-farm.js'),
+      'serve',
+      '--port',
+      '0',
+      '--cores',
+      '2',
+      '--allow-modules',
+      path.join(ROOT, 'test', 'e2e', 'fixtures'),
+    ],
     {
       // serve records runs in runs/ under its working folder: a fresh one per test session,
       // so the run history the tests see holds only their own runs (and the repo stays clean).
@@ -40,7 +50,7 @@ function startServer(dataDir: string): Promise<{ child: ChildProcess; url: strin
     child.stderr?.setEncoding('utf8');
     child.stdout?.on('data', (chunk: string) => {
       out += chunk;
-      const m = /(http:\/\/\S+\?token=\S+)/.exec(out);
+      const m = /(http:\/\/\S+#token=\S+)/.exec(out);
       if (m?.[1]) {
         clearTimeout(timer);
         resolve({ child, url: m[1] });

@@ -16,10 +16,17 @@ export function farmUrl(): string {
   return url;
 }
 
+/** The access token, from the fragment of the printed URL (`#token=…`). */
+export function farmToken(): string {
+  const token = new URLSearchParams(new URL(farmUrl()).hash.slice(1)).get('token');
+  if (!token) throw new Error(`FARM_URL has no #token=…: ${farmUrl()}`);
+  return token;
+}
+
 /** Calls one FarmApi verb over the server's WebSocket, as the page does. */
 export async function farmCall<T>(verb: string, ...args: unknown[]): Promise<T> {
   const page = new URL(farmUrl());
-  const token = page.searchParams.get('token') ?? '';
+  const token = farmToken();
   const ws = new WebSocket(`ws://${page.host}/farm?token=${encodeURIComponent(token)}`, { origin: page.origin });
   try {
     await new Promise<void>((resolve, reject) => {
@@ -66,6 +73,9 @@ export async function startRun(page: Page, button?: Locator): Promise<string> {
 export async function openPanel(page: Page): Promise<void> {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  // A page already on the panel (a beforeEach opened it) would take the printed URL as a mere
+  // fragment change: leave first, so this is a fresh load with its own WebSocket.
+  if (page.url() !== 'about:blank') await page.goto('about:blank');
   await page.goto(farmUrl());
   await expect(page.getByTestId('connection')).toHaveAttribute('data-state', 'open');
   await expect(page.getByLabel('Job', { exact: true }).locator('option[value^="example:"]').first()).toBeAttached();

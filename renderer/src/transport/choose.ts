@@ -1,4 +1,5 @@
 import type { FarmApi } from '../../../solver/api.ts';
+import { reloadOnNewToken, takePageToken } from './page-token.ts';
 import { type ConnectionListener, WsFarmClient } from './ws-client.ts';
 
 declare global {
@@ -18,7 +19,8 @@ export interface Transport {
 
 /**
  * Picks the transport once: the Electron preload's `window.farm` when present, otherwise a
- * WebSocket to `/farm` on this page's origin with the `?token=` this page was opened with.
+ * WebSocket to `/farm` on this page's origin, carrying the access token (page-token.ts) in
+ * the handshake's query: a request to our own origin only, never a cookie.
  */
 export function chooseTransport(): Transport {
   const preload = window.farm;
@@ -32,11 +34,13 @@ export function chooseTransport(): Transport {
       },
     };
   }
+  const token = takePageToken();
+  reloadOnNewToken();
   const pageUrl = new URL(window.location.href);
-  const token = pageUrl.searchParams.get('token');
   const url = new URL('/farm', pageUrl);
   url.protocol = pageUrl.protocol === 'https:' ? 'wss:' : 'ws:';
   url.search = '';
+  url.hash = '';
   if (token) url.searchParams.set('token', token);
   const client = new WsFarmClient(url.href);
   if (!token) {
@@ -44,7 +48,10 @@ export function chooseTransport(): Transport {
       kind: 'websocket',
       api: client,
       onConnection: (l) => {
-        l('failed', "This address has no ?token=…. Open the full URL that 'solver-farm serve' printed.");
+        l(
+          'failed',
+          "This page has no access token. Open the full URL that 'solver-farm serve' printed (it ends in #token=…).",
+        );
         return () => {};
       },
     };

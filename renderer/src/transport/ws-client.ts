@@ -174,7 +174,7 @@ export class WsFarmClient implements FarmApi {
         ? `The solver farm refused this page (${ev.reason || 'bad token or origin'}). Open the exact URL that 'solver-farm serve' printed.`
         : this.wasOpen
           ? 'Lost the connection to the solver farm.'
-          : `Cannot reach the solver farm at ${new URL(this.url).host}. Is 'solver-farm serve' running, and does this address carry its ?token=…?`;
+          : `Cannot connect to the solver farm at ${new URL(this.url).host}: 'solver-farm serve' is not running there, or it refused this page's access token. Open the URL that 'solver-farm serve' printed (it ends in #token=…).`;
     this.setState('reconnecting', `${base} Retrying in ${seconds} s (attempt ${this.attempt}).`);
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = null;
@@ -211,7 +211,11 @@ export class WsFarmClient implements FarmApi {
       clearTimeout(p.timer);
       if (msg.ok) p.resolve(msg.value);
       else {
-        const err = new Error(msg.error.message);
+        // The message is what the user reads; the code (e.g. invalid-argument) is for the code that handles it.
+        const err = Object.assign(
+          new Error(msg.error.message),
+          msg.error.code === undefined ? {} : { code: msg.error.code },
+        );
         err.name = msg.error.name;
         p.reject(err);
       }

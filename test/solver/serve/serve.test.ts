@@ -1,6 +1,6 @@
 /**
  * Browser mode against a real server, a real Farm and real solver processes: who is let in
- * (token, cookie, origin, host), what is served, and FarmApi over the WebSocket.
+ * (token, origin, host), what is served, FarmApi over the WebSocket, and what its errors say.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
@@ -19,7 +19,7 @@ import type {
   TaskResult,
   WsServerMessage,
 } from '../../../solver/api.ts';
-import { type ServeHandle, serve } from '../../../solver/serve/index.ts';
+import { type ClosableFarm, type ServeHandle, serve } from '../../../solver/serve/index.ts';
 
 interface HttpReply {
   status: number;
@@ -129,48 +129,36 @@ describe('solver/serve (browser mode)', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  it('prints a 127.0.0.1 URL with a long random token', () => {
-    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{32}$/);
+  it('prints a 127.0.0.1 URL with a long random token in its fragment, which no request carries', () => {
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#token=[A-Za-z0-9_-]{32}$/);
     expect(server.url).toContain(server.token);
   });
 
-  it('refuses HTTP requests without the token, or with a wrong one, with 401', async () => {
-    for (const p of ['/', '/index.html', '/assets/app.js', `/?token=${server.token.slice(1)}x`, '/?token=']) {
+  it('serves the page and its assets without the token, with the right MIME types, and never sets a cookie', async () => {
+    // They hold no secret; the token guards FarmApi only, and a cookie would reach every port of this host.
+    for (const p of ['/', `/?token=${server.token}`, '/index.html', '/assets/app.js', '/assets/missing.js']) {
       const reply = await get(server.port, p);
-      expect(reply.status, p).toBe(401);
-      expect(reply.body).not.toContain('<title>');
+      expect(reply.status, p).toBe(p.endsWith('missing.js') ? 404 : 200);
+      expect(reply.headers['set-cookie'], p).toBeUndefined();
+      expect(reply.body, p).not.toContain(server.token);
     }
-    const wrongCookie = await get(server.port, '/assets/app.js', { cookie: 'solver_farm_token=nope' });
-    expect(wrongCookie.status).toBe(401);
-  });
-
-  it('serves the page with the token, sets the cookie, and serves assets by cookie with the right MIME types', async () => {
-    const page = await get(server.port, `/?token=${server.token}`);
-    expect(page.status).toBe(200);
+    const page = await get(server.port, '/');
     expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(page.body).toContain('<title>Solver Farm</title>');
     expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
     expect(page.headers['content-security-policy']).toContain("script-src 'self';");
     expect(page.headers['x-content-type-options']).toBe('nosniff');
     expect(page.headers['referrer-policy']).toBe('no-referrer');
-    const setCookie = String(page.headers['set-cookie']);
-    expect(setCookie).toContain(`solver_farm_token=${server.token}`);
-    expect(setCookie).toContain('HttpOnly');
-    expect(setCookie).toContain('SameSite=Strict');
-    const cookie = `solver_farm_token=${server.token}`;
-    const js = await get(server.port, '/assets/app.js', { cookie, origin });
-    expect(js.status).toBe(200);
+    const js = await get(server.port, '/assets/app.js', { origin });
     expect(js.headers['content-type']).toBe('text/javascript; charset=utf-8');
     expect(js.body).toBe('console.log("panel");');
-    const css = await get(server.port, '/assets/style.css', { cookie });
+    const css = await get(server.port, '/assets/style.css');
     expect(css.headers['content-type']).toBe('text/css; charset=utf-8');
-    expect((await get(server.port, '/assets/missing.js', { cookie })).status).toBe(404);
   });
 
   it('refuses requests from another site or through a foreign Host, even with the token', async () => {
-    const cookie = `solver_farm_token=${server.token}`;
-    expect((await get(server.port, '/assets/app.js', { cookie, origin: 'http://evil.example' })).status).toBe(403);
-    expect((await get(server.port, '/', { cookie, 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+    expect((await get(server.port, '/assets/app.js', { origin: 'http://evil.example' })).status).toBe(403);
+    expect((await get(server.port, '/', { 'sec-fetch-site': 'cross-site' })).status).toBe(403);
     // DNS rebinding: a page at evil.example resolving to 127.0.0.1 sends Host: evil.example.
     expect((await get(server.port, `/?token=${server.token}`, { host: `evil.example:${server.port}` })).status).toBe(
       403,
@@ -178,7 +166,6 @@ describe('solver/serve (browser mode)', () => {
   });
 
   it('refuses directory traversal', async () => {
-    const cookie = `solver_farm_token=${server.token}`;
     for (const p of [
       '/../secret.txt',
       '/assets/../../secret.txt',
@@ -186,7 +173,7 @@ describe('solver/serve (browser mode)', () => {
       '/assets/%2e%2e%2f%2e%2e%2fsecret.txt',
       '/..%5csecret.txt',
     ]) {
-      const reply = await get(server.port, p, { cookie });
+      const reply = await get(server.port, p);
       expect([400, 404], p).toContain(reply.status);
       expect(reply.body).not.toContain('not for the browser');
     }
@@ -196,6 +183,8 @@ describe('solver/serve (browser mode)', () => {
     const ws = `ws://127.0.0.1:${server.port}/farm`;
     expect(await connect(ws, { origin })).toBe(401);
     expect(await connect(`${ws}?token=wrong`, { origin })).toBe(401);
+    // A cookie (as older versions set) does not stand in for the token.
+    expect(await connect(ws, { origin, headers: { cookie: `solver_farm_token=${server.token}` } })).toBe(401);
     expect(await connect(`${ws}?token=${server.token}`, { origin: 'http://evil.example' })).toBe(403);
     expect(await connect(`${ws}?token=${server.token}`, { origin: `http://localhost:${server.port + 1}` })).toBe(403);
     expect(await connect(`${ws}?token=${server.token}`, {})).toBe(403);
@@ -204,10 +193,7 @@ describe('solver/serve (browser mode)', () => {
 
   it('answers FarmApi over the WebSocket and streams a Wyndor run to every client', async () => {
     const first = await connect(`ws://127.0.0.1:${server.port}/farm?token=${server.token}`, { origin });
-    const second = await connect(`ws://127.0.0.1:${server.port}/farm`, {
-      origin,
-      headers: { cookie: `solver_farm_token=${server.token}` },
-    });
+    const second = await connect(`ws://127.0.0.1:${server.port}/farm?token=${server.token}`, { origin });
     if (typeof first === 'number' || typeof second === 'number') throw new Error(`refused: ${first} ${second}`);
     const a = client(first);
     const b = client(second);
@@ -238,23 +224,30 @@ describe('solver/serve (browser mode)', () => {
     }
   });
 
-  it('answers bad requests with a readable error reply instead of dropping the socket', async () => {
+  it('answers bad requests with a readable error reply, a message and a code but no stack, instead of dropping the socket', async () => {
     const ws = await connect(`ws://127.0.0.1:${server.port}/farm?token=${server.token}`, { origin });
     if (typeof ws === 'number') throw new Error(`refused: ${ws}`);
     const c = client(ws);
+    const failed = async (text: string): Promise<Record<string, unknown>> => {
+      const reply = await c.raw(text);
+      if (reply.type !== 'reply' || reply.ok) throw new Error(`expected a failed reply, got ${JSON.stringify(reply)}`);
+      return reply.error as unknown as Record<string, unknown>;
+    };
     try {
-      expect(await c.raw('not json')).toMatchObject({
-        type: 'reply',
-        ok: false,
-        error: { message: expect.stringContaining('not valid JSON') },
-      });
-      expect(await c.raw(JSON.stringify({ id: 7, verb: 'close', args: [] }))).toMatchObject({
-        type: 'reply',
-        id: 7,
-        ok: false,
-        error: { message: expect.stringContaining('Unknown request verb "close"') },
-      });
-      await expect(c.call('start', { example: 'no-such-example' })).rejects.toThrow(/no-such-example/);
+      const notJson = await failed('not json');
+      expect(notJson).toMatchObject({ message: expect.stringContaining('not valid JSON'), code: 'bad-request' });
+      const unknownVerb = await failed(JSON.stringify({ id: 7, verb: 'close', args: [] }));
+      expect(unknownVerb).toMatchObject({ message: expect.stringContaining('Unknown request verb "close"') });
+      expect(unknownVerb.code).toBe('bad-request');
+      const invalidJob = await failed(
+        JSON.stringify({ id: 8, verb: 'start', args: [{ job: { kind: 'sweep', grid: 3 }, source: 'bad.json' }] }),
+      );
+      expect(invalidJob).toMatchObject({ message: expect.stringMatching(/^bad\.json: /), code: 'invalid-argument' });
+      const noExample = await failed(JSON.stringify({ id: 9, verb: 'start', args: [{ example: 'no-such-example' }] }));
+      expect(noExample).toMatchObject({ message: expect.stringContaining('no-such-example'), code: 'error' });
+      for (const error of [notJson, unknownVerb, invalidJob, noExample]) {
+        expect(Object.keys(error).sort()).toEqual(['code', 'message', 'name']);
+      }
     } finally {
       ws.close();
     }
@@ -311,13 +304,15 @@ describe('solver/serve shutdown', () => {
   it('close() disconnects clients and kills every solver process of its farm', async () => {
     const site = mkdtempSync(path.join(os.tmpdir(), 'serve-close-'));
     writeFileSync(path.join(site, 'index.html'), '<!doctype html><title>x</title>');
-    const server = await serve({ port: 0, cores: 2, rendererDir: site, log: () => {} });
+    const spin = path.resolve(import.meta.dirname, '..', '..', 'fixtures', 'kinds', 'spin.ts');
+    // The page's custom kind loads only because serve allows its folder (--allow-modules).
+    const allowModules = [path.dirname(spin)];
+    const server = await serve({ port: 0, cores: 2, rendererDir: site, allowModules, log: () => {} });
     try {
       const origin = `http://127.0.0.1:${server.port}`;
       const ws = await connect(`ws://127.0.0.1:${server.port}/farm?token=${server.token}`, { origin });
       if (typeof ws === 'number') throw new Error(`refused: ${ws}`);
       const c = client(ws);
-      const spin = path.resolve(import.meta.dirname, '..', '..', 'fixtures', 'kinds', 'spin.ts');
       await c.call('start', {
         job: { kind: 'custom', module: spin, spec: { tasks: 10_000, ms: 50 } },
         source: path.join(site, 'spin.json'),
@@ -347,4 +342,81 @@ describe('solver/serve shutdown', () => {
       rmSync(site, { recursive: true, force: true });
     }
   }, 60_000);
+});
+
+/** A farm whose every verb fails as a bug would: with an Error, or with something that is no Error at all. */
+function failingFarm(): ClosableFarm {
+  const fail = async (): Promise<never> => {
+    throw new Error('the examples folder vanished');
+  };
+  return {
+    start: fail,
+    terminate: fail,
+    status: fail,
+    examples: fail,
+    runs: async (): Promise<never> => {
+      throw 'a string, thrown by mistake';
+    },
+    openRun: fail,
+    resume: fail,
+    inspectModel: fail,
+    preview: fail,
+    subscribe: () => () => {},
+    close: async () => {},
+  };
+}
+
+describe('solver/serve server log', () => {
+  let site: string;
+  beforeAll(() => {
+    site = mkdtempSync(path.join(os.tmpdir(), 'serve-log-'));
+    writeFileSync(path.join(site, 'index.html'), '<!doctype html><title>x</title>');
+  });
+  afterAll(() => rmSync(site, { recursive: true, force: true }));
+
+  it('keeps the stack of a failed request in the server log; the page gets only the message and a code', async () => {
+    const lines: string[] = [];
+    const server = await serve({ port: 0, rendererDir: site, farm: failingFarm(), log: (line) => lines.push(line) });
+    const origin = `http://127.0.0.1:${server.port}`;
+    const ws = await connect(`ws://127.0.0.1:${server.port}/farm?token=${server.token}`, { origin });
+    try {
+      if (typeof ws === 'number') throw new Error(`refused: ${ws}`);
+      const c = client(ws);
+      expect(await c.raw(JSON.stringify({ id: 1, verb: 'examples', args: [] }))).toEqual({
+        type: 'reply',
+        id: 1,
+        ok: false,
+        error: { name: 'Error', message: 'the examples folder vanished', code: 'error' },
+      });
+      expect(await c.raw(JSON.stringify({ id: 2, verb: 'runs', args: [] }))).toEqual({
+        type: 'reply',
+        id: 2,
+        ok: false,
+        error: { name: 'Error', message: 'a string, thrown by mistake', code: 'internal' },
+      });
+      const logged = lines.join('\n');
+      expect(logged).toMatch(/examples failed: Error: the examples folder vanished\n\s+at /);
+      expect(logged).toContain('runs failed: a string, thrown by mistake');
+    } finally {
+      if (typeof ws !== 'number') ws.close();
+      await server.close();
+    }
+  });
+
+  it('warns that a non-loopback bind is reachable from the network, guarded only by the token, over plain HTTP', async () => {
+    const warnings = async (host: string): Promise<string[]> => {
+      const lines: string[] = [];
+      const server = await serve({ port: 0, host, rendererDir: site, farm: failingFarm(), log: (l) => lines.push(l) });
+      await server.close();
+      return lines.filter((line) => /warning/i.test(line));
+    };
+    const [warning, ...more] = await warnings('0.0.0.0');
+    expect(more).toEqual([]);
+    expect(warning).toMatch(/reachable from the network/);
+    expect(warning).toMatch(/guarded only by the token/);
+    expect(warning).toMatch(/plain HTTP/);
+    expect(warning).toMatch(/SSH tunnel: ssh -L \d+:127\.0\.0\.1:\d+/);
+    expect(await warnings('127.0.0.1')).toEqual([]);
+    expect(await warnings('127.0.0.2')).toEqual([]);
+  });
 });

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
 import type { FarmApi, FarmEvent, TaskResult, WsServerMessage } from '../../../solver/api.ts';
+import type { JobAccess } from '../../../solver/problems/job-access.ts';
 import { LOG_SHED_BYTES, WsBridge } from '../../../solver/serve/ws-bridge.ts';
 
 /** Just enough of a farm: subscribe, and a way to emit event batches. */
@@ -39,6 +40,9 @@ class FakeSocket {
   close(): void {}
 }
 
+/** A page's rules: nothing beneath any folder, no modules (these tests send no jobs). */
+const PAGE_ACCESS: JobAccess = { roots: [], modules: [] };
+
 const result = {
   id: 'a',
   index: 0,
@@ -53,7 +57,7 @@ const result = {
 describe('WsBridge log shedding', () => {
   it('holds log lines back from a lagging client, keeps everything else, then says what it missed', () => {
     const { farm, emit } = fakeFarm();
-    const bridge = new WsBridge(farm);
+    const bridge = new WsBridge(farm, PAGE_ACCESS);
     const slow = new FakeSocket();
     const fast = new FakeSocket();
     bridge.attach(slow as unknown as WebSocket);
@@ -82,6 +86,36 @@ describe('WsBridge log shedding', () => {
     // Said once: the next batch goes through as it is.
     emit([{ type: 'log', solver: 0, lines: ['h'] }]);
     expect(slow.frames.at(-1)).toEqual([{ type: 'log', solver: 0, lines: ['h'] }]);
+    bridge.close();
+  });
+});
+
+describe('WsBridge error stacks', () => {
+  it('forwards task, run and solver errors without their stacks, leaving the farm its own copies', () => {
+    const { farm, emit } = fakeFarm();
+    const bridge = new WsBridge(farm, PAGE_ACCESS);
+    const socket = new FakeSocket();
+    bridge.attach(socket as unknown as WebSocket);
+    const stack = 'Error: bad task\n    at solve (/home/me/kinds/secret-kind.ts:12:9)';
+    const failed = { ...result, status: 'error', error: { name: 'Error', message: 'bad task', stack } } as TaskResult;
+    const events: FarmEvent[] = [
+      { type: 'results', results: [result, failed] },
+      { type: 'error', solver: 1, error: { name: 'Error', message: 'crashed', stack } },
+      { type: 'run', state: 'failed', run: null, error: { name: 'Error', message: 'run failed', stack } },
+      { type: 'log', solver: 0, lines: ['x'] },
+    ];
+    emit(events);
+    expect(JSON.stringify(socket.frames)).not.toContain('secret-kind');
+    expect(socket.frames).toEqual([
+      [
+        { type: 'results', results: [result, { ...failed, error: { name: 'Error', message: 'bad task' } }] },
+        { type: 'error', solver: 1, error: { name: 'Error', message: 'crashed' } },
+        { type: 'run', state: 'failed', run: null, error: { name: 'Error', message: 'run failed' } },
+        { type: 'log', solver: 0, lines: ['x'] },
+      ],
+    ]);
+    // The journal and other listeners see what the solvers reported.
+    expect(failed.error?.stack).toBe(stack);
     bridge.close();
   });
 });
