@@ -247,7 +247,7 @@ async function crossover(): Promise<void> {
   }
 }
 
-const files = existsSync(dir) ? listModelFiles(dir) : [];
+const files = existsSync(dir) ? await listModelFiles(dir) : [];
 if (files.length === 0 && !args.includes('--crossover')) {
   console.error(`no .lp/.mps files under ${dir} (use --dir)`);
   process.exit(2);

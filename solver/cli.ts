@@ -10,6 +10,7 @@ import type { ResumeOptions } from './cli/resume-command.ts';
 import type { RunOptions } from './cli/run-command.ts';
 import type { ServeOptions } from './cli/serve-command.ts';
 import type { SolveCommandOptions } from './cli/solve-command.ts';
+import { DEFAULT_GRACE_S } from './cli/stop-signals.ts';
 import type { WorkerOptions } from './cli/worker-command.ts';
 import { SOLVER_PRIORITIES } from './farm/priority-launcher.ts';
 
@@ -34,6 +35,22 @@ function positiveNumber(what: string) {
   };
 }
 
+/** Seconds from 0 to `max` (a timer cannot wait longer than ~24 days; nobody means more than a day). */
+function seconds(max: number) {
+  return (text: string): number => {
+    const n = Number(text);
+    if (text.trim() === '' || !Number.isFinite(n) || n < 0 || n > max) {
+      throw new InvalidArgumentError(`expected seconds from 0 to ${max}`);
+    }
+    return n;
+  };
+}
+
+/** A repeatable option's values, in the order given. */
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
 /** The commander program (exported for tests and help output). */
 export function program(): Command {
   const cli = new Command('solver-farm')
@@ -45,6 +62,11 @@ export function program(): Command {
     new Option('--priority <level>', `OS priority of the solver processes (default: ${fallback})`).choices(
       Object.keys(SOLVER_PRIORITIES),
     );
+  // SIGTERM drains for at most this long, then kills the solvers (cli/stop-signals.ts).
+  const grace = () =>
+    new Option('--grace <sec>', 'on SIGTERM, let running tasks finish for up to this long, then stop them (0: at once)')
+      .argParser(seconds(86_400))
+      .default(DEFAULT_GRACE_S);
   const engine = () =>
     new Option('-e, --engine <engine>', 'LP/MIP engine (auto picks by model size)').choices(['glpk', 'highs', 'auto']);
   cli
@@ -60,6 +82,7 @@ export function program(): Command {
       'also hand tasks to `solver-farm worker` processes through this RabbitMQ broker: amqp[s]://user:password@host/vhost',
     )
     .addOption(priority('normal'))
+    .addOption(grace())
     .addOption(engine())
     .option('--time-limit <sec>', 'batch: time limit per model, seconds', positiveNumber('seconds'))
     .option('--mip-gap <gap>', 'batch: relative MIP gap', positiveNumber('a relative gap'))
@@ -109,6 +132,7 @@ export function program(): Command {
     .option('-l, --logs', "stream every core's log lines, tagged [core N]")
     .option('--retry-failed', 'run the failed tasks again too')
     .addOption(priority('normal'))
+    .addOption(grace())
     .action(async (dir: string, opts: ResumeOptions) => {
       const { resumeCommand } = await import('./cli/resume-command.ts');
       process.exitCode = await resumeCommand(dir, opts);
@@ -132,7 +156,18 @@ export function program(): Command {
       '--broker <url>',
       'also hand tasks to `solver-farm worker` processes through this RabbitMQ broker: amqp[s]://user:password@host/vhost',
     )
+    .addOption(grace())
     .addOption(priority('below-normal, so the page stays responsive while every core solves'))
+    .option(
+      '--root <dir>',
+      'a folder whose files (models, TSPLIB instances) jobs from the page may name; repeat for more (default: this folder)',
+      collect,
+    )
+    .option(
+      '--allow-modules <dir>',
+      'let jobs from the page load custom kind modules from this folder; repeat for more (default: none)',
+      collect,
+    )
     .action(async (opts: ServeOptions) => {
       const { serveCommand } = await import('./cli/serve-command.ts');
       process.exitCode = await serveCommand(opts);
@@ -143,6 +178,7 @@ export function program(): Command {
     .requiredOption('-b, --broker <url>', 'amqp[s]://user:password@host/vhost')
     .option('-c, --cores <n>', 'solver processes to start (default: all cores)', positiveInt('an integer', 1, 1024))
     .addOption(priority("below-normal: the machine's own user comes first"))
+    .addOption(grace())
     .action(async (opts: WorkerOptions) => {
       const { workerCommand } = await import('./cli/worker-command.ts');
       process.exitCode = await workerCommand(opts);

@@ -4,7 +4,7 @@
  * JSON syntax error with line and column. (What the document means is checked later by
  * its kind's `parse`, which throws a ValidationError naming the JSON path.)
  */
-import { readFileSync } from 'node:fs';
+import { JobFileError, readJobFileText } from '../farm/job-file-text.ts';
 import { UserError } from './errors.ts';
 import { findJsonSyntaxError } from './json-syntax.ts';
 
@@ -12,16 +12,11 @@ import { findJsonSyntaxError } from './json-syntax.ts';
 export function readJobFile(file: string): unknown {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readJobFileText(file);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT')
-      throw new UserError(`${file}: no such job file (check the path; it is relative to ${process.cwd()})`);
-    if (code === 'EISDIR') throw new UserError(`${file}: is a folder, expected a job file (.json)`);
-    if (code === 'EACCES' || code === 'EPERM') throw new UserError(`${file}: permission denied reading the job file`);
+    if (err instanceof JobFileError) throw new UserError(err.message);
     throw new UserError(`${file}: cannot read the job file (${(err as Error).message})`);
   }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.trim() === '') throw new UserError(`${file}: the job file is empty, expected a JSON object`);
   try {
     return JSON.parse(text) as unknown;

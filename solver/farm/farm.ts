@@ -22,12 +22,14 @@ import type {
 } from '../api.ts';
 import { crashRetriesFor, parseFailurePolicy, runLimits } from '../journal/failure-policy.ts';
 import { recordInto, resumeOnFarm } from '../journal/farm-recording.ts';
+import { readJobFile } from '../journal/run-dir.ts';
+import { JOB_FILE_ACCESS, type JobAccess, pageBaseDir } from '../problems/job-access.ts';
 import { kinds as defaultKinds } from '../problems/registry.ts';
 import type { AnyProblemKind } from '../problems/types.ts';
 import type { RemoteLink } from '../remote/farm-link.ts';
 import { EventBatcher } from './event-batcher.ts';
 import { inspectModel } from './inspect-model.ts';
-import { baseDirOf, type LoadedJob, loadExample, loadJob, readExamples } from './job.ts';
+import { baseDirOf, type LoadedJob, loadExample, loadJob, previewJob, readExamples } from './job.ts';
 import type { SolverLauncher } from './launcher.ts';
 import { checkSolverPriority, withPriority } from './priority-launcher.ts';
 import { type ResumeSteps, Run, type RunLimits, type RunObserver } from './run.ts';
@@ -54,8 +56,36 @@ export interface StartOptions {
    * the one recorded in job.json, e.g. the examples folder of an example run).
    */
   baseDir?: string;
+  /**
+   * What the job may read and load, by who sent it (problems/job-access.ts). Shells that take
+   * jobs from a page pass theirs on every call; default: a job file the user gave.
+   */
+  access?: JobAccess;
   /** Called once the job is loaded, before any solver starts; the observer sees the whole run. */
   observe?(context: RunContext): RunObserver | Promise<RunObserver>;
+}
+
+/**
+ * What a resume may read and load. A run started from a job file the user gave resumes with
+ * that file's rules, whoever asks (job.json says so; the farm wrote it, no page can): its
+ * custom module loads from the job's folder again. A page's run keeps the page's rules, plus
+ * the examples folder, which every page may read (a run of a built-in example reads it).
+ */
+function resumeAccess(dir: string, access: JobAccess, examplesDir: string): JobAccess {
+  if (access.roots === null) return access;
+  let fromJobFile = false;
+  try {
+    fromJobFile = readJobFile(dir).fromJobFile === true;
+  } catch {
+    // An unreadable job.json: the resume itself says what is wrong with it.
+  }
+  return fromJobFile ? JOB_FILE_ACCESS : { ...access, roots: [...access.roots, examplesDir] };
+}
+
+/** A start or resume while a run is active: the page may offer to terminate it (code `busy`). */
+export class FarmBusyError extends Error {
+  override name = 'FarmBusyError';
+  readonly code = 'busy';
 }
 
 /** Grace past a task's own engine time limit before the farm calls the solve stuck. */
@@ -139,9 +169,28 @@ function runId(now: Date): string {
   return `${stamp}-${randomBytes(3).toString('hex')}`;
 }
 
-function checkCores(value: number, where: string): number {
-  if (!Number.isInteger(value) || value < 1) {
-    throw new Error(`${where}: expected a whole number of cores, 1 or more, got ${value}`);
+/** The command line's own limit on --cores. */
+export const MAX_CORES = 1024;
+
+/**
+ * Most solver processes one run may start: the CLI's limit, and never more than 4 per core of
+ * this machine (each is a Node process of ~50 MB; past that they only share the same cores).
+ */
+export function maxCores(): number {
+  return Math.min(MAX_CORES, 4 * availableParallelism());
+}
+
+function checkCores(value: unknown, where: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new TypeError(
+      `${where}: expected a whole number of cores, 1 or more, got ${JSON.stringify(value) ?? String(value)}`,
+    );
+  }
+  const max = maxCores();
+  if (value > max) {
+    throw new RangeError(
+      `${where}: ${value} solver processes is more than this machine takes (at most ${max}: 4 per core, ${availableParallelism()} cores)`,
+    );
   }
   return value;
 }
@@ -188,7 +237,7 @@ export class Farm implements FarmApi {
     if (this.#closed) throw new Error('the farm is closed');
     const active = this.#run?.active ? this.#run.state : this.#starting ? 'starting' : undefined;
     if (active !== undefined) {
-      throw new Error(
+      throw new FarmBusyError(
         `a run is already active (${active}): terminate it or wait for it to end before starting another`,
       );
     }
@@ -196,7 +245,7 @@ export class Farm implements FarmApi {
     try {
       const requested = request.cores ?? this.#cores;
       checkCores(requested, 'start: cores');
-      const { job, policy } = await this.#load(request, options.baseDir);
+      const { job, policy } = await this.#load(request, options.access ?? JOB_FILE_ACCESS, options.baseDir);
       if (this.#closed) throw new Error('the farm was closed while the job was loading');
       const plan = job.plan;
       const cores = plan.type === 'tasks' ? Math.max(1, Math.min(requested, plan.count)) : requested;
@@ -262,16 +311,28 @@ export class Farm implements FarmApi {
     }
   }
 
+  /** Where a job's relative paths resolve: its file's folder, or for a page the first folder it may read. */
+  #baseDir(source: string, access: JobAccess): string {
+    return access.roots === null ? baseDirOf(source) : pageBaseDir(access, source, baseDirOf(source));
+  }
+
   /** Parses and plans a start request's job and its failure policy (located errors); starts nothing. */
   async #load(
     request: StartRequest,
+    access: JobAccess,
     baseDir?: string,
   ): Promise<{ job: LoadedJob; policy: ReturnType<typeof parseFailurePolicy> }> {
     let job: LoadedJob;
     if ('example' in request) {
       job = await loadExample(this.#examplesDir, request.example, this.#kinds);
     } else {
-      job = await loadJob(request.job, request.source, baseDir ?? baseDirOf(request.source), this.#kinds);
+      job = await loadJob(
+        request.job,
+        request.source,
+        baseDir ?? this.#baseDir(request.source, access),
+        this.#kinds,
+        access,
+      );
     }
     // The job's failure policy (`policy` block): a located error before anything starts.
     const policy = parseFailurePolicy(job.doc, job.source);
@@ -325,19 +386,25 @@ export class Farm implements FarmApi {
    * code path): only tasks without a result run (and failed ones with retryFailed), their
    * results append to the same journal, and the run keeps its id. Emits the usual events.
    */
-  async resume(runId: string, options?: { retryFailed?: boolean; cores?: number }): Promise<RunInfo> {
+  async resume(
+    runId: string,
+    options?: { retryFailed?: boolean; cores?: number },
+    access: JobAccess = JOB_FILE_ACCESS,
+  ): Promise<RunInfo> {
     const id = checkRunId('resume', runId);
     const { retryFailed, cores } = checkResumeOptions(options);
+    if (cores !== undefined) checkCores(cores, 'resume: cores');
     const dir = runDirOf(this.#needDataDir('resume'), id);
     if (this.#closed) throw new Error('the farm is closed');
     const active = this.#run?.active ? this.#run.state : this.#starting ? 'starting' : undefined;
     if (active !== undefined) {
-      throw new Error(
+      throw new FarmBusyError(
         `a run is already active (${active}): terminate it or wait for it to end before resuming another`,
       );
     }
     const resumed = await resumeOnFarm(this, dir, {
       kinds: this.#kinds,
+      access: resumeAccess(dir, access, this.#examplesDir),
       retryFailed: retryFailed === true,
       ...(cores !== undefined ? { cores } : {}),
     });
@@ -349,18 +416,26 @@ export class Farm implements FarmApi {
     return inspectModel(checkModelFile(file));
   }
 
-  /** Parses and plans a job exactly as start() would, without starting anything. */
-  async preview(request: StartRequest): Promise<JobPreview> {
+  /**
+   * Parses and plans a job as start() would, without starting anything, and without running
+   * any code the job names: a custom kind's module is checked, not imported (its counts are
+   * then unknown until it starts).
+   */
+  async preview(request: StartRequest, access: JobAccess = JOB_FILE_ACCESS): Promise<JobPreview> {
     if (request.cores !== undefined) checkCores(request.cores, 'preview: cores');
-    const { job } = await this.#load(request);
+    const job =
+      'example' in request
+        ? await loadExample(this.#examplesDir, request.example, this.#kinds)
+        : await previewJob(request.job, request.source, this.#baseDir(request.source, access), this.#kinds, access);
+    if (!('example' in request)) parseFailurePolicy(request.job, request.source);
     const plan = job.plan;
     const preview: JobPreview = {
       kind: job.kindName,
       name: job.name,
-      total: plan.type === 'tasks' ? plan.count : null,
-      steps: plan.type === 'steps' ? plan.steps : null,
+      total: plan?.type === 'tasks' ? plan.count : null,
+      steps: plan?.type === 'steps' ? plan.steps : null,
     };
-    if (plan.type === 'tasks' && plan.paramNames) preview.params = plan.paramNames;
+    if (plan?.type === 'tasks' && plan.paramNames) preview.params = plan.paramNames;
     return preview;
   }
 

@@ -6,8 +6,10 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import type { ExampleJob } from '../api.ts';
+import { JOB_FILE_ACCESS, type JobAccess } from '../problems/job-access.ts';
 import type { AnyProblemKind, StepPlan, TaskPlan } from '../problems/types.ts';
-import { Reader, ValidationError } from '../problems/validate.ts';
+import { Reader } from '../problems/validate.ts';
+import { checkPlan } from './plan-check.ts';
 
 /** One line of examples/index.json (written by the problems side). */
 export interface ExampleEntry extends ExampleJob {
@@ -29,6 +31,8 @@ export interface LoadedJob {
   doc: unknown;
   /** Folder the job's relative paths resolved against. */
   baseDir: string;
+  /** What the job was allowed to read and load (who sent it). */
+  access: JobAccess;
 }
 
 /** Read examples/index.json; a missing index means no examples. */
@@ -76,7 +80,8 @@ export async function loadExample(
   }
   const path = join(dir, entry.file);
   const doc = parseJson(await readFile(path, 'utf8'), entry.file);
-  const job = await loadJob(doc, entry.file, dirname(path), kinds);
+  // Our own job files: whoever asks for an example, the example's own rules apply.
+  const job = await loadJob(doc, entry.file, dirname(path), kinds, JOB_FILE_ACCESS);
   job.name = entry.name;
   return job;
 }
@@ -86,32 +91,61 @@ export function baseDirOf(source: string): string {
   return isAbsolute(source) ? dirname(source) : process.cwd();
 }
 
-/** Validate and plan a job document. Throws ValidationError with file and JSON path. */
+/** A job parsed without being planned (preview): its plan only when planning runs no job code. */
+export interface PreviewedJob {
+  kindName: string;
+  kind: AnyProblemKind;
+  spec: unknown;
+  plan: TaskPlan<unknown> | StepPlan<unknown> | null;
+  name: string;
+}
+
+/**
+ * Parse a job for a preview or a look at a past run: files are read and checked against
+ * `access`, but no code the job names is imported or run (a custom kind is not planned).
+ */
+export async function previewJob(
+  doc: unknown,
+  source: string,
+  baseDir: string,
+  kinds: ReadonlyMap<string, AnyProblemKind>,
+  access: JobAccess,
+): Promise<PreviewedJob> {
+  const { kindName, kind, name } = jobKind(doc, source, kinds);
+  const spec = await kind.parse(doc, { source, baseDir, access, preview: true });
+  const plan = kind.plansWithJobCode === true ? null : checkPlan(kind.plan(spec), source, kindName, !!kind.reduce);
+  return { kindName, kind, spec, plan, name };
+}
+
+/**
+ * Validate and plan a job document, reading only what `access` lets its sender name.
+ * Throws ValidationError with file and JSON path.
+ */
 export async function loadJob(
   doc: unknown,
   source: string,
   baseDir: string,
   kinds: ReadonlyMap<string, AnyProblemKind>,
+  access: JobAccess,
 ): Promise<LoadedJob> {
+  const { kindName, kind, name } = jobKind(doc, source, kinds);
+  const spec = await kind.parse(doc, { source, baseDir, access });
+  const plan = checkPlan(kind.plan(spec), source, kindName, !!kind.reduce);
+  return { kindName, kind, spec, plan, name, source, doc, baseDir, access };
+}
+
+function jobKind(
+  doc: unknown,
+  source: string,
+  kinds: ReadonlyMap<string, AnyProblemKind>,
+): { kindName: string; kind: AnyProblemKind; name: string } {
   const r = new Reader(source, doc);
   r.object();
-  const names = [...kinds.keys()];
-  const kindName = r.at('kind').oneOf(names);
-  const kind = kinds.get(kindName) as AnyProblemKind;
-  const spec = await kind.parse(doc, { source, baseDir });
-  const plan = kind.plan(spec);
-  if (plan.type === 'steps' && (!kind.reduce || !Number.isInteger(plan.steps) || plan.steps < 1)) {
-    throw new ValidationError(source, '$', `a ${kindName} job with at least one barrier step and a reduce()`);
-  }
+  const kindName = r.at('kind').oneOf([...kinds.keys()]);
   const named = r.at('name').value;
   return {
     kindName,
-    kind,
-    spec,
-    plan,
+    kind: kinds.get(kindName) as AnyProblemKind,
     name: typeof named === 'string' && named !== '' ? named : basename(source),
-    source,
-    doc,
-    baseDir,
   };
 }

@@ -10,8 +10,9 @@ import type { PastRun, PastRunDetail, RunView, TaskResult } from '../api.ts';
 import { listRuns, type RunRecord, readRunRecord, runsFolder } from '../journal/history.ts';
 import { indexJournal, type JournalIndex } from '../journal/journal-index.ts';
 import { RUN_FILES, readJobFile, readStepSummaries } from '../journal/run-dir.ts';
+import { JOB_FILE_ACCESS } from '../problems/job-access.ts';
 import type { AnyProblemKind } from '../problems/types.ts';
-import { loadJob } from './job.ts';
+import { previewJob } from './job.ts';
 
 /** Results per openRun page when the caller gives no limit. */
 export const DEFAULT_RESULT_PAGE = 5000;
@@ -153,7 +154,9 @@ async function viewOf(
 ): Promise<{ view: RunView; params?: string[]; count: number | null }> {
   const jobFile = readJobFile(dir);
   try {
-    const job = await loadJob(jobFile.job, jobFile.source, jobFile.baseDir, kinds);
+    // Looking at a past run runs none of its code: a custom kind is parsed, not planned.
+    const job = await previewJob(jobFile.job, jobFile.source, jobFile.baseDir, kinds, JOB_FILE_ACCESS);
+    if (job.plan === null) return { view: { kind: 'none' }, count: jobFile.taskCount };
     const view = job.kind.view?.(job.spec) ?? { kind: 'none' };
     if (job.plan.type === 'tasks' && job.plan.paramNames) {
       return { view, params: job.plan.paramNames, count: jobFile.taskCount };

@@ -51,6 +51,16 @@ export function checkOpenRunOptions(value: unknown): { offset?: number; limit?: 
   return out;
 }
 
+/** terminate's options: `{ force?: boolean }` or nothing. */
+export function checkTerminateOptions(value: unknown): { force?: boolean } {
+  if (value === undefined) return {};
+  if (!isRecord(value)) throw new TypeError('terminate(): options must be { force?: boolean }');
+  onlyKeys('terminate', value, ['force']);
+  if (value.force === undefined) return {};
+  if (typeof value.force !== 'boolean') throw new TypeError('terminate(): force must be true or false');
+  return { force: value.force };
+}
+
 /** resume's options. */
 export function checkResumeOptions(value: unknown): { retryFailed?: boolean; cores?: number } {
   if (value === undefined) return {};

@@ -3,7 +3,8 @@
  * through the format readers and handed on as glpk.js JSON, so a job kind that works on that
  * JSON (the sweep) addresses the file's variable and constraint names as it does today.
  */
-import { isAbsolute, resolve } from 'node:path';
+import { jobFilePath } from '../problems/job-access.ts';
+import type { ParseContext } from '../problems/types.ts';
 import type { Reader } from '../problems/validate.ts';
 import { Reader as JsonReader, ValidationError } from '../problems/validate.ts';
 import { toGlpkLp } from './glpk-json.ts';
@@ -11,13 +12,13 @@ import type { LinearModel } from './model.ts';
 import { modelFormat, readModelFile, readModelText } from './read-model.ts';
 
 /**
- * Read the model file `field` names (relative to `baseDir`) and return a Reader over its
+ * Read the model file `field` names (relative to the job's folder, checked against its access) and return a Reader over its
  * glpk.js JSON, located at the same JSON path (so later checks still name `$.modelFile`).
  * A missing or malformed file is a ValidationError at the field, carrying the file and line.
  */
-export function modelFileAsGlpk(field: Reader, baseDir: string): Reader {
+export function modelFileAsGlpk(field: Reader, ctx: ParseContext): Reader {
   const given = field.string();
-  const path = isAbsolute(given) ? given : resolve(baseDir, given);
+  const path = jobFilePath(field, ctx, given);
   let lp: ReturnType<typeof toGlpkLp>;
   try {
     lp = toGlpkLp(readModelFile(path, { label: given }), { constantColumn: true });

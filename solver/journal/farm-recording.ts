@@ -16,6 +16,7 @@ import type { ResumeSteps, RunContext, StartOptions } from '../farm/farm.ts';
 import type { LoadedJob } from '../farm/job.ts';
 import { loadJob } from '../farm/job.ts';
 import { specHash, taskIdHasher } from '../farm/task-id.ts';
+import { JOB_FILE_ACCESS, type JobAccess } from '../problems/job-access.ts';
 import type { AnyProblemKind } from '../problems/types.ts';
 import { type FailurePolicy, parseFailurePolicy } from './failure-policy.ts';
 import { type RecorderOptions, RunRecorder } from './recorder.ts';
@@ -52,6 +53,7 @@ export async function recordNewRun(r: NewRecording, options: RecorderOptions = {
       steps: plan.type === 'steps' ? plan.steps : null,
       specHash: specHash(r.job.kindName, r.job.spec),
       cores: r.cores,
+      fromJobFile: r.job.access.roots === null,
     },
     options,
   );
@@ -105,6 +107,8 @@ export interface ResumeOptions extends RecorderOptions {
   retryFailed?: boolean;
   /** Resolve the job's relative paths here instead of job.json's baseDir (the job folder moved). */
   baseDir?: string;
+  /** What the job may read and load, by who asked for the resume (default: a job file's rules). */
+  access?: JobAccess;
 }
 
 /**
@@ -119,7 +123,8 @@ export async function loadRunForResume(
   options: ResumeOptions = {},
 ): Promise<LoadedResume> {
   const jobFile = readJobFile(dir);
-  const job = await loadJob(jobFile.job, jobFile.source, options.baseDir ?? jobFile.baseDir, kinds);
+  const access = options.access ?? JOB_FILE_ACCESS;
+  const job = await loadJob(jobFile.job, jobFile.source, options.baseDir ?? jobFile.baseDir, kinds, access);
   const plan = job.plan;
   const policy = parseFailurePolicy(jobFile.job, jobFile.source);
   const hash = specHash(job.kindName, job.spec);
@@ -172,7 +177,8 @@ export interface PreparedResume {
   /** The stored job, as a start request (cores: the caller's choice). */
   request: { job: unknown; source: string };
   /** start()'s hooks: the finished tasks (or steps) and the recorder appending to the run's journal. */
-  options: Required<Pick<StartOptions, 'finished' | 'observe' | 'baseDir'>> & Pick<StartOptions, 'resumeSteps'>;
+  options: Required<Pick<StartOptions, 'finished' | 'observe' | 'baseDir' | 'access'>> &
+    Pick<StartOptions, 'resumeSteps'>;
   loaded: LoadedResume;
   /** Tasks this resume runs. */
   toRun: number;
@@ -213,6 +219,7 @@ export async function prepareResume(
       finished: loaded.finished,
       observe,
       baseDir: loaded.job.baseDir,
+      access: options.access ?? JOB_FILE_ACCESS,
       ...(loaded.steps ? { resumeSteps: startSteps(loaded.steps) } : {}),
     },
     loaded,

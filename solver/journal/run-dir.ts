@@ -20,19 +20,23 @@ import {
   closeSync,
   existsSync,
   fsyncSync,
-  mkdirSync,
+  ftruncateSync,
   openSync,
   readdirSync,
   readFileSync,
   renameSync,
   rmSync,
+  statSync,
   writeFileSync,
   writeSync,
 } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import type { StepSummary, TaskStatus } from '../api.ts';
+import { MAX_PLANNED_TASKS } from '../farm/plan-check.ts';
 import { Reader, ValidationError } from '../problems/validate.ts';
+import { fileError } from './os-error.ts';
+import { makeDirs } from './run-folder.ts';
 import { SolverLog, type SolverLogOptions } from './solver-log.ts';
 
 /** Format tag of job.json. */
@@ -72,6 +76,12 @@ export interface JobFile {
   specHash: string;
   /** Solver processes the run was started with. */
   cores?: number;
+  /**
+   * The job came from a job file the user gave (command line, a file the desktop app opened),
+   * not from a page: a resume asked for by a page may load its custom module again, from the
+   * job's own folder, as the first start did. Absent: a page's job (or an older run).
+   */
+  fromJobFile?: boolean;
   /** The job document itself, as given (including its `policy` block). */
   job: unknown;
 }
@@ -127,12 +137,18 @@ export function writeJsonAtomic(file: string, value: unknown): void {
   const tmp = `${file}.${process.pid}.tmp`;
   const fd = openSync(tmp, 'w');
   try {
-    writeSync(fd, `${JSON.stringify(value, null, 2)}\n`);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    try {
+      writeSync(fd, `${JSON.stringify(value, null, 2)}\n`);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, file);
+  } catch (err) {
+    // A full disk: leave no half-written temp file beside the old one.
+    rmSync(tmp, { force: true });
+    throw err;
   }
-  renameSync(tmp, file);
   syncDir(path.dirname(file));
 }
 
@@ -170,7 +186,9 @@ export function readJobFile(dir: string): JobFile {
   const r = new Reader(file, doc);
   r.object();
   if (r.at('format').value !== JOB_FORMAT) r.at('format').fail(JSON.stringify(JOB_FORMAT));
-  const taskCount = r.at('taskCount').value === null ? null : r.at('taskCount').integer(0);
+  // Bounded like a plan: viewers and resume size per-task arrays by it, so a hand-edited
+  // job.json must not make them allocate without limit.
+  const taskCount = r.at('taskCount').value === null ? null : r.at('taskCount').integer(0, MAX_PLANNED_TASKS);
   const steps = r.at('steps').value === null ? null : r.at('steps').integer(0);
   if (!r.has('job')) r.at('job').fail('the job document');
   const out: JobFile = {
@@ -187,6 +205,7 @@ export function readJobFile(dir: string): JobFile {
     job: r.at('job').value,
   };
   if (r.has('cores')) out.cores = r.at('cores').integer(1);
+  if (r.has('fromJobFile')) out.fromJobFile = r.at('fromJobFile').boolean();
   return out;
 }
 
@@ -290,6 +309,29 @@ export function liveLockHolder(dir: string): LockInfo | null {
   }
 }
 
+/**
+ * Lets go of a run's lock: deletes run.lock, or, where the folder no longer lets us delete
+ * files in it (made read-only mid-run), empties it, which liveLockHolder reads as no lock.
+ * Throws only if neither works.
+ */
+function releaseLock(file: string): void {
+  try {
+    rmSync(file, { force: true });
+    return;
+  } catch (err) {
+    try {
+      const fd = openSync(file, 'r+');
+      try {
+        ftruncateSync(fd, 0);
+      } finally {
+        closeSync(fd);
+      }
+    } catch {
+      throw fileError('remove the lock', file, err);
+    }
+  }
+}
+
 function acquireLock(dir: string): void {
   const file = path.join(dir, RUN_FILES.lock);
   const info: LockInfo = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
@@ -328,6 +370,8 @@ export interface NewRun {
   steps: number | null;
   specHash: string;
   cores?: number;
+  /** See JobFile.fromJobFile. */
+  fromJobFile?: boolean;
   /** Run id to use (tests); default newRunId(). */
   runId?: string;
   logs?: SolverLogOptions;
@@ -339,6 +383,8 @@ export class RunDir {
   readonly job: JobFile;
   readonly #logOptions: SolverLogOptions;
   readonly #logs = new Map<number, SolverLog>();
+  /** Log files that stopped (cannot be opened or rotated), not yet taken by takeLogProblems(). */
+  #logProblems: string[] = [];
   #released = false;
 
   private constructor(dir: string, job: JobFile, logOptions: SolverLogOptions) {
@@ -370,6 +416,9 @@ export class RunDir {
           `${dir} already holds a run; resume it with \`solver-farm resume ${dir}\` or choose another folder`,
         );
       }
+      if (existsSync(dir) && !statSync(dir).isDirectory()) {
+        throw new Error(`${dir} is a file; choose an empty or new folder for the run`);
+      }
       if (existsSync(dir) && readdirSync(dir).length > 0) {
         throw new Error(`${dir} is not empty; choose an empty or new folder for the run`);
       }
@@ -378,7 +427,7 @@ export class RunDir {
     } else {
       throw new Error('createRunDir: give a root or a dir');
     }
-    mkdirSync(path.join(dir, RUN_FILES.logs), { recursive: true });
+    makeDirs(path.join(dir, RUN_FILES.logs));
     acquireLock(dir);
     const job: JobFile = {
       format: JOB_FORMAT,
@@ -394,11 +443,12 @@ export class RunDir {
       job: options.job,
     };
     if (options.cores !== undefined) job.cores = options.cores;
+    if (options.fromJobFile === true) job.fromJobFile = true;
     try {
       writeJsonAtomic(path.join(dir, RUN_FILES.job), job);
     } catch (err) {
       rmSync(path.join(dir, RUN_FILES.lock), { force: true });
-      throw err;
+      throw fileError('write', path.join(dir, RUN_FILES.job), err);
     }
     return new RunDir(dir, job, options.logs ?? {});
   }
@@ -407,19 +457,33 @@ export class RunDir {
   static open(dir: string, logs: SolverLogOptions = {}): RunDir {
     const abs = path.resolve(dir);
     const job = readJobFile(abs);
-    mkdirSync(path.join(abs, RUN_FILES.logs), { recursive: true });
+    makeDirs(path.join(abs, RUN_FILES.logs));
     acquireLock(abs);
     return new RunDir(abs, job, logs);
   }
 
-  /** The log file of a solver slot (opened on first use). */
+  /** The log file of a solver slot (opened on first use; one that cannot be opened drops its lines). */
   log(slot: number): SolverLog {
     let log = this.#logs.get(slot);
     if (log === undefined) {
-      log = new SolverLog(path.join(this.dir, RUN_FILES.logs, `solver-${slot}.log`), this.#logOptions);
+      const onProblem = (message: string): void => {
+        this.#logProblems.push(message);
+        this.#logOptions.onProblem?.(message);
+      };
+      log = new SolverLog(path.join(this.dir, RUN_FILES.logs, `solver-${slot}.log`), {
+        ...this.#logOptions,
+        onProblem,
+      });
       this.#logs.set(slot, log);
     }
     return log;
+  }
+
+  /** Why log files stopped since the last call (each reported once), in words. */
+  takeLogProblems(): string[] {
+    const problems = this.#logProblems;
+    this.#logProblems = [];
+    return problems;
   }
 
   /** summary.json as it is now, or null. */
@@ -427,8 +491,13 @@ export class RunDir {
     return readSummary(this.dir);
   }
 
+  /** Replaces summary.json atomically; throws `cannot write …/summary.json: CODE (meaning)`. */
   writeSummary(summary: RunSummary): void {
-    writeJsonAtomic(this.file('summary'), summary);
+    try {
+      writeJsonAtomic(this.file('summary'), summary);
+    } catch (err) {
+      throw fileError('write', this.file('summary'), err);
+    }
   }
 
   /** Records the input of step `step + 1`, replacing the previous one atomically. */
@@ -436,12 +505,15 @@ export class RunDir {
     writeJsonAtomic(this.file('stepInput'), { format: STEP_INPUT_FORMAT, step, input } satisfies StepInputFile);
   }
 
-  /** Flushes and closes the log files and drops the lock. Safe to call twice. */
+  /**
+   * Flushes and closes the log files (which never throw) and drops the lock, even in a folder
+   * made read-only meanwhile (releaseLock). Safe to call twice.
+   */
   release(): void {
     if (this.#released) return;
     this.#released = true;
     for (const log of this.#logs.values()) log.close();
     this.#logs.clear();
-    rmSync(this.file('lock'), { force: true });
+    releaseLock(this.file('lock'));
   }
 }

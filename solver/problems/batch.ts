@@ -21,7 +21,7 @@
  * Defaults: engine `auto`, no time limit, mipGap 0, msglev `on` (GLPK's / HiGHS's own log in
  * each core's log), values `none` (results travel between processes and into the journal).
  */
-import { readdirSync, statSync } from 'node:fs';
+import { opendir, stat } from 'node:fs/promises';
 import { basename, isAbsolute, relative, resolve, sep } from 'node:path';
 import { loadEngine } from '../engines/index.ts';
 import type { Engine, EngineChoice, MsgLevel } from '../engines/types.ts';
@@ -30,6 +30,7 @@ import { FormatError } from '../formats/format-error.ts';
 import { modelStats } from '../formats/model.ts';
 import { parseInlineModel, readInlineModel } from '../formats/model-file-field.ts';
 import { modelFormat, readModelFile } from '../formats/read-model.ts';
+import { jobFilePath, mayRead } from './job-access.ts';
 import type { ParseContext, ProblemKind, SolveResult, SolverContext, TaskPlan } from './types.ts';
 import { Reader } from './validate.ts';
 
@@ -64,23 +65,51 @@ export function isModelFile(name: string): boolean {
   return modelFormat(name) !== undefined;
 }
 
-/** All model files under `dir`, recursively, sorted by relative path (byte order: deterministic). */
-export function listModelFiles(dir: string): string[] {
+/**
+ * Folder entries a batch may walk through, in all its folders together. A folder such as `/`
+ * or `/usr` holds millions: walking it would take minutes and the task list gigabytes.
+ */
+export const MAX_WALK_ENTRIES = 200_000;
+
+/** A folder walk that went past {@link MAX_WALK_ENTRIES}. */
+export class WalkLimitError extends Error {
+  override name = 'WalkLimitError';
+}
+
+/**
+ * All model files under `dir`, recursively, sorted by relative path (byte order:
+ * deterministic). Asynchronous, so a large folder never stalls the farm's event loop
+ * (Status, the page); symbolic links to folders are not followed (no loops). `budget.left`
+ * counts the entries still allowed; past it a WalkLimitError says how far it got.
+ */
+export async function listModelFiles(dir: string, budget = { left: MAX_WALK_ENTRIES }): Promise<string[]> {
   const out: string[] = [];
-  const walk = (d: string): void => {
-    const entries = readdirSync(d, { withFileTypes: true });
-    for (const e of entries) {
-      const p = resolve(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if ((e.isFile() || e.isSymbolicLink()) && isModelFile(e.name)) out.push(p);
+  const walk = async (d: string): Promise<void> => {
+    const subfolders: string[] = [];
+    try {
+      for await (const e of await opendir(d)) {
+        if (--budget.left < 0) {
+          throw new WalkLimitError(
+            `a folder of at most ${MAX_WALK_ENTRIES.toLocaleString('en-US')} files and folders (${dir} has more): name a smaller folder`,
+          );
+        }
+        const p = resolve(d, e.name);
+        if (e.isDirectory()) subfolders.push(p);
+        else if ((e.isFile() || e.isSymbolicLink()) && isModelFile(e.name)) out.push(p);
+      }
+    } catch (err) {
+      // The folder the job names must be readable; a subfolder we may not read (or that
+      // vanished meanwhile) holds nothing we could solve, so it is passed over.
+      if (d === dir || err instanceof WalkLimitError) throw err;
     }
+    for (const sub of subfolders) await walk(sub);
   };
-  walk(dir);
+  await walk(dir);
   return out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 /** Parse a batch job document; throws a ValidationError naming file, JSON path and expectation. */
-export function parseBatch(doc: unknown, ctx: ParseContext): BatchSpec {
+export async function parseBatch(doc: unknown, ctx: ParseContext): Promise<BatchSpec> {
   const r = new Reader(ctx.source, doc);
   r.object();
   const kind = r.at('kind');
@@ -108,16 +137,26 @@ export function parseBatch(doc: unknown, ctx: ParseContext): BatchSpec {
       texts.push(m.text);
     }
   } else if (list.length === 0) filesField.fail('a non-empty array of model files or folders');
+  const budget = { left: MAX_WALK_ENTRIES };
   for (const item of list) {
     const given = item.string();
-    const path = isAbsolute(given) ? given : resolve(ctx.baseDir, given);
+    const path = jobFilePath(item, ctx, given);
     let isDir: boolean;
     try {
-      isDir = statSync(path).isDirectory();
+      isDir = (await stat(path)).isDirectory();
     } catch {
       return item.fail(`an existing file or folder (nothing at ${path})`);
     }
-    const found = isDir ? listModelFiles(path) : [path];
+    let found = [path];
+    if (isDir) {
+      try {
+        // A link inside an exposed folder may lead out of it: such files are left out.
+        found = (await listModelFiles(path, budget)).filter((f) => mayRead(ctx, f));
+      } catch (err) {
+        if (err instanceof WalkLimitError) item.fail(err.message);
+        return item.fail(`a readable folder (${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+      }
+    }
     if (isDir && found.length === 0)
       item.fail(`a folder holding .lp, .mps, .lp.gz or .mps.gz files (${path} has none)`);
     if (!isDir && !isModelFile(path)) item.fail('a model file ending in .lp, .mps, .lp.gz or .mps.gz, or a folder');

@@ -3,13 +3,15 @@
  * framework use; also how tests inject slow and crashing fixture kinds).
  *
  * Job document: `{ "kind": "custom", "module": "./my-kind.ts", "spec": { … } }`. The module
- * path resolves against the job file's folder. The main side imports it to parse, plan and
- * reduce; each solver process imports the same absolute path (carried in the spec sent at
- * setup) to set up, solve and step.
+ * path resolves against the job file's folder, and who sent the job decides whether it may
+ * be loaded at all (job-access.ts: beneath the job file's folder, or `serve --allow-modules`).
+ * The main side imports it to parse, plan and reduce; each solver process imports the same
+ * absolute path (carried in the spec sent at setup) to set up, solve and step. A preview
+ * checks the path but imports nothing: previewing a job never runs its code.
  */
 import { existsSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { jobModulePath } from './job-access.ts';
 import type { AnyProblemKind, ParseContext, Plan, ProblemKind, Reduced, SolveResult, SolverContext } from './types.ts';
 import { Reader, ValidationError } from './validate.ts';
 
@@ -28,10 +30,21 @@ interface CustomState {
 /** Kinds loaded by absolute path: `plan` and `reduce` are synchronous, so they need them at hand. */
 const loaded = new Map<string, AnyProblemKind>();
 
-function isProblemKind(value: unknown): value is AnyProblemKind {
-  if (value === null || typeof value !== 'object') return false;
+/** What is wrong with a module's default export as a problem kind, or null when nothing is. */
+function kindShapeProblem(value: unknown): string | null {
+  if (value === null || typeof value !== 'object') {
+    return 'its default export is not a problem kind (an object with parse, plan and setup functions)';
+  }
   const v = value as Record<string, unknown>;
-  return typeof v.parse === 'function' && typeof v.plan === 'function' && typeof v.setup === 'function';
+  const missing = ['parse', 'plan', 'setup'].filter((name) => typeof v[name] !== 'function');
+  if (missing.length > 0) {
+    return `its default export is not a problem kind: ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not a function`;
+  }
+  const wrong = ['solve', 'step', 'reduce', 'view'].filter(
+    (name) => v[name] !== undefined && typeof v[name] !== 'function',
+  );
+  if (wrong.length > 0) return `its ${wrong.join(', ')} must be a function when given`;
+  return null;
 }
 
 /** Import a kind module by absolute path; throws a plain Error (the caller locates it). */
@@ -39,11 +52,11 @@ async function importKind(path: string): Promise<AnyProblemKind> {
   const cached = loaded.get(path);
   if (cached) return cached;
   const mod = (await import(pathToFileURL(path).href)) as { default?: unknown };
-  if (!isProblemKind(mod.default)) {
-    throw new Error('its default export is not a problem kind (an object with parse, plan and setup functions)');
-  }
-  loaded.set(path, mod.default);
-  return mod.default;
+  const problem = kindShapeProblem(mod.default);
+  if (problem !== null) throw new Error(problem);
+  const kind = mod.default as AnyProblemKind;
+  loaded.set(path, kind);
+  return kind;
 }
 
 function innerOf(spec: CustomSpec): AnyProblemKind {
@@ -62,16 +75,18 @@ function underSpec(err: ValidationError): ValidationError {
 
 export const custom: ProblemKind<CustomSpec, unknown, CustomState, unknown, unknown> = {
   kind: 'custom',
+  plansWithJobCode: true,
 
   async parse(doc: unknown, ctx: ParseContext): Promise<CustomSpec> {
     const r = new Reader(ctx.source, doc);
     r.object();
     const moduleField = r.at('module');
-    const given = moduleField.string();
-    const path = isAbsolute(given) ? given : resolve(ctx.baseDir, given);
+    const path = jobModulePath(moduleField, ctx);
     if (!existsSync(path)) {
       moduleField.fail(`a path to a kind module, relative to ${ctx.baseDir} (no file at ${path})`);
     }
+    // Preview reads the spec; it never runs code, and a custom kind's spec is its own to check.
+    if (ctx.preview === true) return { module: path, spec: r.at('spec').value };
     const inner = await importKind(path).catch((err: unknown) => {
       const why = err instanceof Error ? err.message : String(err);
       return moduleField.fail(`a module that loads and default-exports a problem kind (${path}: ${why})`);

@@ -17,7 +17,6 @@
  * entrants, the extra entrants wait for a free core.
  */
 import { statSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
 import { loadEngine } from '../engines/index.ts';
 import type { Engine, EngineChoice, MsgLevel, SolveOptions } from '../engines/types.ts';
 import { ENGINE_CHOICES } from '../engines/types.ts';
@@ -25,6 +24,7 @@ import type { LinearModel } from '../formats/model.ts';
 import { isMip } from '../formats/model.ts';
 import { readModelFile } from '../formats/read-model.ts';
 import { pickValues, type ValuesChoice } from './batch.ts';
+import { jobFilePath } from './job-access.ts';
 import type { ParseContext, ProblemKind, SolveResult, SolverContext, TaskPlan } from './types.ts';
 import { Reader } from './validate.ts';
 
@@ -71,7 +71,7 @@ export function parseRace(doc: unknown, ctx: ParseContext): RaceSpec {
   if (kind.value !== undefined && kind.value !== 'race') kind.fail('"race"');
   const modelField = r.at('model');
   const given = modelField.string();
-  const path = isAbsolute(given) ? given : resolve(ctx.baseDir, given);
+  const path = jobFilePath(modelField, ctx, given);
   let isFile = false;
   try {
     isFile = statSync(path).isFile();

@@ -9,8 +9,9 @@
  * random choices come from the job seed, its own seed and the step number. `reduce` keeps
  * the shortest tour (ties: the lowest solver slot).
  */
-import { resolve } from 'node:path';
 import type { RunView } from '../api.ts';
+import { FormatError } from '../formats/format-error.ts';
+import { jobFilePath } from './job-access.ts';
 import { onlyKeys } from './sweep/keys.ts';
 import { neighbourLists, TourSearch } from './tsp/local-search.ts';
 import { mixSeed, mulberry32 } from './tsp/rng.ts';
@@ -70,14 +71,19 @@ export function parseTsp(doc: unknown, ctx: ParseContext): TspSpec {
   if (kind.value !== undefined && kind.value !== 'tsp') kind.fail('"tsp"');
   const ir = r.at('instance');
   const file = ir.string();
-  const path = resolve(ctx.baseDir, file);
+  const path = jobFilePath(ir, ctx, file);
   let instance: TspInstance;
   try {
     instance = readTsplib(path, file);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES') {
-      throw new ValidationError(ctx.source, ir.path, `a readable TSPLIB file (looked for ${path}: ${code})`, file);
+    // Missing, unreadable, not a regular file, too big: the reader's FormatError, at the field.
+    if (err instanceof FormatError) {
+      throw new ValidationError(
+        ctx.source,
+        ir.path,
+        `a readable TSPLIB file (looked for ${path}: ${err.reason})`,
+        file,
+      );
     }
     throw err;
   }

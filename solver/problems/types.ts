@@ -4,6 +4,7 @@
  * to each solver process once (`setup`), then sends task parameters or barrier steps.
  */
 import type { RunView, StepSummary, TaskResult } from '../api.ts';
+import type { JobAccess } from './job-access.ts';
 
 /** Where a job document came from, so errors can name it and relative paths resolve. */
 export interface ParseContext {
@@ -11,6 +12,14 @@ export interface ParseContext {
   source: string;
   /** Folder that relative paths in the job resolve against. */
   baseDir: string;
+  /**
+   * What the job may read and load, by who sent it (job-access.ts): resolve every path a job
+   * names through `jobFilePath` and every module through `jobModulePath`. The farm always sets
+   * it (farm/job.ts); absent (a kind's own tests), a job file's rules apply.
+   */
+  access?: JobAccess;
+  /** Preview: read and check the spec, never import or run code (a custom kind's module). */
+  preview?: boolean;
 }
 
 /** What a solver process gives the problem code. */
@@ -87,6 +96,11 @@ export interface ProblemKind<Spec = unknown, Task = unknown, State = unknown, St
   step?(state: State, k: number, input: StepIn, ctx: SolverContext): StepOut;
   /** Main side, between steps: combine every solver's output. */
   reduce?(k: number, outputs: { solver: number; output: StepOut }[], spec: Spec): Reduced<StepIn>;
+  /**
+   * Its plan comes from code the job names (the custom kind): a preview, or a look at a past
+   * run, parses such a job with `preview` set and does not plan it, since planning would run that code.
+   */
+  plansWithJobCode?: boolean;
 }
 
 /** Any kind, for registries. */

@@ -7,7 +7,7 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import os, { constants } from 'node:os';
+import { constants } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { FarmEvent, TaskResult } from '../../solver/api.ts';
@@ -117,8 +117,8 @@ describe('UtilityLauncher in the real Farm', () => {
     farm = new Farm({ launcher, cores: 2 });
     const events: FarmEvent[] = [];
     farm.subscribe((batch) => events.push(...batch));
-    const job = { kind: 'custom', module: SPIN, spec: { tasks: 10_000, ms: 50 } };
-    await farm.start({ job, source: path.join(os.tmpdir(), 'spin.json') });
+    const job = { kind: 'custom', module: './spin.ts', spec: { tasks: 10_000, ms: 50 } };
+    await farm.start({ job, source: path.join(path.dirname(SPIN), 'spin.json') });
     await vi.waitFor(
       async () => {
         const status = await farm?.status();

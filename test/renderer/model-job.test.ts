@@ -33,7 +33,7 @@ function axis(patch: Partial<AxisDraft>): AxisDraft {
 }
 
 describe('sweep built by the model panel', () => {
-  it('parses with the sweep kind to the count the form predicts', () => {
+  it('parses with the sweep kind to the count the form predicts', async () => {
     const axes = [
       axis({ key: 1, kind: 'objective', target: 'windows', from: '100', to: '1000', step: '100' }),
       axis({ key: 2, kind: 'constraint', target: 'plant3', bound: 'ub', mode: 'list', values: '12, 18 24' }),
@@ -48,7 +48,7 @@ describe('sweep built by the model panel', () => {
     expect(spec.options.tmlim).toBe(5);
   });
 
-  it('sends a glpk.js JSON model as the job model', () => {
+  it('sends a glpk.js JSON model as the job model', async () => {
     const lp = {
       name: 'tiny',
       objective: { direction: 2, name: 'z', vars: [{ name: 'x', coef: 1 }] },
@@ -60,7 +60,7 @@ describe('sweep built by the model panel', () => {
     expect((sweep.parse(built.job, ctx) as SweepSpec).count).toBe(5);
   });
 
-  it('says in plain words what is wrong with an axis', () => {
+  it('says in plain words what is wrong with an axis', async () => {
     const err = (a: Partial<AxisDraft>) => {
       const b = buildSweep(WYNDOR, [axis(a)], settings);
       return b.ok ? '' : b.error;
@@ -78,11 +78,11 @@ describe('sweep built by the model panel', () => {
     expect(parseList('1 2,3')).toEqual({ values: [1, 2, 3] });
   });
 
-  it('solves a model with no axes once, as a batch of one', () => {
+  it('solves a model with no axes once, as a batch of one', async () => {
     const built = buildSweep(WYNDOR, [], settings);
     if (!built.ok) throw new Error(built.error);
     expect(built.job).toMatchObject({ kind: 'batch', models: [WYNDOR] });
-    expect(planBatch(parseBatch(built.job, ctx)).count).toBe(1);
+    expect(planBatch(await parseBatch(built.job, ctx)).count).toBe(1);
     expect(buildSweep({ name: 'm.json', text: '{}' }, [], settings)).toEqual({
       ok: false,
       error: 'Add an axis to sweep this model.',
@@ -91,18 +91,18 @@ describe('sweep built by the model panel', () => {
 });
 
 describe('batch built by the model panel', () => {
-  it('parses with the batch kind, one task per model', () => {
+  it('parses with the batch kind, one task per model', async () => {
     const models = [WYNDOR, { ...WYNDOR, name: 'sub/other.lp' }];
     const built = buildBatch(models, { engine: 'auto', timeLimit: '2.5' }, '2 models');
     if (!built.ok) throw new Error(built.error);
-    const spec = parseBatch(built.job, ctx);
+    const spec = await parseBatch(built.job, ctx);
     expect(planBatch(spec).count).toBe(2);
     expect(spec.labels).toEqual(['wyndor.lp', 'sub/other.lp']);
     expect(spec.timeLimitSec).toBe(2.5);
     expect(spec.engine).toBe('auto');
   });
 
-  it('refuses a glpk.js JSON model in a batch, saying what to do', () => {
+  it('refuses a glpk.js JSON model in a batch, saying what to do', async () => {
     const built = buildBatch([WYNDOR, { name: 'm.json', text: '{}' }], settings, 'x');
     expect(built.ok).toBe(false);
     expect(built.ok ? '' : built.error).toMatch(/m\.json is a glpk\.js JSON model: .*Open it on its own/);

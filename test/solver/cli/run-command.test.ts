@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { StepSummary, TaskResult } from '../../../solver/api.ts';
+import { kindModuleIn } from '../../support/kind-module.ts';
 import { killAll, ROOT, runCli, signalGroup, startCli, waitFor } from './run-cli.ts';
 
 let tmp: string;
@@ -178,7 +179,7 @@ describe('solver-farm run', () => {
   });
 
   it('a failed task: exit 1, the error is in results.jsonl and in the CSV error column', async () => {
-    const crash = join(ROOT, 'test/fixtures/kinds/crash.ts');
+    const crash = kindModuleIn(tmp, join(ROOT, 'test/fixtures/kinds/crash.ts'));
     const file = join(tmp, 'one-fails.json');
     writeFileSync(
       file,
@@ -198,7 +199,7 @@ describe('solver-farm run', () => {
   });
 
   it('a run that fails (every solver fails setup): exit 1 and the reason', async () => {
-    const crash = join(ROOT, 'test/fixtures/kinds/crash.ts');
+    const crash = kindModuleIn(tmp, join(ROOT, 'test/fixtures/kinds/crash.ts'));
     const file = join(tmp, 'setup-fails.json');
     writeFileSync(
       file,
@@ -288,7 +289,7 @@ describe('solver-farm run', () => {
 
   it('Ctrl-C twice kills the solvers at once: exit 1, no waiting for running tasks', async () => {
     const file = join(tmp, 'slow.json');
-    const kind = join(ROOT, 'test/solver/cli/fixtures/slow-kind.ts');
+    const kind = kindModuleIn(tmp, join(ROOT, 'test/solver/cli/fixtures/slow-kind.ts'));
     writeFileSync(file, JSON.stringify({ kind: 'custom', module: kind, spec: { tasks: 6, ms: 60_000 } }));
     const out = join(tmp, 'slow-out');
     const run = startCli(['run', file, '--cores', '2', '--out', out, '--logs']);

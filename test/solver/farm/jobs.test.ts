@@ -63,6 +63,8 @@ describe('start() with a bad job', () => {
     h = new FarmHarness({ cores: 1 });
     await h.farm.start(customJob('spin.ts', { tasks: 2, ms: 5000 }));
     await expect(h.farm.start(customJob('spin.ts', { tasks: 1, ms: 1 }))).rejects.toThrow(/a run is already active/);
+    // A page can tell this refusal from a bad job: it may offer to terminate the run.
+    await expect(h.farm.start(customJob('spin.ts', { tasks: 1, ms: 1 }))).rejects.toMatchObject({ code: 'busy' });
     await h.farm.terminate({ force: true });
     expect(await h.farm.finished()).toBe('stopped');
   });
@@ -94,9 +96,11 @@ describe('examples', () => {
         { id: 'tiny', file: 'tiny.json', name: 'Tiny strict job', description: 'three squares', kind: 'custom' },
       ]),
     );
+    // A job's module loads only from its own folder: a one-line module there re-exports the fixture.
+    writeFileSync(join(dir, 'strict.ts'), `export { default } from ${JSON.stringify(join(KINDS_DIR, 'strict.ts'))};\n`);
     writeFileSync(
       join(dir, 'tiny.json'),
-      JSON.stringify({ kind: 'custom', module: join(KINDS_DIR, 'strict.ts'), spec: { tasks: 3 } }),
+      JSON.stringify({ kind: 'custom', module: './strict.ts', spec: { tasks: 3 } }),
     );
     h = new FarmHarness({ cores: 2, examplesDir: dir, launcher: new CountingLauncher() });
     expect(await h.farm.examples()).toEqual([

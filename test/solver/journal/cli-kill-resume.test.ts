@@ -12,6 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readSummary } from '../../../solver/journal/run-dir.ts';
+import { kindModuleIn } from '../../support/kind-module.ts';
 import { journalCounts, transportSweep, waitFor } from './farm-helpers.ts';
 import { tempDir } from './helpers.ts';
 
@@ -154,7 +155,7 @@ describe('solver-farm run, SIGKILLed halfway, then solver-farm resume', () => {
 describe('solver-farm run with a failure policy', () => {
   it('a halted run exits 1 and says why; a stuck task is timed out and reported', async () => {
     tmp = tempDir('journal-cli-policy-');
-    const flaky = fileURLToPath(new URL('./fixtures/flaky.ts', import.meta.url));
+    const flaky = kindModuleIn(tmp.dir, fileURLToPath(new URL('./fixtures/flaky.ts', import.meta.url)));
     const job = (spec: object, policy: object) => ({ kind: 'custom', name: 'flaky', module: flaky, spec, policy });
     const halting = path.join(tmp.dir, 'halting.json');
     writeFileSync(halting, JSON.stringify(job({ tasks: 3000, ms: 2, failEvery: 7 }, { haltAfterFailures: 4 })));
@@ -179,7 +180,7 @@ describe('solver-farm run with a failure policy', () => {
 describe('solver-farm resume --retry-failed', () => {
   it('runs exactly the failed tasks again; without the flag a finished run runs nothing', async () => {
     tmp = tempDir('journal-cli-retry-');
-    const flaky = fileURLToPath(new URL('./fixtures/flaky.ts', import.meta.url));
+    const flaky = kindModuleIn(tmp.dir, fileURLToPath(new URL('./fixtures/flaky.ts', import.meta.url)));
     const fix = path.join(tmp.dir, 'fixed');
     const total = 200;
     const jobFile = path.join(tmp.dir, 'retry.json');

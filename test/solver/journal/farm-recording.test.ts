@@ -6,6 +6,7 @@ import type { TaskResult } from '../../../solver/api.ts';
 import { loadJob } from '../../../solver/farm/job.ts';
 import { specHash, taskIdHasher } from '../../../solver/farm/task-id.ts';
 import { loadRunForResume, recordNewRun } from '../../../solver/journal/farm-recording.ts';
+import { JOB_FILE_ACCESS } from '../../../solver/problems/job-access.ts';
 import { kinds } from '../../../solver/problems/registry.ts';
 import type { TaskPlan } from '../../../solver/problems/types.ts';
 import { tempDir } from './helpers.ts';
@@ -28,7 +29,7 @@ const doc = {
 };
 
 async function recordSome(indices: number[]): Promise<string> {
-  const job = await loadJob(doc, SOURCE, FIXTURES, kinds);
+  const job = await loadJob(doc, SOURCE, FIXTURES, kinds, JOB_FILE_ACCESS);
   const rec = await recordNewRun(
     { target: { root: tmp.dir }, runId: '20261122-040000-abcdef', doc, job, baseDir: FIXTURES, cores: 2 },
     { summaryRefreshMs: 0 },
@@ -56,7 +57,7 @@ describe('recordNewRun', () => {
     const dir = await recordSome([]);
     expect(dir).toBe(path.join(tmp.dir, 'runs', '20261122-040000-abcdef'));
     const job = JSON.parse(readFileSync(path.join(dir, 'job.json'), 'utf8'));
-    const loaded = await loadJob(doc, SOURCE, FIXTURES, kinds);
+    const loaded = await loadJob(doc, SOURCE, FIXTURES, kinds, JOB_FILE_ACCESS);
     expect(job).toMatchObject({
       kind: 'custom',
       name: 'flaky twenty',

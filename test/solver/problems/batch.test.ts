@@ -29,8 +29,8 @@ function logCtx(lines: string[]): SolverContext {
 }
 
 describe('batch kind', () => {
-  it('lists folders recursively in sorted order, files as given, without duplicates', () => {
-    const spec = parseBatch({ kind: 'batch', files: ['models/b.lp', 'models/'] }, ctx);
+  it('lists folders recursively in sorted order, files as given, without duplicates', async () => {
+    const spec = await parseBatch({ kind: 'batch', files: ['models/b.lp', 'models/'] }, ctx);
     expect(spec.labels).toEqual(['models/b.lp', 'models/a.mps', 'models/sub/broken.lp', 'models/sub/c.mps.gz']);
     expect(spec.files[0]).toBe(join(dir, 'models/b.lp'));
     expect([spec.engine, spec.mipGap, spec.values, spec.timeLimitSec]).toEqual(['auto', 0, 'none', undefined]);
@@ -43,8 +43,8 @@ describe('batch kind', () => {
     ]);
   });
 
-  it('labels files outside the job folder by their listed folder', () => {
-    const spec = parseBatch(
+  it('labels files outside the job folder by their listed folder', async () => {
+    const spec = await parseBatch(
       { kind: 'batch', files: [join(dir, 'models')] },
       { baseDir: join(dir, 'empty'), source: 'j.json' },
     );
@@ -65,15 +65,15 @@ describe('batch kind', () => {
       { kind: 'batch', files: ['models'], output: { values: 'some' } },
       /\$\.output\.values: expected one of "all", "nonzero", "none"/,
     ],
-  ])('refuses %j with a located error', (doc, message) => {
-    expect(() => parseBatch(doc, ctx)).toThrow(ValidationError);
-    expect(() => parseBatch(doc, ctx)).toThrow(message);
+  ])('refuses %j with a located error', async (doc, message) => {
+    await expect(parseBatch(doc, ctx)).rejects.toThrow(ValidationError);
+    await expect(parseBatch(doc, ctx)).rejects.toThrow(message);
   });
 
   it.each(['glpk', 'highs', 'auto'])(
     'solves each file in the solver with %s, and reports a bad file as an error result',
     async (engine) => {
-      const spec = parseBatch({ kind: 'batch', files: ['models'], engine, output: { values: 'all' } }, ctx);
+      const spec = await parseBatch({ kind: 'batch', files: ['models'], engine, output: { values: 'all' } }, ctx);
       const lines: string[] = [];
       const state = await batch.setup(spec, logCtx(lines));
       const plan = planBatch(spec);
@@ -95,7 +95,7 @@ describe('batch kind', () => {
   );
 
   it('keeps only the requested values', async () => {
-    const spec = parseBatch({ kind: 'batch', files: ['models/b.lp'], output: { values: ['windows'] } }, ctx);
+    const spec = await parseBatch({ kind: 'batch', files: ['models/b.lp'], output: { values: ['windows'] } }, ctx);
     const state = await batch.setup(spec, logCtx([]));
     expect(solveFile(state, planBatch(spec).task(0), logCtx([])).values).toEqual({ windows: 6 });
   });

@@ -24,7 +24,7 @@ const WYNDOR_LP =
   'Maximize\n z: 3 doors + 5 windows\nSubject To\n plant1: doors <= 4\n plant2: 2 windows <= 12\n plant3: 3 doors + 2 windows <= 18\nEnd\n';
 
 describe('sweep with modelText', () => {
-  it('reads the inline LP and sweeps over its names', () => {
+  it('reads the inline LP and sweeps over its names', async () => {
     const spec = sweep.parse(
       {
         kind: 'sweep',
@@ -38,7 +38,7 @@ describe('sweep with modelText', () => {
     expect(plan.type === 'tasks' ? plan.count : -1).toBe(4);
   });
 
-  it('gives a located error naming the model and its line for a bad inline LP', () => {
+  it('gives a located error naming the model and its line for a bad inline LP', async () => {
     const bad = 'Maximize\n z: 3 x + 5 y\nSubject To\n c1: x + y <=\nEnd\n';
     let err: unknown;
     try {
@@ -54,7 +54,7 @@ describe('sweep with modelText', () => {
     expect(message).not.toContain('Subject To');
   });
 
-  it('refuses a name the readers do not know, and a second model source', () => {
+  it('refuses a name the readers do not know, and a second model source', async () => {
     expect(() =>
       sweep.parse({ kind: 'sweep', modelText: { name: 'model.txt', text: WYNDOR_LP }, grid: [] }, ctx),
     ).toThrow(/\$\.modelText\.name: expected a model file name ending in \.lp/);
@@ -65,8 +65,8 @@ describe('sweep with modelText', () => {
 });
 
 describe('batch with inline models', () => {
-  it('plans one task per model; tasks carry labels, the texts stay in the spec', () => {
-    const spec = parseBatch(
+  it('plans one task per model; tasks carry labels, the texts stay in the spec', async () => {
+    const spec = await parseBatch(
       {
         kind: 'batch',
         models: [
@@ -82,11 +82,15 @@ describe('batch with inline models', () => {
     expect(spec.texts).toEqual([WYNDOR_LP, WYNDOR_LP]);
   });
 
-  it('refuses duplicate names, an empty list, and both files and models', () => {
+  it('refuses duplicate names, an empty list, and both files and models', async () => {
     const m = { name: 'a.lp', text: WYNDOR_LP };
-    expect(() => parseBatch({ kind: 'batch', models: [m, m] }, ctx)).toThrow(/\$\.models\[1\]\.name: expected a name/);
-    expect(() => parseBatch({ kind: 'batch', models: [] }, ctx)).toThrow(/\$\.models: expected a non-empty array/);
-    expect(() => parseBatch({ kind: 'batch', files: ['x.lp'], models: [m] }, ctx)).toThrow(
+    await expect(parseBatch({ kind: 'batch', models: [m, m] }, ctx)).rejects.toThrow(
+      /\$\.models\[1\]\.name: expected a name/,
+    );
+    await expect(parseBatch({ kind: 'batch', models: [] }, ctx)).rejects.toThrow(
+      /\$\.models: expected a non-empty array/,
+    );
+    await expect(parseBatch({ kind: 'batch', files: ['x.lp'], models: [m] }, ctx)).rejects.toThrow(
       /either "files" or "models"/,
     );
   });

@@ -12,15 +12,17 @@ import type { FarmEvent, RunInfo, SolverStatus, TaskResult } from '../../../solv
 import { Farm } from '../../../solver/farm/farm.ts';
 import { NodeLauncher } from '../../../solver/farm/node-launcher.ts';
 import { SOLVER_PRIORITIES } from '../../../solver/farm/priority-launcher.ts';
+import { kindModuleIn } from '../../support/kind-module.ts';
 import { rabbitAvailable } from '../../support/rabbitmq.ts';
-import { SQUARE_KIND, startWorker } from './harness.ts';
+import { SQUARE_JOB, SQUARE_KIND, startWorker } from './harness.ts';
 import { brokerFarmSuite } from './helpers.ts';
 
 const CLI = fileURLToPath(new URL('../../../bin/solver-farm.js', import.meta.url));
 const skip = !rabbitAvailable() && process.env.CI === undefined;
 
 function squareJob(count: number, delayMs: number) {
-  return { job: { kind: 'custom', module: SQUARE_KIND, spec: { count, delayMs } }, source: '/square.json' };
+  // A job file beside the fixture kind: its module loads only from the job's own folder.
+  return { job: { kind: 'custom', module: './square-kind.ts', spec: { count, delayMs } }, source: SQUARE_JOB };
 }
 
 /** Every index 0..count-1 exactly once, with the right answer. */
@@ -109,7 +111,8 @@ describe.skipIf(skip)('a farm with remote workers', () => {
     const w2 = startWorker(suite.broker.url, 1);
     await Promise.all([w1.waitFor(/waiting for runs/), w2.waitFor(/waiting for runs/)]);
     const jobFile = join(dataDir, 'square.json');
-    writeFileSync(jobFile, JSON.stringify({ kind: 'custom', module: SQUARE_KIND, spec: { count: 400, delayMs: 8 } }));
+    const module = kindModuleIn(dataDir, SQUARE_KIND);
+    writeFileSync(jobFile, JSON.stringify({ kind: 'custom', module, spec: { count: 400, delayMs: 8 } }));
     const out = join(dataDir, 'cli-run');
     const run = spawn(
       process.execPath,
@@ -149,7 +152,8 @@ describe.skipIf(skip)('a farm with remote workers', () => {
 
   it('solver-farm run --broker with nothing listening: one clear line, no run', async () => {
     const jobFile = join(dataDir, 'square-small.json');
-    writeFileSync(jobFile, JSON.stringify({ kind: 'custom', module: SQUARE_KIND, spec: { count: 3, delayMs: 0 } }));
+    const module = kindModuleIn(dataDir, SQUARE_KIND);
+    writeFileSync(jobFile, JSON.stringify({ kind: 'custom', module, spec: { count: 3, delayMs: 0 } }));
     const run = spawn(
       process.execPath,
       [CLI, 'run', jobFile, '--out', join(dataDir, 'never'), '--broker', 'amqp://u:p@127.0.0.1:1/x'],

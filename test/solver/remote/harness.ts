@@ -4,6 +4,7 @@
  * RemoteDispatcher and collects the results.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { kinds } from '../../../solver/problems/registry.ts';
 import type { TaskPlan } from '../../../solver/problems/types.ts';
@@ -11,6 +12,8 @@ import type { WireResult, WireTask } from '../../../solver/protocol.ts';
 import { RemoteDispatcher } from '../../../solver/remote/remote-dispatcher.ts';
 
 export const SQUARE_KIND = fileURLToPath(new URL('./fixtures/square-kind.ts', import.meta.url));
+/** A job file name beside the square kind (the file need not exist: only its folder matters). */
+export const SQUARE_JOB = fileURLToPath(new URL('./fixtures/square.json', import.meta.url));
 const CLI = fileURLToPath(new URL('../../../bin/solver-farm.js', import.meta.url));
 
 /** A `solver-farm worker` process. */
@@ -142,7 +145,9 @@ export async function startRemoteRun(
   };
   const kind = kinds.get(job.doc.kind);
   if (kind === undefined) throw new Error(`no kind ${job.doc.kind}`);
-  const spec = await kind.parse(job.doc, { source: job.source, baseDir: job.baseDir });
+  // The test names its fixture module by absolute path: this test's own rules allow that folder.
+  const access = { roots: null, modules: [dirname(SQUARE_KIND)] };
+  const spec = await kind.parse(job.doc, { source: job.source, baseDir: job.baseDir, access });
   const plan = kind.plan(spec) as TaskPlan<unknown>;
   const results: { slot: number; result: WireResult }[] = [];
   const logs = new Map<number, string[]>();
