@@ -68,6 +68,10 @@ const config: ForgeConfig = {
       [FuseV1Options.EnableNodeCliInspectArguments]: false,
       [FuseV1Options.EnableEmbeddedAsarIntegrityValidation]: true,
       [FuseV1Options.OnlyLoadAppFromAsar]: true,
+      // file:// pages would otherwise get privileges no web page has (reading any local file
+      // they name). The app's page is served over app:// (electron/app-protocol.ts), so none
+      // of ours needs them.
+      [FuseV1Options.GrantFileProtocolExtraPrivileges]: false,
     }),
   ],
 };

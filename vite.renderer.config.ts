@@ -1,7 +1,7 @@
 /**
  * The control panel for the desktop window: the renderer's own build (renderer/vite.config.ts,
  * also used for browser mode's dist/renderer), written where Forge's Vite plugin expects it
- * (.vite/renderer/<name>/, loaded over file:// by electron/desktop.ts) with a relative base.
+ * (.vite/renderer/<name>/, served as app://<name>/ by electron/app-protocol.ts) with a relative base.
  */
 import path from 'node:path';
 import { type ConfigEnv, defineConfig, mergeConfig, type UserConfig } from 'vite';

@@ -4,11 +4,13 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { app, type BrowserWindow, session } from 'electron';
+import { app, type BrowserWindow, protocol, session } from 'electron';
 import { Farm } from '../solver/farm/farm.ts';
 import { SOLVER_PRIORITIES } from '../solver/farm/priority-launcher.ts';
+import { registerAppScheme, serveAppFiles } from './app-protocol.ts';
 import { type AppPage, appUrlMatcher } from './app-url.ts';
 import { brokerSetting } from './broker-setting.ts';
+import { UserGrants } from './grants.ts';
 import { registerFarmIpc } from './ipc.ts';
 import { installAppMenu } from './menu.ts';
 import { installOpenFileHandling } from './open-file.ts';
@@ -33,10 +35,14 @@ export function appPaths(options: DesktopOptions): {
   page: AppPage;
   examplesDir: string;
 } {
+  // Packaged: served over app://<renderer name>/ from .vite/renderer/<name>/ (app-protocol.ts).
   const page: AppPage =
     options.devServerUrl !== undefined
       ? { devServerUrl: options.devServerUrl }
-      : { indexFile: path.join(options.bundleDir, '..', 'renderer', options.rendererName, 'index.html') };
+      : {
+          rendererDir: path.join(options.bundleDir, '..', 'renderer', options.rendererName),
+          host: options.rendererName.toLowerCase(),
+        };
   return {
     preload: path.join(options.bundleDir, 'preload.cjs'),
     // The solver entry and its wasm are unpacked from the asar (forge.config.ts): they run
@@ -60,8 +66,11 @@ export function startDesktop(options: DesktopOptions): void {
     app.quit();
     return;
   }
+  // Only possible before 'ready'; in development too, so app:// behaves the same there.
+  registerAppScheme(protocol);
   const paths = appPaths(options);
   const isAppUrl = appUrlMatcher(paths.page);
+  const csp = contentSecurityPolicy(options.devServerUrl);
   let window: BrowserWindow | null = null;
   const getWindow = (): BrowserWindow | null => (window !== null && !window.isDestroyed() ? window : null);
 
@@ -74,11 +83,24 @@ export function startDesktop(options: DesktopOptions): void {
   };
   app.on('second-instance', bringToFront);
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, isAppUrl));
-  // Job and model files from the OS (open-file on macOS, argv elsewhere): see open-file.ts.
-  installOpenFileHandling({ app, getWindow, isAppUrl, argv: process.argv, cwd: process.cwd(), focus: bringToFront });
+  // What the user gave the app from outside the page: what the page's jobs may use (grants.ts).
+  const grants = new UserGrants();
+  // Job and model files from the OS (open-file on macOS, argv elsewhere) and File ▸ Open…: see open-file.ts.
+  const openFiles = installOpenFileHandling({
+    app,
+    getWindow,
+    isAppUrl,
+    argv: process.argv,
+    cwd: process.cwd(),
+    focus: bringToFront,
+    grants,
+  });
 
   void app.whenReady().then(() => {
-    hardenSession(session.defaultSession, contentSecurityPolicy(options.devServerUrl));
+    hardenSession(session.defaultSession, csp);
+    if ('rendererDir' in paths.page) {
+      serveAppFiles(protocol, { root: paths.page.rendererDir, host: paths.page.host, csp });
+    }
     const launcher = new UtilityLauncher({ entry: paths.solverEntry });
     // Every run is recorded (journal, logs, summary) in <userData>/runs/<run id>/.
     // Remote workers (optional): `--broker=amqp://…` or SOLVER_FARM_BROKER, see broker-setting.ts.
@@ -110,8 +132,8 @@ export function startDesktop(options: DesktopOptions): void {
       stateFile: path.join(app.getPath('userData'), 'window-state.json'),
       page: paths.page,
     });
-    registerFarmIpc({ farm, getWindow, isAppUrl });
-    installAppMenu({ farm, getWindow, isAppUrl, isMac: process.platform === 'darwin' });
+    registerFarmIpc({ farm, grants, getWindow, isAppUrl });
+    installAppMenu({ farm, getWindow, isAppUrl, isMac: process.platform === 'darwin', openFile: openFiles.open });
     window.on('closed', () => {
       window = null;
     });

@@ -2,15 +2,24 @@
  * FarmApi over Electron IPC, main side: one ipcMain.handle per verb, each refusing any
  * sender that is not the main window's own page, and the farm's event batches forwarded
  * to that window, one `webContents.send` per batch (the farm already batches at ≤ 60 Hz).
+ * The page is untrusted (DESIGN 'Trust boundaries'): every job it sends gets the access
+ * request-access.ts decides from what the user gave the app (grants.ts).
  */
 import { type BrowserWindow, type IpcMainEvent, type IpcMainInvokeEvent, ipcMain } from 'electron';
-import type { FarmApi, FarmVerb, StartRequest } from '../solver/api.ts';
+import type { FarmVerb, StartRequest } from '../solver/api.ts';
 import { CHANNELS } from '../solver/channels.ts';
+import { eventsForPage, pageError, runDetailForPage, stackOf, worthLogging } from '../solver/farm/page-errors.ts';
+import type { PageFacingFarm } from '../solver/farm/page-farm.ts';
 import { checkModelFile, checkOpenRunOptions, checkResumeOptions, checkRunId } from '../solver/farm/verb-args.ts';
+import type { UserGrants } from './grants.ts';
+import { pageAccess, startAccess } from './request-access.ts';
 import type { IpcReply } from './shell-channels.ts';
 
 export interface FarmIpcOptions {
-  farm: FarmApi;
+  /** The farm; its job verbs take the access of each request. */
+  farm: PageFacingFarm;
+  /** What the user gave the app (files opened from the OS, the command line, the Open dialog). */
+  grants: UserGrants;
   /** The window whose page may use the farm (null while there is none). */
   getWindow: () => BrowserWindow | null;
   /** Is this URL the app's own page? (see app-url.ts) */
@@ -66,20 +75,23 @@ async function reply<T>(work: () => Promise<T>): Promise<IpcReply<T>> {
   try {
     return { ok: true, value: await work() };
   } catch (err) {
-    const error = err instanceof Error ? err : new Error(String(err));
-    return { ok: false, error: { name: error.name, message: error.message } };
+    // The page gets the message and a code; a stack, when it could help, goes to the main process's log.
+    const error = pageError(err);
+    if (worthLogging(error.code)) console.error(`farm IPC: a request failed: ${stackOf(err)}`);
+    return { ok: false, error };
   }
 }
 
 /** Register the handlers and the event forwarding. Returns a function that undoes both. */
 export function registerFarmIpc(options: FarmIpcOptions): () => void {
-  const { farm } = options;
+  const { farm, grants } = options;
   const handlers: { [V in FarmVerb]: (arg: unknown, second?: unknown) => Promise<unknown> } = {
-    start: (request) => {
-      if (!isStartRequest(request)) {
+    start: async (sent) => {
+      if (!isStartRequest(sent)) {
         throw new TypeError('start() expects { example: string } or { job, source: string }, with optional cores.');
       }
-      return farm.start(request);
+      const { request, access } = startAccess(sent, grants);
+      return farm.start(request, { access });
     },
     terminate: (terminateOptions) => {
       if (!isTerminateOptions(terminateOptions)) throw new TypeError('terminate() expects { force?: boolean }.');
@@ -88,14 +100,18 @@ export function registerFarmIpc(options: FarmIpcOptions): () => void {
     status: () => farm.status(),
     examples: () => farm.examples(),
     runs: () => farm.runs(),
-    openRun: async (runId, paging) => farm.openRun(checkRunId('openRun', runId), checkOpenRunOptions(paging)),
-    resume: async (runId, resumeOptions) => farm.resume(checkRunId('resume', runId), checkResumeOptions(resumeOptions)),
+    openRun: async (runId, paging) =>
+      runDetailForPage(await farm.openRun(checkRunId('openRun', runId), checkOpenRunOptions(paging))),
+    // The run's job is read again from its folder: the page asks, so the page's access applies.
+    resume: async (runId, resumeOptions) =>
+      farm.resume(checkRunId('resume', runId), checkResumeOptions(resumeOptions), pageAccess(grants)),
     inspectModel: async (file) => farm.inspectModel(checkModelFile(file)),
-    preview: async (request) => {
-      if (!isStartRequest(request)) {
+    preview: async (sent) => {
+      if (!isStartRequest(sent)) {
         throw new TypeError('preview() expects { example: string } or { job, source: string }, with optional cores.');
       }
-      return farm.preview(request);
+      const { request, access } = startAccess(sent, grants);
+      return farm.preview(request, access);
     },
   };
   for (const verb of Object.keys(handlers) as FarmVerb[]) {
@@ -108,7 +124,8 @@ export function registerFarmIpc(options: FarmIpcOptions): () => void {
   const unsubscribe = farm.subscribe((events) => {
     const window = options.getWindow();
     if (window === null || window.isDestroyed() || window.webContents.isDestroyed()) return;
-    window.webContents.send(CHANNELS.events, events);
+    // Stacks that solvers reported stay in the journal, not in the page.
+    window.webContents.send(CHANNELS.events, eventsForPage(events));
   });
   return () => {
     unsubscribe();

@@ -1,5 +1,6 @@
 /**
- * The native menu. Run ▸ Start (CmdOrCtrl+R), Terminate (CmdOrCtrl+.), Status (CmdOrCtrl+I)
+ * The native menu. File ▸ Open… (CmdOrCtrl+O) opens a job or model file as the OS would
+ * (open-dialog.ts). Run ▸ Start (CmdOrCtrl+R), Terminate (CmdOrCtrl+.), Status (CmdOrCtrl+I)
  * are sent to the page (window.farmShell.onMenu), which runs the same code as its toolbar
  * buttons: Start needs the job and cores the user picked there. When no page listens
  * (yet), the main process acts on the farm itself: Start runs the first example, Terminate
@@ -15,10 +16,18 @@ import {
 } from 'electron';
 import type { FarmApi, FarmStatus } from '../solver/api.ts';
 import { assertTrustedSender } from './ipc.ts';
+import { pickFilesToOpen } from './open-dialog.ts';
 import { type MenuCommand, SHELL_CHANNELS } from './shell-channels.ts';
 
-/** Menu template; `run` is called with the command of the clicked item. */
-export function menuTemplate(run: (command: MenuCommand) => void, isMac: boolean): MenuItemConstructorOptions[] {
+/**
+ * Menu template; `run` is called with the command of the clicked item, `openFile` by
+ * File ▸ Open… (the main process's own dialog, see open-dialog.ts).
+ */
+export function menuTemplate(
+  run: (command: MenuCommand) => void,
+  isMac: boolean,
+  openFile: () => void = () => {},
+): MenuItemConstructorOptions[] {
   const runMenu: MenuItemConstructorOptions = {
     label: '&Run',
     submenu: [
@@ -30,7 +39,14 @@ export function menuTemplate(run: (command: MenuCommand) => void, isMac: boolean
   };
   return [
     ...(isMac ? [{ role: 'appMenu' } satisfies MenuItemConstructorOptions] : []),
-    { label: '&File', submenu: [isMac ? { role: 'close' } : { role: 'quit' }] },
+    {
+      label: '&File',
+      submenu: [
+        { label: 'Open…', accelerator: 'CmdOrCtrl+O', click: openFile },
+        { type: 'separator' },
+        isMac ? { role: 'close' } : { role: 'quit' },
+      ],
+    },
     { role: 'editMenu' },
     runMenu,
     {
@@ -71,6 +87,8 @@ export interface AppMenuOptions {
   getWindow: () => BrowserWindow | null;
   isAppUrl: (url: string) => boolean;
   isMac: boolean;
+  /** File ▸ Open…: hand a file the user picked in the app's dialog to open-file.ts. */
+  openFile?: (file: string) => void;
 }
 
 /** Install the menu and the page-listening handshake. Returns a function that undoes it. */
@@ -96,7 +114,17 @@ export function installAppMenu(options: AppMenuOptions): () => void {
       dialog.showErrorBox(`${command} failed`, err instanceof Error ? err.message : String(err));
     });
   };
-  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(run, options.isMac)));
+  const openFile = (): void => {
+    const { openFile: open } = options;
+    if (open === undefined) return;
+    void pickFilesToOpen(dialog, options.getWindow()).then(
+      (files) => {
+        for (const file of files) open(file);
+      },
+      (err: unknown) => dialog.showErrorBox('Open failed', err instanceof Error ? err.message : String(err)),
+    );
+  };
+  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(run, options.isMac, openFile)));
 
   // A reload or navigation drops the page's listener; it says so again when it re-subscribes.
   const window = options.getWindow();

@@ -9,13 +9,17 @@
  * The file is read here in the main process (the sandboxed page cannot read files) and sent
  * to the page as { job, source } — what FarmApi.start takes — over SHELL_CHANNELS.openFile.
  * Files opened before the page listens are held and delivered when it says it listens.
+ * Each file read is recorded as the user's grant (grants.ts) before the page sees it: a job
+ * file with the document it held, so that the page sending it back unchanged runs it as the
+ * user's job file; a model as a file the page's jobs may read.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { App, BrowserWindow, IpcMainEvent } from 'electron';
 import { ipcMain } from 'electron';
+import { JobFileError, readJobFileText } from '../solver/farm/job-file-text.ts';
 import { type OpenedFileRole, openedFileRole } from './file-types.ts';
+import type { UserGrants } from './grants.ts';
 import { assertTrustedSender } from './ipc.ts';
 import { type IpcReply, SHELL_CHANNELS } from './shell-channels.ts';
 
@@ -29,9 +33,6 @@ export interface OpenedJob {
   /** The job document: the file's JSON, or a one-file batch job for a model file. */
   job: unknown;
 }
-
-/** Job files larger than this are refused (a job is a small document; models go in batches). */
-const MAX_JOB_FILE_BYTES = 16 * 1024 * 1024;
 
 /**
  * The files to open among a process's arguments: arguments that name a file type the app
@@ -70,13 +71,12 @@ export async function readOpenedFile(file: string): Promise<OpenedJob> {
   }
   let text: string;
   try {
-    const bytes = await readFile(file);
-    if (bytes.length > MAX_JOB_FILE_BYTES) {
-      throw new Error(`it is ${bytes.length} bytes; a job file is a small JSON document (at most 16 MB)`);
-    }
-    text = bytes.toString('utf8');
+    // Only a regular file, at most 16 MiB: a FIFO or a device opened "from the OS" must not
+    // hang or fill the main process.
+    text = readJobFileText(file);
   } catch (err) {
-    throw new Error(`${file}: cannot read the job file: ${err instanceof Error ? err.message : String(err)}.`);
+    const why = err instanceof Error ? err.message : String(err);
+    throw new Error(err instanceof JobFileError ? `${why}.` : `${file}: cannot read the job file: ${why}.`);
   }
   try {
     return { name, source: file, role, job: JSON.parse(text) as unknown };
@@ -96,10 +96,20 @@ export interface OpenFileOptions {
   cwd: string;
   /** Brings the window to the front (the second-instance handler already does on its own). */
   focus?: () => void;
+  /** Where every file read is recorded as given by the user. */
+  grants: UserGrants;
 }
 
-/** Install the handlers. Returns a function that removes the IPC listener (tests). */
-export function installOpenFileHandling(options: OpenFileOptions): () => void {
+/** The installed handling. */
+export interface OpenFileHandling {
+  /** Open a file the user chose by other means (the app's Open dialog), like one from the OS. */
+  open(file: string): void;
+  /** Remove the IPC listener (tests). */
+  dispose(): void;
+}
+
+/** Install the handlers. */
+export function installOpenFileHandling(options: OpenFileOptions): OpenFileHandling {
   const pending: IpcReply<OpenedJob>[] = [];
   // The web contents whose page said it listens, until it reloads or says it stopped. An id,
   // not a flag: a window created later (macOS re-opens one) must say so itself.
@@ -116,10 +126,15 @@ export function installOpenFileHandling(options: OpenFileOptions): () => void {
     }
   };
   // One at a time, in the order the OS gave them: the last file opened is the page's choice.
-  const open = (file: string): void => {
+  const open = (given: string): void => {
+    // The grant and the delivered source are the same absolute path (grants.ts compares them).
+    const file = path.resolve(given);
     chain = chain.then(async () => {
       try {
-        deliver({ ok: true, value: await readOpenedFile(file) });
+        const opened = await readOpenedFile(file);
+        if (opened.role === 'job') options.grants.grantJobFile(file, opened.job);
+        else options.grants.grantPath(file);
+        deliver({ ok: true, value: opened });
       } catch (err) {
         const error = err instanceof Error ? err : new Error(String(err));
         deliver({ ok: false, error: { name: error.name, message: error.message } });
@@ -165,7 +180,10 @@ export function installOpenFileHandling(options: OpenFileOptions): () => void {
   });
   for (const file of filesFromArgv(options.argv, options.cwd)) open(file);
 
-  return () => {
-    ipcMain.removeListener(SHELL_CHANNELS.openFileListening, onListening);
+  return {
+    open,
+    dispose: () => {
+      ipcMain.removeListener(SHELL_CHANNELS.openFileListening, onListening);
+    },
   };
 }

@@ -26,7 +26,8 @@ import { type IpcReply, MENU_COMMANDS, type MenuCommand, SHELL_CHANNELS } from '
 async function call<T>(channel: string, ...args: unknown[]): Promise<T> {
   const reply = (await ipcRenderer.invoke(channel, ...args)) as IpcReply<T>;
   if (reply.ok) return reply.value;
-  const error = new Error(reply.error.message);
+  const { code } = reply.error;
+  const error = Object.assign(new Error(reply.error.message), code === undefined ? {} : { code });
   error.name = reply.error.name;
   throw error;
 }

@@ -1,7 +1,7 @@
 /**
  * The window's security settings (DESIGN 'Shells', Electron's security checklist):
  * isolated sandboxed page without Node, a strict CSP, no navigation, no new windows,
- * no permissions. Nothing here ever calls shell.openExternal.
+ * no permissions, no devices. Nothing here ever calls shell.openExternal.
  */
 import type { Session, WebContents, WebPreferences } from 'electron';
 
@@ -55,9 +55,12 @@ export function secureWebPreferences(preload: string): WebPreferences {
 }
 
 /**
- * Session-wide rules: the CSP header on every document the session loads (the packaged
- * file:// page carries the same policy in a meta tag, since file responses have no headers),
- * and every permission request or check refused.
+ * Session-wide rules: the CSP header on every document the session loads (the page also
+ * carries the same policy in a meta tag, and app:// responses carry it themselves, see
+ * app-protocol.ts), every permission request or check refused, and no device (HID, serial,
+ * USB) ever: no standing permission, and each device picker answered with no device. The
+ * permission handlers already refuse the pickers' own permissions; the picker listeners are
+ * there so that a picker can never choose a device by default.
  */
 export function hardenSession(session: Session, csp: string): void {
   session.webRequest.onHeadersReceived((details, callback) => {
@@ -71,20 +74,43 @@ export function hardenSession(session: Session, csp: string): void {
   });
   session.setPermissionRequestHandler((_webContents, _permission, callback) => callback(false));
   session.setPermissionCheckHandler(() => false);
+  session.setDevicePermissionHandler(() => false);
+  session.on('select-hid-device', (event, _details, callback) => {
+    event.preventDefault();
+    callback();
+  });
+  session.on('select-serial-port', (event, _ports, _webContents, callback) => {
+    event.preventDefault();
+    callback('');
+  });
+  session.on('select-usb-device', (event, _details, callback) => {
+    event.preventDefault();
+    callback();
+  });
 }
 
 /**
- * Per-page rules: navigation anywhere but the app's own page is cancelled, every
- * window.open is denied, and <webview> cannot be attached. Applied to every WebContents
- * the app creates (app 'web-contents-created'), not just the main window.
+ * Per-page rules: navigation anywhere but the app's own page is cancelled — in the main
+ * frame, and in any sub-frame at all (`will-frame-navigate` sees those; the app has no
+ * frames) — every window.open is denied, <webview> cannot be attached, and Web Bluetooth's
+ * device picker gets no device. Applied to every WebContents the app creates (app
+ * 'web-contents-created'), not just the main window.
  */
 export function hardenWebContents(contents: WebContents, isAppUrl: (url: string) => boolean): void {
   contents.on('will-navigate', (event) => {
     if (!isAppUrl(event.url)) event.preventDefault();
+  });
+  contents.on('will-frame-navigate', (event) => {
+    if (!event.isMainFrame || !isAppUrl(event.url)) event.preventDefault();
   });
   contents.on('will-redirect', (event) => {
     if (!isAppUrl(event.url)) event.preventDefault();
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  // Without preventDefault Electron picks the first device it finds; '' picks none.
+  contents.on('select-bluetooth-device', (event, _devices, callback) => {
+    event.preventDefault();
+    callback('');
+  });
 }

@@ -21,6 +21,9 @@ export const SHELL_CHANNELS = {
 /**
  * How a FarmApi verb's outcome crosses IPC. Farm errors travel as data rather than as a
  * thrown error, because Electron rewrites thrown messages into "Error invoking remote
- * method 'farm:start': Error: …", and users should read the farm's own message.
+ * method 'farm:start': Error: …", and users should read the farm's own message. No stack
+ * crosses (solver/farm/page-errors.ts).
  */
-export type IpcReply<T> = { ok: true; value: T } | { ok: false; error: { name: string; message: string } };
+export type IpcReply<T> =
+  | { ok: true; value: T }
+  | { ok: false; error: { name: string; message: string; code?: string } };

@@ -2,7 +2,7 @@
  * The main window: secure webPreferences, remembered geometry, the app's page loaded.
  */
 import { BrowserWindow, screen } from 'electron';
-import type { AppPage } from './app-url.ts';
+import { type AppPage, appPageUrl } from './app-url.ts';
 import { secureWebPreferences } from './security.ts';
 import { loadWindowState, saveWindowState } from './window-state.ts';
 
@@ -40,7 +40,6 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
       console.error(`Could not save the window position to ${options.stateFile}:`, err);
     }
   });
-  if ('devServerUrl' in options.page) void window.loadURL(options.page.devServerUrl);
-  else void window.loadFile(options.page.indexFile);
+  void window.loadURL(appPageUrl(options.page));
   return window;
 }

@@ -8,7 +8,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { CHANNELS } from '../../solver/channels.ts';
-import { app, electron, FakeBrowserWindow, FakeWebContents, fakeState, ipcEvent, ipcMain } from './fake-electron.ts';
+import {
+  app,
+  electron,
+  FakeBrowserWindow,
+  FakeWebContents,
+  fakeState,
+  ipcEvent,
+  ipcMain,
+  protocolRecord,
+} from './fake-electron.ts';
 
 vi.mock('electron', async () => (await import('./fake-electron.ts')).electron);
 vi.mock('../../solver/farm/farm.ts', async () => {
@@ -84,7 +93,8 @@ describe('electron/desktop.ts', () => {
       nodeIntegration: false,
       webSecurity: true,
     });
-    expect(window.loaded).toEqual({ file: '/app/.vite/renderer/main_window/index.html' });
+    // The packaged page comes over app:// (app-protocol.ts), never from file://.
+    expect(window.loaded).toEqual({ url: 'app://main_window/index.html' });
     expect(Farm.instances).toHaveLength(1);
     const options = Farm.instances[0]?.options;
     expect(options?.examplesDir).toBe('/app/examples');
@@ -102,11 +112,24 @@ describe('electron/desktop.ts', () => {
     );
   });
 
+  it('registers app:// as privileged before ready, and serves the renderer folder over it', async () => {
+    expect(protocolRecord.privileged).toEqual([
+      { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } },
+    ]);
+    // (The fake, like Electron, throws when that comes after 'ready'.)
+    const handler = protocolRecord.handlers.get('app');
+    expect(handler).toBeDefined();
+    // /app/.vite/renderer/main_window does not exist here: a 404 from the right handler.
+    expect((await handler?.({ url: 'app://main_window/index.html', method: 'GET' }))?.status).toBe(404);
+    expect((await handler?.({ url: 'app://main_window/..%2f..%2fbuild%2fmain.cjs', method: 'GET' }))?.status).toBe(400);
+  });
+
   it('hardens every web contents the app creates', () => {
     const contents = new FakeWebContents();
     app.emit('web-contents-created', {}, contents);
     expect(contents.windowOpenHandler?.({ url: 'https://evil.example' })).toEqual({ action: 'deny' });
     expect(contents.listenerCount('will-navigate')).toBe(1);
+    expect(contents.listenerCount('will-frame-navigate')).toBe(1);
   });
 
   it('brings the window back on a second launch', () => {
@@ -141,7 +164,7 @@ describe('electron/desktop.ts', () => {
     const window = FakeBrowserWindow.instances[0] as FakeBrowserWindow;
     const run = (fakeState.menuTemplate as MenuItem[]).find((m) => m.label === '&Run');
     const start = run?.submenu?.[0];
-    const appUrl = 'file:///app/.vite/renderer/main_window/index.html';
+    const appUrl = 'app://main_window/index.html';
     ipcMain.emit('farm:menu-listening', ipcEvent(window.webContents, { url: 'https://evil.example/' }), true);
     start?.click?.();
     expect(window.webContents.sent.filter((s) => s.channel === 'farm:menu')).toEqual([]);
@@ -164,7 +187,7 @@ describe('electron/desktop.ts', () => {
     expect(opened()).toEqual([]);
     ipcMain.emit(
       'farm:open-file-listening',
-      ipcEvent(window.webContents, { url: 'file:///app/.vite/renderer/main_window/index.html' }),
+      ipcEvent(window.webContents, { url: 'app://main_window/index.html' }),
       true,
     );
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -184,6 +207,53 @@ describe('electron/desktop.ts', () => {
         ],
       },
     ]);
+  });
+
+  it("has File ▸ Open… (CmdOrCtrl+O): the picked job file reaches the page, and sent back unchanged it starts as the user's job file", async () => {
+    const window = FakeBrowserWindow.instances[0] as FakeBrowserWindow;
+    const job = path.resolve(import.meta.dirname, '..', '..', 'examples', 'wyndor-2d.json');
+    const file = (fakeState.menuTemplate as MenuItem[]).find((m) => m.label === '&File');
+    const open = file?.submenu?.[0];
+    expect([open?.label, open?.accelerator]).toEqual(['Open…', 'CmdOrCtrl+O']);
+    const showOpenDialog = electron.dialog.showOpenDialog as ReturnType<typeof vi.fn>;
+    showOpenDialog.mockResolvedValueOnce({ canceled: false, filePaths: [job] });
+    open?.click?.();
+    await vi.waitFor(() =>
+      expect(window.webContents.sent.filter((s) => s.channel === 'farm:open-file').at(-1)?.args[0]).toMatchObject({
+        ok: true,
+        value: { source: job, role: 'job' },
+      }),
+    );
+    // A dialog of the window, for job and model files.
+    const [parent, dialogOptions] = showOpenDialog.mock.calls.at(-1) ?? [];
+    expect(parent).toBe(window);
+    expect(dialogOptions.properties).toEqual(['openFile']);
+    expect(dialogOptions.filters[0].extensions).toEqual(expect.arrayContaining(['sfjob', 'json', 'lp', 'mps']));
+
+    const farm = Farm.instances[0];
+    const delivered = window.webContents.sent.filter((s) => s.channel === 'farm:open-file').at(-1)?.args[0] as {
+      value: { job: unknown; source: string };
+    };
+    const event = ipcEvent(window.webContents, { url: 'app://main_window/index.html' });
+    await ipcMain.handlers.get(CHANNELS.start)?.(event, { job: delivered.value.job, source: job });
+    expect(farm?.start).toHaveBeenLastCalledWith(
+      { job: JSON.parse(readFileSync(job, 'utf8')), source: job },
+      { access: { roots: null, modules: 'job-folder' } },
+    );
+    await ipcMain.handlers.get(CHANNELS.start)?.(event, { job: { kind: 'sweep' }, source: job });
+    expect(farm?.start.mock.calls.at(-1)?.[1]).toMatchObject({
+      access: { roots: [expect.any(String), job], modules: [] },
+    });
+  });
+
+  it('a cancelled File ▸ Open… opens nothing', async () => {
+    const window = FakeBrowserWindow.instances[0] as FakeBrowserWindow;
+    const before = window.webContents.sent.length;
+    const showOpenDialog = electron.dialog.showOpenDialog as ReturnType<typeof vi.fn>;
+    showOpenDialog.mockResolvedValueOnce({ canceled: true, filePaths: [] });
+    (fakeState.menuTemplate as MenuItem[]).find((m) => m.label === '&File')?.submenu?.[0]?.click?.();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(window.webContents.sent.length).toBe(before);
   });
 
   it('remembers the window geometry on close', () => {
@@ -213,7 +283,7 @@ describe('electron/desktop.ts', () => {
       expect(paths).toEqual({
         preload: `${resources}/app.asar/.vite/build/preload.cjs`,
         solverEntry: `${resources}/app.asar.unpacked/.vite/build/solver.mjs`,
-        page: { indexFile: `${resources}/app.asar/.vite/renderer/main_window/index.html` },
+        page: { rendererDir: `${resources}/app.asar/.vite/renderer/main_window`, host: 'main_window' },
         examplesDir: `${resources}/examples`,
       });
     } finally {

@@ -1,6 +1,6 @@
 /**
  * A stand-in for the `electron` module, for main-process glue tests only (DESIGN 'Testing'):
- * just enough of app, ipcMain, BrowserWindow, utilityProcess, session, Menu, dialog,
+ * just enough of app, ipcMain, BrowserWindow, utilityProcess, session, protocol, Menu, dialog,
  * contextBridge and ipcRenderer to observe what electron/ does with them.
  * Tests use it with `vi.mock('electron', async () => (await import('./fake-electron.ts')).electron)`.
  */
@@ -123,11 +123,15 @@ class FakeApp extends EventEmitter {
     this.emit('before-quit', event);
     if (!event.defaultPrevented) this.emit('will-quit');
   });
+  /** Set once whenReady() resolves; some calls are only allowed before (protocol schemes). */
+  ready = false;
   requestSingleInstanceLock(): boolean {
     return this.singleInstance;
   }
   whenReady(): Promise<void> {
-    return Promise.resolve();
+    return Promise.resolve().then(() => {
+      this.ready = true;
+    });
   }
   getPath(_name: string): string {
     return fakeState.userData;
@@ -156,6 +160,31 @@ const sessionRecord = {
   headersListener: null as null | ((details: unknown, callback: (response: unknown) => void) => void),
   permissionRequest: null as null | ((...args: unknown[]) => void),
   permissionCheck: null as null | ((...args: unknown[]) => boolean),
+  devicePermission: null as null | ((details: unknown) => boolean),
+};
+
+/** The default session: its handlers land in sessionRecord; its device-picker events are plain events. */
+class FakeSession extends EventEmitter {
+  readonly webRequest = {
+    onHeadersReceived: (listener: typeof sessionRecord.headersListener) => {
+      sessionRecord.headersListener = listener;
+    },
+  };
+  setPermissionRequestHandler(handler: typeof sessionRecord.permissionRequest): void {
+    sessionRecord.permissionRequest = handler;
+  }
+  setPermissionCheckHandler(handler: typeof sessionRecord.permissionCheck): void {
+    sessionRecord.permissionCheck = handler;
+  }
+  setDevicePermissionHandler(handler: typeof sessionRecord.devicePermission): void {
+    sessionRecord.devicePermission = handler;
+  }
+}
+
+/** protocol: what was registered as privileged (and when: before or after 'ready'), and the handlers. */
+const protocolRecord = {
+  privileged: [] as unknown[],
+  handlers: new Map<string, (request: { url: string; method: string }) => Promise<Response>>(),
 };
 
 class FakeIpcRenderer extends EventEmitter {
@@ -184,20 +213,17 @@ export const electron = {
     }),
   },
   screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] },
-  session: {
-    defaultSession: {
-      webRequest: {
-        onHeadersReceived: (listener: typeof sessionRecord.headersListener) => {
-          sessionRecord.headersListener = listener;
-        },
-      },
-      setPermissionRequestHandler: (handler: typeof sessionRecord.permissionRequest) => {
-        sessionRecord.permissionRequest = handler;
-      },
-      setPermissionCheckHandler: (handler: typeof sessionRecord.permissionCheck) => {
-        sessionRecord.permissionCheck = handler;
-      },
-    },
+  session: { defaultSession: new FakeSession() },
+  protocol: {
+    registerSchemesAsPrivileged: vi.fn((schemes: unknown[]) => {
+      // Like Electron: the scheme privileges are fixed when the app gets ready.
+      if (app.ready) throw new Error('protocol.registerSchemesAsPrivileged should be called before app is ready');
+      protocolRecord.privileged.push(...schemes);
+    }),
+    handle: vi.fn((scheme: string, handler: (request: { url: string; method: string }) => Promise<Response>) => {
+      if (protocolRecord.handlers.has(scheme)) throw new Error(`The scheme '${scheme}' is already handled`);
+      protocolRecord.handlers.set(scheme, handler);
+    }),
   },
   Menu: {
     buildFromTemplate: (template: unknown) => ({ template }),
@@ -205,7 +231,11 @@ export const electron = {
       fakeState.menuTemplate = menu.template;
     },
   },
-  dialog: { showMessageBox: vi.fn(async () => ({ response: 0 })), showErrorBox: vi.fn() },
+  dialog: {
+    showMessageBox: vi.fn(async () => ({ response: 0 })),
+    showErrorBox: vi.fn(),
+    showOpenDialog: vi.fn(async (..._args: unknown[]) => ({ canceled: true, filePaths: [] as string[] })),
+  },
   contextBridge: {
     exposeInMainWorld: (key: string, api: unknown) => {
       fakeState.exposed.set(key, api);
@@ -213,7 +243,7 @@ export const electron = {
   },
 };
 
-export { sessionRecord };
+export { protocolRecord, sessionRecord };
 
 /** An IPC event as Electron builds it for a frame of some WebContents. */
 export function ipcEvent(

@@ -7,9 +7,17 @@ vi.mock('electron', async () => (await import('./fake-electron.ts')).electron);
 
 const { registerFarmIpc, ForeignSenderError } = await import('../../electron/ipc.ts');
 const { appUrlMatcher } = await import('../../electron/app-url.ts');
+const { UserGrants } = await import('../../electron/grants.ts');
+const { PAGE_ACCESS_HINT } = await import('../../electron/request-access.ts');
+const { JOB_FILE_ACCESS } = await import('../../solver/farm/page-farm.ts');
 
-const INDEX = '/opt/Solver Farm/resources/app.asar/.vite/renderer/main_window/index.html';
-const APP_URL = 'file:///opt/Solver%20Farm/resources/app.asar/.vite/renderer/main_window/index.html';
+const RENDERER = '/opt/Solver Farm/resources/app.asar/.vite/renderer/main_window';
+const APP_URL = 'app://main_window/index.html';
+/** A job file the user opened (grants.ts), and the document it held. */
+const JOB_FILE = '/home/ana/jobs/mine.sfjob';
+const JOB_DOC = { kind: 'custom', module: './kind.ts', spec: {} };
+/** What the page may read: the granted file, nothing else, and no code. */
+const PAGE_ACCESS = { roots: [JOB_FILE], modules: [], hint: PAGE_ACCESS_HINT };
 
 /** A farm that records calls and lets the test emit event batches. */
 function recordingFarm(): FarmApi & { calls: { verb: string; args: unknown[] }[]; emit(events: FarmEvent[]): void } {
@@ -86,11 +94,14 @@ describe('electron/ipc.ts', () => {
     ipcMain.handlers.clear();
     farm = recordingFarm();
     window = new FakeBrowserWindow({});
+    const grants = new UserGrants();
+    grants.grantJobFile(JOB_FILE, JOB_DOC);
     dispose = registerFarmIpc({
       farm,
+      grants,
       // biome-ignore lint/suspicious/noExplicitAny: the fake stands in for BrowserWindow.
       getWindow: () => window as any,
-      isAppUrl: appUrlMatcher({ indexFile: INDEX }),
+      isAppUrl: appUrlMatcher({ rendererDir: RENDERER, host: 'main_window' }),
     });
   });
 
@@ -115,7 +126,7 @@ describe('electron/ipc.ts', () => {
     });
     await expect(call(CHANNELS.terminate, { force: true })).resolves.toEqual({ ok: true, value: 'graceful' });
     expect(farm.calls.map((c) => c.verb)).toEqual(['examples', 'status', 'start', 'terminate']);
-    expect(farm.calls[2]?.args).toEqual([{ example: 'wyndor-sweep', cores: 2 }]);
+    expect(farm.calls[2]?.args).toEqual([{ example: 'wyndor-sweep', cores: 2 }, { access: PAGE_ACCESS }]);
     expect(farm.calls[3]?.args).toEqual([{ force: true }]);
   });
 
@@ -141,10 +152,33 @@ describe('electron/ipc.ts', () => {
     expect(farm.calls.map((c) => [c.verb, c.args])).toEqual([
       ['runs', []],
       ['openRun', ['20261122-031500-ab12cd', { offset: 5, limit: 10 }]],
-      ['resume', ['20261122-031500-ab12cd', { retryFailed: true, cores: 2 }]],
+      ['resume', ['20261122-031500-ab12cd', { retryFailed: true, cores: 2 }, PAGE_ACCESS]],
       ['inspectModel', [{ name: 'a.lp', text: 'max\n x\nend\n' }]],
-      ['preview', [{ example: 'wyndor-sweep' }]],
+      ['preview', [{ example: 'wyndor-sweep' }, PAGE_ACCESS]],
     ]);
+  });
+
+  it("runs the user's job file, sent back unchanged, as a job file, and anything else the page sends as the page's", async () => {
+    const event = ipcEvent(window.webContents, { url: APP_URL });
+    const call = (channel: string, arg: unknown) => ipcMain.handlers.get(channel)?.(event, arg);
+    const unchanged = { job: structuredClone(JOB_DOC), source: JOB_FILE, cores: 1 };
+    const changed = { job: { ...JOB_DOC, module: '/tmp/evil.mjs' }, source: JOB_FILE };
+    const pageMade = { job: structuredClone(JOB_DOC), source: 'mine.sfjob' };
+    for (const channel of [CHANNELS.preview, CHANNELS.start]) {
+      for (const request of [unchanged, changed, pageMade]) await call(channel, request);
+    }
+    expect(farm.calls.map((c) => [c.verb, c.args[1]])).toEqual([
+      ['preview', JOB_FILE_ACCESS],
+      ['preview', PAGE_ACCESS],
+      ['preview', PAGE_ACCESS],
+      ['start', { access: JOB_FILE_ACCESS }],
+      ['start', { access: PAGE_ACCESS }],
+      ['start', { access: PAGE_ACCESS }],
+    ]);
+    // The trusted job reaches the farm as the grant's own copy, not the object the page sent.
+    expect(farm.calls[0]?.args[0]).toEqual({ job: JOB_DOC, source: JOB_FILE, cores: 1 });
+    expect((farm.calls[0]?.args[0] as { job?: unknown } | undefined)?.job).not.toBe(unchanged.job);
+    expect(farm.calls[1]?.args[0]).toBe(changed);
   });
 
   it('refuses a path instead of a run id, and bad options, before they reach the farm', async () => {
@@ -163,10 +197,13 @@ describe('electron/ipc.ts', () => {
     expect(farm.calls).toEqual([]);
   });
 
-  it("returns the farm's error message unchanged, as data", async () => {
+  it("returns the farm's error message unchanged, as data, with a code and no stack", async () => {
     const event = ipcEvent(window.webContents, { url: APP_URL });
     const reply = await ipcMain.handlers.get(CHANNELS.start)?.(event, { example: 'nope' });
-    expect(reply).toEqual({ ok: false, error: { name: 'Error', message: 'Unknown example "nope".' } });
+    expect(reply).toEqual({ ok: false, error: { name: 'Error', message: 'Unknown example "nope".', code: 'error' } });
+    const refused = await ipcMain.handlers.get(CHANNELS.start)?.(event, 'wyndor-sweep');
+    expect(refused).toMatchObject({ ok: false, error: { name: 'TypeError', code: 'invalid-argument' } });
+    expect(Object.keys((refused as { error: object }).error).sort()).toEqual(['code', 'message', 'name']);
   });
 
   it('refuses malformed arguments before they reach the farm', async () => {
@@ -209,6 +246,26 @@ describe('electron/ipc.ts', () => {
     window.destroyed = true;
     farm.emit(batch2);
     expect(window.webContents.sent).toHaveLength(2);
+    dispose();
+  });
+
+  it('forwards errors in events without their stacks (the journal keeps them)', () => {
+    const stack = 'Error: bad task\n    at solve (/home/me/kinds/secret-kind.ts:12:9)';
+    farm.emit([
+      { type: 'error', solver: 0, error: { name: 'Error', message: 'crashed', stack } },
+      { type: 'run', state: 'failed', run: null, error: { name: 'Error', message: 'run failed', stack } },
+    ]);
+    expect(window.webContents.sent).toEqual([
+      {
+        channel: CHANNELS.events,
+        args: [
+          [
+            { type: 'error', solver: 0, error: { name: 'Error', message: 'crashed' } },
+            { type: 'run', state: 'failed', run: null, error: { name: 'Error', message: 'run failed' } },
+          ],
+        ],
+      },
+    ]);
     dispose();
   });
 });

@@ -4,8 +4,10 @@
  * own page says it listens — never before, never to a foreign page — and what arrives is a
  * request the real farm's job loader accepts (a job file as is, a model as a one-file batch).
  */
+
+import { execFileSync } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
@@ -15,8 +17,10 @@ vi.mock('electron', async () => (await import('./fake-electron.ts')).electron);
 
 const { filesFromArgv, installOpenFileHandling, readOpenedFile } = await import('../../electron/open-file.ts');
 const { SHELL_CHANNELS } = await import('../../electron/shell-channels.ts');
+const { UserGrants } = await import('../../electron/grants.ts');
 const { baseDirOf, loadJob } = await import('../../solver/farm/job.ts');
 const { kinds } = await import('../../solver/problems/registry.ts');
+const { JOB_FILE_ACCESS } = await import('../../solver/problems/job-access.ts');
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const APP_URL = 'file:///app/.vite/renderer/main_window/index.html';
@@ -43,14 +47,17 @@ function setup(argv: string[] = ['/opt/Solver Farm/solver-farm']) {
   const app = new EventEmitter();
   let window = new FakeBrowserWindow({});
   const focus = vi.fn();
-  dispose = installOpenFileHandling({
+  const grants = new UserGrants();
+  const handling = installOpenFileHandling({
     app: app as never,
     getWindow: () => window as never,
     isAppUrl: (url) => url === APP_URL,
     argv,
     cwd: dir,
     focus,
+    grants,
   });
+  dispose = handling.dispose;
   const listen = (url = APP_URL) =>
     ipcMain.emit(SHELL_CHANNELS.openFileListening, ipcEvent(window.webContents, { url }), true);
   // macOS keeps the app when its window closes and opens a new one on 'activate'.
@@ -64,7 +71,7 @@ function setup(argv: string[] = ['/opt/Solver Farm/solver-farm']) {
       value?: { name: string; source: string; role: string; job: unknown };
       error?: { message: string };
     }[];
-  return { app, window, focus, listen, delivered, replaceWindow };
+  return { app, window, focus, listen, delivered, replaceWindow, grants, open: handling.open };
 }
 
 describe('electron/open-file.ts', () => {
@@ -97,7 +104,7 @@ describe('electron/open-file.ts', () => {
     expect(reply?.value).toMatchObject({ name: 'my wyndor.sfjob', source: jobFile, role: 'job' });
     expect(reply?.value?.job).toEqual(JSON.parse(readFileSync(jobFile, 'utf8')));
     // What the page will pass to farm.start is a job the farm accepts: 901 Wyndor tasks.
-    const loaded = await loadJob(reply?.value?.job, jobFile, baseDirOf(jobFile), kinds);
+    const loaded = await loadJob(reply?.value?.job, jobFile, baseDirOf(jobFile), kinds, JOB_FILE_ACCESS);
     expect(loaded.kindName).toBe('sweep');
     expect(loaded.plan.type === 'tasks' ? loaded.plan.count : null).toBe(901);
   });
@@ -121,7 +128,7 @@ describe('electron/open-file.ts', () => {
       role: 'model',
       job: { kind: 'batch', files: ['wyndor.lp'] },
     });
-    const loaded = await loadJob(reply?.value?.job, lpFile, baseDirOf(lpFile), kinds);
+    const loaded = await loadJob(reply?.value?.job, lpFile, baseDirOf(lpFile), kinds, JOB_FILE_ACCESS);
     expect(loaded.kindName).toBe('batch');
     expect(loaded.plan.type === 'tasks' ? loaded.plan.count : null).toBe(1);
   });
@@ -149,10 +156,34 @@ describe('electron/open-file.ts', () => {
       new RegExp(`^${brokenJob.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: not valid JSON`),
     );
     expect(broken?.error?.message).toContain('A job file is a JSON document');
-    expect(missing?.error?.message).toContain('missing.sfjob: cannot read the job file');
+    expect(missing?.error?.message).toContain('missing.sfjob: no such job file');
+    // A FIFO or a device named as a job file is refused at once, never read (it would hang or never end).
+    const fifo = path.join(dir, 'pipe.sfjob');
+    execFileSync('mkfifo', [fifo]);
+    await expect(readOpenedFile(fifo)).rejects.toThrow(`${fifo}: not a regular file (a FIFO).`);
+    symlinkSync('/dev/zero', path.join(dir, 'zero.sfjob'));
+    await expect(readOpenedFile(path.join(dir, 'zero.sfjob'))).rejects.toThrow(
+      /not a regular file \(a character device\)/,
+    );
     await expect(readOpenedFile(path.join(dir, 'notes.txt'))).rejects.toThrow(
       /opens job files \(\.sfjob, \.json\) and models/,
     );
+  });
+
+  it("records each file it reads as the user's grant before the page sees it: a job file with its document", async () => {
+    const { app, grants, listen, delivered, open } = setup(['/opt/Solver Farm/solver-farm', jobFile]);
+    app.emit('open-file', { preventDefault() {} }, lpFile);
+    app.emit('open-file', { preventDefault() {} }, brokenJob);
+    // The app's own Open dialog hands its picks over the same way.
+    open(path.join(dir, 'sub', '..', 'missing.sfjob'));
+    listen();
+    await vi.waitFor(() => expect(delivered()).toHaveLength(4));
+    expect(grants.paths().sort()).toEqual([jobFile, lpFile].sort());
+    const [job, model] = delivered();
+    // What the page got, sent back as it is, is the user's job file; the model is only a readable file.
+    expect(grants.jobFileDocument(jobFile, job?.value?.job)).toEqual(JSON.parse(readFileSync(jobFile, 'utf8')));
+    expect(grants.jobFileDocument(lpFile, model?.value?.job)).toBeUndefined();
+    expect(delivered().map((reply) => reply.ok)).toEqual([true, true, false, false]);
   });
 
   it('after a reload the page must listen again; files opened meanwhile wait for it', async () => {

@@ -58,7 +58,8 @@ test.describe('desktop app (Electron)', () => {
       return w ? { count: BrowserWindow.getAllWindows().length, opened: w.webContents.getURL() } : null;
     });
     expect(prefs?.count).toBe(1);
-    expect(prefs?.opened).toMatch(/^file:.*\/\.vite\/renderer\/main_window\/index\.html$/);
+    // Served over app:// from .vite/renderer/main_window/ (electron/app-protocol.ts), not file://.
+    expect(prefs?.opened).toBe('app://main_window/index.html');
   });
 
   test('denies window.open and navigation away from the app', async () => {

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import forgeConfig from '../../forge.config.ts';
 
 describe('forge.config.ts FusesPlugin', () => {
-  it('turns off Node-as-a-shell and Node debugging, turns on cookie encryption and asar-only integrity-checked loading', () => {
+  it('turns off Node-as-a-shell, Node debugging and file:// extra privileges, turns on cookie encryption and asar-only integrity-checked loading', () => {
     const plugins = (forgeConfig.plugins ?? []) as unknown as {
       name?: string;
       fusesConfig?: Record<string, unknown>;
@@ -24,6 +24,9 @@ describe('forge.config.ts FusesPlugin', () => {
       [FuseV1Options.EnableCookieEncryption]: true,
       [FuseV1Options.EnableEmbeddedAsarIntegrityValidation]: true,
       [FuseV1Options.OnlyLoadAppFromAsar]: true,
+      // The page is served over app:// (electron/app-protocol.ts), so nothing needs file://'s
+      // browser-exceeding privileges.
+      [FuseV1Options.GrantFileProtocolExtraPrivileges]: false,
     });
   });
 

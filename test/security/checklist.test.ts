@@ -11,10 +11,18 @@
  * - The CSP blocks a script from another origin in a real Chromium (never fetched, never
  *   run; a control page without the policy runs it): test/security/csp.test.ts; the same
  *   policy is put on every Electron response: test/electron-unit/security.test.ts.
- * - Navigation away from the app page and window.open are denied, on every web contents the
- *   app creates: test/electron-unit/security.test.ts, test/electron-unit/desktop.test.ts.
- * - Browser mode refuses requests and WebSocket upgrades without the token or from another
- *   origin: test/solver/serve/serve.test.ts.
+ * - Navigation away from the app page (sub-frames included) and window.open are denied, on
+ *   every web contents the app creates: test/electron-unit/security.test.ts,
+ *   test/electron-unit/desktop.test.ts; so is every device (HID, serial, USB, Bluetooth):
+ *   test/electron-unit/security.test.ts.
+ * - The packaged page is served over app://, from the renderer folder only (no traversal):
+ *   test/electron-unit/app-protocol.test.ts, test/electron-unit/desktop.test.ts.
+ * - The desktop page cannot choose code or files: a custom module loads only from a job file
+ *   the user opened, sent back unchanged; never at preview; a page's job reads only what the
+ *   user opened: test/electron-unit/ipc-job-access.test.ts (real farm, real processes).
+ * - Browser mode refuses WebSocket upgrades without the token, and requests from another
+ *   origin: test/solver/serve/serve.test.ts; the token reaches no other origin, not even another
+ *   port of 127.0.0.1 (no cookie), in a real Chromium: test/e2e/token-isolation.spec.ts.
  * - No shell.openExternal with untrusted input: test/security/open-external.test.ts.
  * - electronegativity gate: test/security/electronegativity.test.ts.
  * - Fuses: test/packaging/fuses-config.test.ts (configuration) and
@@ -42,11 +50,26 @@ const PROOFS: Record<string, [file: string, title: string][]> = {
   'navigation and window.open are denied': [
     ['test/electron-unit/security.test.ts', 'cancels navigation away from the app page, denies window.open'],
     ['test/electron-unit/desktop.test.ts', 'hardens every web contents the app creates'],
+    ['test/electron-unit/security.test.ts', 'cancels frame navigations (will-frame-navigate)'],
+  ],
+  'devices are denied': [
+    ['test/electron-unit/security.test.ts', 'denies every device (HID, serial, USB)'],
+    ['test/electron-unit/security.test.ts', 'cancels Web Bluetooth device pickers'],
+  ],
+  'the packaged page is served over app:// from the renderer folder only': [
+    ['test/electron-unit/app-protocol.test.ts', 'never serves a file outside the renderer folder'],
+    ['test/electron-unit/desktop.test.ts', 'registers app:// as privileged before ready'],
+  ],
+  'the desktop page cannot choose code or files': [
+    ['test/electron-unit/ipc-job-access.test.ts', 'refuses a page-made custom job with an absolute module'],
+    ['test/electron-unit/ipc-job-access.test.ts', 'refuses the job file once the page changed it'],
+    ['test/electron-unit/ipc-job-access.test.ts', 'refuses a page job naming /etc/passwd'],
   ],
   'browser mode refuses tokenless and cross-origin connections': [
-    ['test/solver/serve/serve.test.ts', 'refuses HTTP requests without the token'],
     ['test/solver/serve/serve.test.ts', 'refuses requests from another site'],
     ['test/solver/serve/serve.test.ts', 'refuses WebSocket upgrades without the token, from a foreign Origin'],
+    ['test/solver/serve/serve.test.ts', 'never sets a cookie'],
+    ['test/e2e/token-isolation.spec.ts', 'the access token reaches no other origin, not even another port'],
   ],
   'no shell.openExternal with untrusted input': [
     ['test/security/open-external.test.ts', 'is never called with anything but a fixed https URL'],
@@ -57,6 +80,7 @@ const PROOFS: Record<string, [file: string, title: string][]> = {
   ],
   fuses: [
     ['test/packaging/fuses-config.test.ts', 'turns off Node-as-a-shell'],
+    ['test/packaging/fuses-config.test.ts', 'file:// extra privileges'],
     ['test/packaging/package-smoke.test.ts', "flips the executable's fuses"],
   ],
 };
