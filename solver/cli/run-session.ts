@@ -1,17 +1,19 @@
 /**
  * Supervises one recorded run for `run` and `resume`: progress display, `--logs`, Ctrl-C
- * (first: graceful, second: kill the solvers, third: exit at once), then results.csv and
- * the best tour next to the journal's files, a summary on stdout and the exit code
- * (0 every task succeeded, 1 a task failed or the run was stopped or failed).
+ * (first: graceful, second: kill the solvers, third: exit at once), SIGTERM (graceful for at
+ * most the grace, then kill), then results.csv and the best tour next to the journal's files,
+ * a summary on stdout and the exit code (0 every task succeeded, 1 a task failed or the run
+ * was stopped or failed).
  */
-import { join, relative } from 'node:path';
+import { relative } from 'node:path';
 import type { FarmEvent, Progress, RunInfo, RunState, SerializedError, StepSummary, TaskResult } from '../api.ts';
 import type { Farm } from '../farm/farm.ts';
 import type { RunRecorder } from '../journal/recorder.ts';
 import { EXIT } from './errors.ts';
 import { cleanLine, formatCount, formatDuration, formatValue } from './format.ts';
 import { createReporter } from './progress-bar.ts';
-import { writeBestTour, writeResultsCsv } from './run-exports.ts';
+import { writeRunExports } from './run-exports.ts';
+import { formatGrace, graceMs, stopLadder } from './stop-signals.ts';
 
 /** Where a session writes; process streams by default (tests may pass others). */
 export interface SessionIo {
@@ -33,6 +35,8 @@ export interface SessionOptions {
   sense: 'min' | 'max' | null;
   /** Tasks already done / failed before this session (resume). */
   before?: { done: number; failed: number };
+  /** `--grace`: seconds a SIGTERM lets running tasks finish before the solvers are killed (default 10). */
+  grace?: number | undefined;
 }
 
 const FINAL: ReadonlySet<RunState> = new Set(['done', 'stopped', 'failed']);
@@ -76,6 +80,8 @@ class Tally {
 export async function superviseRun(o: SessionOptions): Promise<number> {
   const { farm, io } = o;
   const tally = new Tally();
+  /** The first `RecorderError` event: some of the run may be missing from its folder. */
+  let recordingError: SerializedError | null = null;
   const reporter = createReporter({
     streams: { out: io.stdout, err: io.stderr },
     tty: io.stderr.isTTY === true,
@@ -113,6 +119,8 @@ export async function superviseRun(o: SessionOptions): Promise<number> {
           }
           break;
         case 'error':
+          // The journal could not record everything: the run is not what it claims to be.
+          if (ev.error.name === 'RecorderError') recordingError ??= ev.error;
           notes.push(
             `${ev.solver === undefined ? 'farm' : `core ${ev.solver + 1}`}: ${ev.error.name}: ${ev.error.message}`,
           );
@@ -136,29 +144,51 @@ export async function superviseRun(o: SessionOptions): Promise<number> {
   };
   const unsubscribe = farm.subscribe(handle);
 
-  let interrupts = 0;
-  const interrupt = (): void => {
-    interrupts++;
-    if (interrupts === 1) {
-      reporter.print(['Stopping: finishing running tasks… press Ctrl-C again to kill the solvers'], 'err');
-    } else if (interrupts === 2) {
-      reporter.print(['Killing the solvers…'], 'err');
-    } else {
-      // A third press: the user wants out now. The journal is on disk up to its last batch.
-      reporter.stop();
-      io.stderr.write('Exiting at once; results.jsonl has every result journalled so far\n');
-      process.exit(130);
-    }
-    if (started && interrupts <= 2) void farm.terminate({ force: interrupts > 1 }).catch(() => {});
+  const terminate = (force: boolean): void => {
+    if (started) void farm.terminate({ force }).catch(() => {});
   };
-  process.on('SIGINT', interrupt);
-  process.on('SIGTERM', interrupt);
+  const stopping = stopLadder({
+    graceMs: graceMs(o.grace),
+    firstInterrupt: 'drain',
+    actions: {
+      drain(signal, grace) {
+        reporter.print(
+          [
+            signal === 'SIGTERM'
+              ? `SIGTERM: draining running tasks for up to ${formatGrace(grace ?? 0)}, then stopping them`
+              : 'Stopping: finishing running tasks… press Ctrl-C again to kill the solvers',
+          ],
+          'err',
+        );
+        terminate(false);
+      },
+      force(cause, first) {
+        reporter.print(
+          [
+            cause === 'grace'
+              ? 'Grace period over: killing the solvers…'
+              : first
+                ? `${cause}: killing the solvers (--grace 0)…`
+                : 'Killing the solvers…',
+          ],
+          'err',
+        );
+        terminate(true);
+      },
+      exit() {
+        // A third signal: the user wants out now. The journal is on disk up to its last batch.
+        reporter.stop();
+        io.stderr.write('Exiting at once; results.jsonl has every result journalled so far\n');
+        process.exit(130);
+      },
+    },
+  });
 
   try {
     const { info, recorder } = await o.start();
     started = true;
-    // Ctrl-C pressed while the job was loading: act on it now.
-    if (interrupts > 0) void farm.terminate({ force: interrupts > 1 }).catch(() => {});
+    // Stopped while the job was loading: act on it now.
+    if (stopping.stage !== 'none') terminate(stopping.stage !== 'drain');
     const dir = displayPath(recorder.dir);
     const startedAt = Date.now();
     reporter.print([startLine(info, o.label, dir)], 'err');
@@ -169,21 +199,16 @@ export async function superviseRun(o: SessionOptions): Promise<number> {
     // The farm may count failures that never produced a result (e.g. lost with a crashed solver).
     tally.failed = Math.max(tally.failed, tally.progress?.failed ?? 0);
     // The journal finished (flushed, summary.json written) before the farm announced the end.
-    const files: string[] = ['results.jsonl'];
-    if (info.total !== null) {
-      writeResultsCsv(join(recorder.dir, 'results.jsonl'), join(recorder.dir, 'results.csv'), info);
-      files.push('results.csv');
-    }
-    if (tally.lastStep !== null) files.push('steps.jsonl');
-    if (writeBestTour(join(recorder.dir, 'best-tour.tour'), info, tally.lastStep)) files.push('best-tour.tour');
-    files.push('summary.json', 'job.json', 'logs/');
-    io.stdout.write(summary(info, end, tally, wallMs, dir, files, o));
+    const exports = writeRunExports(recorder.dir, dir, info, tally.lastStep);
+    for (const problem of exports.problems) io.stderr.write(`${problem}\n`);
+    if (recordingError !== null) end.error ??= recordingError;
+    io.stdout.write(summary(info, end, tally, wallMs, dir, exports.files, o));
     const failedBefore = o.before?.failed ?? 0;
-    return end.state === 'done' && tally.failed + failedBefore === 0 ? EXIT.ok : EXIT.failed;
+    const complete = recordingError === null && exports.problems.length === 0;
+    return complete && end.state === 'done' && tally.failed + failedBefore === 0 ? EXIT.ok : EXIT.failed;
   } finally {
     reporter.stop();
-    process.off('SIGINT', interrupt);
-    process.off('SIGTERM', interrupt);
+    stopping.dispose();
     unsubscribe();
     await farm.close();
   }
