@@ -20,7 +20,7 @@ export const vitePluginConfig: VitePluginConfig = {
     // → .vite/build/preload.cjs
     { entry: 'electron/preload.ts', config: 'vite.preload.config.ts', target: 'preload' },
     // → .vite/build/solver.mjs + glpk.wasm + highs.wasm (ESM: see vite.solver.config.ts)
-    { entry: 'solver/worker/main.ts', config: 'vite.solver.config.ts', target: 'main' },
+    { entry: 'solver/solver-process/main.ts', config: 'vite.solver.config.ts', target: 'main' },
   ],
   // → .vite/renderer/main_window/index.html
   renderer: [{ name: 'main_window', config: 'vite.renderer.config.ts' }],

@@ -45,7 +45,7 @@ export default defineConfig({
   build: {
     // Not a library build: Forge would otherwise make it CommonJS (see forge.config.ts).
     lib: false,
-    ssr: 'solver/worker/main.ts',
+    ssr: 'solver/solver-process/main.ts',
     target: 'node22',
     sourcemap: true,
     copyPublicDir: false,

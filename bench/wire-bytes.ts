@@ -5,7 +5,7 @@
  */
 import type { SolveResult } from '../solver/problems/types.ts';
 import type { WireResult } from '../solver/protocol.ts';
-import { RowsWriter } from '../solver/worker/rows.ts';
+import { RowsWriter } from '../solver/solver-process/rows.ts';
 
 /** Per task: JSON bytes and µs to JSON.parse, for both forms. */
 export interface WireFigures {

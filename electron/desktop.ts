@@ -7,6 +7,7 @@ import path from 'node:path';
 import { app, type BrowserWindow, protocol, session } from 'electron';
 import { Farm } from '../solver/farm/farm.ts';
 import { SOLVER_PRIORITIES } from '../solver/farm/priority-launcher.ts';
+import { farmJournal } from '../solver/journal/farm-journal.ts';
 import { registerAppScheme, serveAppFiles } from './app-protocol.ts';
 import { type AppPage, appUrlMatcher } from './app-url.ts';
 import { brokerSetting } from './broker-setting.ts';
@@ -112,7 +113,7 @@ export function startDesktop(options: DesktopOptions): void {
       keepWarm: true,
       cores: os.availableParallelism(),
       examplesDir: paths.examplesDir,
-      dataDir: app.getPath('userData'),
+      journal: farmJournal(app.getPath('userData')),
       // Below normal: the window (and the analyst's other programs) are scheduled before the
       // solvers, which still get every idle cycle (solver/farm/priority-launcher.ts).
       solverPriority: SOLVER_PRIORITIES['below-normal'],

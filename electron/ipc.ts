@@ -1,16 +1,16 @@
 /**
- * FarmApi over Electron IPC, main side: one ipcMain.handle per verb, each refusing any
- * sender that is not the main window's own page, and the farm's event batches forwarded
- * to that window, one `webContents.send` per batch (the farm already batches at ≤ 60 Hz).
- * The page is untrusted (DESIGN 'Trust boundaries'): every job it sends gets the access
- * request-access.ts decides from what the user gave the app (grants.ts).
+ * FarmApi over Electron IPC, main side: one ipcMain.handle per verb of the verb table
+ * (solver/farm/verbs.ts, which checks the arguments), each refusing any sender that is not
+ * the main window's own page, and the farm's event batches forwarded to that window, one
+ * `webContents.send` per batch (the farm already batches at ≤ 60 Hz). The page is untrusted
+ * (DESIGN 'Trust boundaries'): every job it sends gets the access request-access.ts decides
+ * from what the user gave the app (grants.ts).
  */
 import { type BrowserWindow, type IpcMainEvent, type IpcMainInvokeEvent, ipcMain } from 'electron';
-import type { FarmVerb, StartRequest } from '../solver/api.ts';
-import { CHANNELS } from '../solver/channels.ts';
-import { eventsForPage, pageError, runDetailForPage, stackOf, worthLogging } from '../solver/farm/page-errors.ts';
+import { CHANNELS, FARM_VERBS } from '../solver/channels.ts';
+import { eventsForPage, pageError, stackOf, worthLogging } from '../solver/farm/page-errors.ts';
 import type { PageFacingFarm } from '../solver/farm/page-farm.ts';
-import { checkModelFile, checkOpenRunOptions, checkResumeOptions, checkRunId } from '../solver/farm/verb-args.ts';
+import { callVerb, type PageAccess } from '../solver/farm/verbs.ts';
 import type { UserGrants } from './grants.ts';
 import { pageAccess, startAccess } from './request-access.ts';
 import type { IpcReply } from './shell-channels.ts';
@@ -57,20 +57,6 @@ export function assertTrustedSender(
   if (why !== null) throw new ForeignSenderError(`Refused ${channel}: ${why}.`);
 }
 
-function isStartRequest(value: unknown): value is StartRequest {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Record<string, unknown>;
-  if (v.cores !== undefined && typeof v.cores !== 'number') return false;
-  return typeof v.example === 'string' || ('job' in v && typeof v.source === 'string');
-}
-
-function isTerminateOptions(value: unknown): value is { force?: boolean } | undefined {
-  if (value === undefined) return true;
-  if (typeof value !== 'object' || value === null) return false;
-  const force = (value as Record<string, unknown>).force;
-  return force === undefined || typeof force === 'boolean';
-}
-
 async function reply<T>(work: () => Promise<T>): Promise<IpcReply<T>> {
   try {
     return { ok: true, value: await work() };
@@ -85,40 +71,13 @@ async function reply<T>(work: () => Promise<T>): Promise<IpcReply<T>> {
 /** Register the handlers and the event forwarding. Returns a function that undoes both. */
 export function registerFarmIpc(options: FarmIpcOptions): () => void {
   const { farm, grants } = options;
-  const handlers: { [V in FarmVerb]: (arg: unknown, second?: unknown) => Promise<unknown> } = {
-    start: async (sent) => {
-      if (!isStartRequest(sent)) {
-        throw new TypeError('start() expects { example: string } or { job, source: string }, with optional cores.');
-      }
-      const { request, access } = startAccess(sent, grants);
-      return farm.start(request, { access });
-    },
-    terminate: (terminateOptions) => {
-      if (!isTerminateOptions(terminateOptions)) throw new TypeError('terminate() expects { force?: boolean }.');
-      return terminateOptions === undefined ? farm.terminate() : farm.terminate(terminateOptions);
-    },
-    status: () => farm.status(),
-    examples: () => farm.examples(),
-    runs: () => farm.runs(),
-    openRun: async (runId, paging) =>
-      runDetailForPage(await farm.openRun(checkRunId('openRun', runId), checkOpenRunOptions(paging))),
-    // The run's job is read again from its folder: the page asks, so the page's access applies.
-    resume: async (runId, resumeOptions) =>
-      farm.resume(checkRunId('resume', runId), checkResumeOptions(resumeOptions), pageAccess(grants)),
-    inspectModel: async (file) => farm.inspectModel(checkModelFile(file)),
-    preview: async (sent) => {
-      if (!isStartRequest(sent)) {
-        throw new TypeError('preview() expects { example: string } or { job, source: string }, with optional cores.');
-      }
-      const { request, access } = startAccess(sent, grants);
-      return farm.preview(request, access);
-    },
-  };
-  for (const verb of Object.keys(handlers) as FarmVerb[]) {
+  // Decided on every request: the grants change as the user opens files.
+  const page: PageAccess = { job: (request) => startAccess(request, grants), run: () => pageAccess(grants) };
+  for (const verb of FARM_VERBS) {
     const channel = CHANNELS[verb];
-    ipcMain.handle(channel, (event, arg: unknown, second: unknown) => {
+    ipcMain.handle(channel, (event, ...args: unknown[]) => {
       assertTrustedSender(event, channel, options);
-      return reply(() => handlers[verb](arg, second));
+      return reply(() => callVerb(farm, verb, args, page));
     });
   }
   const unsubscribe = farm.subscribe((events) => {
@@ -129,6 +88,6 @@ export function registerFarmIpc(options: FarmIpcOptions): () => void {
   });
   return () => {
     unsubscribe();
-    for (const verb of Object.keys(handlers) as FarmVerb[]) ipcMain.removeHandler(CHANNELS[verb]);
+    for (const verb of FARM_VERBS) ipcMain.removeHandler(CHANNELS[verb]);
   };
 }

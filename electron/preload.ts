@@ -1,25 +1,14 @@
 /**
  * The page's only door to the farm: `window.farm`, an object with the FarmApi verbs over
  * fixed IPC channels, and `window.farmShell.onMenu` for the native menu's commands.
- * No generic send/invoke passthrough. Runs sandboxed, so it is bundled into one
- * self-contained CommonJS file that requires nothing but 'electron'.
+ * No generic send/invoke passthrough: one function per verb of solver/channels.ts, each on
+ * its own channel. Arguments pass as they are; the main side checks them (solver/farm/verbs.ts).
+ * Runs sandboxed, so it is bundled into one self-contained CommonJS file that requires
+ * nothing but 'electron'.
  */
 import { contextBridge, type IpcRendererEvent, ipcRenderer } from 'electron';
-import type {
-  ExampleJob,
-  FarmApi,
-  FarmEvent,
-  FarmListener,
-  FarmStatus,
-  JobPreview,
-  ModelFile,
-  ModelSummary,
-  PastRun,
-  PastRunDetail,
-  RunInfo,
-  StartRequest,
-} from '../solver/api.ts';
-import { CHANNELS } from '../solver/channels.ts';
+import type { FarmApi, FarmEvent, FarmListener, FarmVerb } from '../solver/api.ts';
+import { CHANNELS, FARM_VERBS } from '../solver/channels.ts';
 import type { OpenedJob } from './open-file.ts';
 import { type IpcReply, MENU_COMMANDS, type MenuCommand, SHELL_CHANNELS } from './shell-channels.ts';
 
@@ -46,19 +35,18 @@ function forwardEvents(_event: IpcRendererEvent, events: FarmEvent[]): void {
   }
 }
 
+/**
+ * One function per verb, sending its arguments on the verb's channel. The type is FarmApi's:
+ * the functions are made in a loop, and the main side, not this type, is what checks arguments.
+ */
+function verbFunctions(): Pick<FarmApi, FarmVerb> {
+  const verbs: Record<string, (...args: unknown[]) => Promise<unknown>> = {};
+  for (const verb of FARM_VERBS) verbs[verb] = (...args) => call(CHANNELS[verb], ...args);
+  return verbs as unknown as Pick<FarmApi, FarmVerb>;
+}
+
 const farmBridge = {
-  start: (request: StartRequest): Promise<RunInfo> => call(CHANNELS.start, request),
-  terminate: (options?: { force?: boolean }): Promise<'graceful' | 'force' | 'none'> =>
-    call(CHANNELS.terminate, options),
-  status: (): Promise<FarmStatus> => call(CHANNELS.status),
-  examples: (): Promise<ExampleJob[]> => call(CHANNELS.examples),
-  runs: (): Promise<PastRun[]> => call(CHANNELS.runs),
-  openRun: (runId: string, options?: { offset?: number; limit?: number }): Promise<PastRunDetail> =>
-    call(CHANNELS.openRun, runId, options),
-  resume: (runId: string, options?: { retryFailed?: boolean; cores?: number }): Promise<RunInfo> =>
-    call(CHANNELS.resume, runId, options),
-  inspectModel: (file: ModelFile): Promise<ModelSummary> => call(CHANNELS.inspectModel, file),
-  preview: (request: StartRequest): Promise<JobPreview> => call(CHANNELS.preview, request),
+  ...verbFunctions(),
   subscribe: (listener: FarmListener): (() => void) => {
     if (typeof listener !== 'function') throw new TypeError('subscribe() expects a function.');
     listeners.add(listener);

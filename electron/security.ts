@@ -4,36 +4,15 @@
  * no permissions, no devices. Nothing here ever calls shell.openExternal.
  */
 import type { Session, WebContents, WebPreferences } from 'electron';
-
-/** The production CSP: only the app's own files; no eval, no inline script, no plugins. */
-const BASE_CSP: Record<string, string[]> = {
-  'default-src': ["'self'"],
-  'script-src': ["'self'"],
-  'style-src': ["'self'", "'unsafe-inline'"],
-  'img-src': ["'self'", 'data:', 'blob:'],
-  'connect-src': ["'self'"],
-  'object-src': ["'none'"],
-  'base-uri': ["'none'"],
-  'frame-ancestors': ["'none'"],
-};
+import { contentSecurityPolicy as policyFor } from '../solver/farm/csp.ts';
 
 /**
- * The Content-Security-Policy header value. Under `electron-forge start` the page comes
- * from the Vite dev server, whose React refresh preamble is an inline script and whose
- * hot-reload channel is a WebSocket: only then are that origin, its ws:// twin and inline
- * scripts allowed.
+ * The Content-Security-Policy header value of the window (solver/farm/csp.ts, the one source
+ * `serve` and the page's meta tag use too). Under `electron-forge start` the page comes from
+ * the Vite dev server: only then are that origin, its ws:// twin and inline scripts allowed.
  */
 export function contentSecurityPolicy(devServerUrl?: string): string {
-  const csp = structuredClone(BASE_CSP);
-  if (devServerUrl !== undefined) {
-    const origin = new URL(devServerUrl).origin;
-    const ws = origin.replace(/^http/, 'ws');
-    csp['script-src']?.push(origin, "'unsafe-inline'");
-    csp['connect-src']?.push(origin, ws);
-  }
-  return Object.entries(csp)
-    .map(([directive, sources]) => `${directive} ${sources.join(' ')}`)
-    .join('; ');
+  return policyFor({ devServerUrl });
 }
 
 /** webPreferences of every window: the page gets `window.farm` from the preload and nothing else. */

@@ -7,6 +7,7 @@
  */
 import { app, type UtilityProcess, utilityProcess } from 'electron';
 import type { SolverExit, SolverHandle, SolverLauncher } from '../solver/farm/launcher.ts';
+import { OnceExit } from '../solver/farm/once-exit.ts';
 import type { FromSolver, ToSolver } from '../solver/protocol.ts';
 
 /** How long kill() waits for the polite kill before SIGKILL (force-kill budget is 1 s). */
@@ -49,8 +50,7 @@ class UtilitySolverHandle implements SolverHandle {
   readonly #onDone: (handle: UtilitySolverHandle) => void;
   #messageListener: ((message: FromSolver) => void) | null = null;
   #outputListener: ((stream: 'stdout' | 'stderr', text: string) => void) | null = null;
-  #exitListener: ((exit: SolverExit) => void) | null = null;
-  #exit: SolverExit | null = null;
+  readonly #exit = new OnceExit();
   #killRequested = false;
   #fatal: string | null = null;
   #killTimer: NodeJS.Timeout | null = null;
@@ -78,11 +78,11 @@ class UtilitySolverHandle implements SolverHandle {
   }
 
   get exited(): boolean {
-    return this.#exit !== null;
+    return this.#exit.ended;
   }
 
   post(message: ToSolver): void {
-    if (this.#exit !== null) return;
+    if (this.#exit.ended) return;
     this.#child.postMessage(message);
   }
 
@@ -95,20 +95,19 @@ class UtilitySolverHandle implements SolverHandle {
   }
 
   onExit(listener: (exit: SolverExit) => void): void {
-    this.#exitListener = listener;
-    // Ended before anyone listened (e.g. failed to launch): still report it, once.
-    if (this.#exit !== null) queueMicrotask(() => this.#deliverExit());
+    // Ended before anyone listened (e.g. failed to launch): still reported, once.
+    this.#exit.listen(listener);
   }
 
   kill(): void {
-    if (this.#exit !== null) return;
+    if (this.#exit.ended) return;
     this.#killRequested = true;
     this.#child.kill();
     // utilityProcess.kill() is SIGTERM on POSIX; a process stuck in a synchronous solve with
     // a handler for SIGTERM would outlive the force-kill budget, so follow up with SIGKILL.
     this.#killTimer ??= setTimeout(() => {
       const pid = this.#child.pid;
-      if (this.#exit === null && pid !== undefined && process.platform !== 'win32') {
+      if (!this.#exit.ended && pid !== undefined && process.platform !== 'win32') {
         try {
           process.kill(pid, 'SIGKILL');
         } catch {
@@ -135,19 +134,10 @@ class UtilitySolverHandle implements SolverHandle {
   }
 
   #finish(exit: SolverExit): void {
-    if (this.#exit !== null) return;
-    this.#exit = exit;
+    if (this.#exit.ended) return;
     if (this.#killTimer !== null) clearTimeout(this.#killTimer);
     this.#onDone(this);
-    this.#deliverExit();
-  }
-
-  #deliverExit(): void {
-    const listener = this.#exitListener;
-    const exit = this.#exit;
-    if (listener === null || exit === null) return;
-    this.#exitListener = null;
-    listener(exit);
+    this.#exit.end(exit);
   }
 }
 

@@ -289,7 +289,10 @@ export interface FarmApi {
   subscribe(listener: FarmListener): () => void;
 }
 
-/** The verbs of FarmApi that are request/response (everything but subscribe). */
+/**
+ * The verbs of FarmApi that are request/response (everything but subscribe): the keys of the
+ * verb table every page-facing transport goes through (farm/verbs.ts) and of solver/channels.ts.
+ */
 export type FarmVerb = Exclude<keyof FarmApi, 'subscribe'>;
 
 /**

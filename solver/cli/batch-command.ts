@@ -9,7 +9,6 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type { EngineChoice } from '../engines/types.ts';
 import type { SolverPriorityName } from '../farm/priority-launcher.ts';
-import type { RunRecorder } from '../journal/recorder.ts';
 import { unusableRunFolder } from '../journal/run-folder.ts';
 import { oneLine, UserError } from './errors.ts';
 import { type SessionIo, superviseRun } from './run-session.ts';
@@ -59,7 +58,7 @@ export async function batchCommand(
   // resolve there, as the user typed them.
   const source = resolve(cwd, 'batch.json');
   const { openFarm } = await import('./open-farm.ts');
-  const { recordNewRun } = await import('../journal/farm-recording.ts');
+  const { recordInto } = await import('../journal/farm-recording.ts');
   const farm = openFarm({ cores, priority: options.priority });
   return superviseRun({
     farm,
@@ -70,28 +69,13 @@ export async function batchCommand(
     label: `--batch ${paths.join(' ')}`,
     sense: null,
     async start() {
-      let recorder: RunRecorder | null = null;
       try {
-        const info = await farm.start(
+        // The same recording path as `run` (a start that fails lets go of the folder).
+        return await farm.start(
           { job, source, cores },
-          {
-            observe: async (ctx) => {
-              recorder = await recordNewRun({
-                target: options.out === undefined ? { root: cwd } : { dir: resolve(cwd, options.out) },
-                runId: ctx.info.runId,
-                doc: job,
-                job: ctx.job,
-                baseDir: cwd,
-                cores: ctx.info.cores,
-              });
-              return recorder;
-            },
-          },
+          { observe: recordInto(options.out === undefined ? { root: cwd } : { dir: resolve(cwd, options.out) }) },
         );
-        if (recorder === null) throw new Error('the farm started a run without opening its journal');
-        return { info, recorder };
       } catch (err) {
-        (recorder as RunRecorder | null)?.abandon();
         // The batch kind's located errors name `<source>: $.files[i]`: say which argument that is.
         let message = oneLine(err);
         if (message.startsWith(`${source}: `)) message = `batch.json: ${message.slice(source.length + 2)}`;

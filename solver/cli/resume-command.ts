@@ -27,18 +27,18 @@ export interface ResumeOptions {
 export async function resumeCommand(dir: string, options: ResumeOptions, io: SessionIo = process): Promise<number> {
   const cores = options.cores ?? availableParallelism();
   if (!existsSync(dir)) throw new UserError(`${dir}: no such run folder (solver-farm runs lists them)`);
-  const { loadRunForResume, startSteps } = await import('../journal/farm-recording.ts');
+  const { prepareResume } = await import('../journal/farm-recording.ts');
   const { kinds } = await import('../problems/registry.ts');
-  let loaded: Awaited<ReturnType<typeof loadRunForResume>>;
+  let prepared: Awaited<ReturnType<typeof prepareResume>>;
   try {
-    loaded = await loadRunForResume(resolve(dir), kinds, { retryFailed: options.retryFailed === true });
+    prepared = await prepareResume(resolve(dir), kinds, { retryFailed: options.retryFailed === true });
   } catch (err) {
     throw new UserError(`cannot resume ${dir}: ${oneLine(err)}`);
   }
-  if (loaded.resumed.warnings !== '') io.stderr.write(`${loaded.resumed.warnings}\n`);
+  if (prepared.warnings !== '') io.stderr.write(`${prepared.warnings}\n`);
   const { openFarm } = await import('./open-farm.ts');
   const farm = openFarm({ cores, priority: options.priority });
-  const recorder = loaded.resumed.recorder;
+  const loaded = prepared.loaded;
   return superviseRun({
     farm,
     cores,
@@ -48,22 +48,14 @@ export async function resumeCommand(dir: string, options: ResumeOptions, io: Ses
     label: loaded.steps
       ? `${dir} (resumed after step ${loaded.steps.done} of ${loaded.steps.total})`
       : `${dir} (resumed: ${loaded.done} done, ${loaded.failed} failed before)`,
-    sense: objectiveSense(loaded.jobFile.job),
+    sense: objectiveSense(loaded.runJob.job),
     before: loaded.steps ? { done: 0, failed: 0 } : { done: loaded.done, failed: loaded.failed },
     async start() {
       try {
-        const info = await farm.start(
-          { job: loaded.jobFile.job, source: loaded.jobFile.source, cores },
-          {
-            finished: loaded.finished,
-            observe: () => recorder,
-            baseDir: loaded.job.baseDir,
-            ...(loaded.steps ? { resumeSteps: startSteps(loaded.steps) } : {}),
-          },
-        );
-        return { info, recorder };
+        // The same path as Farm.resume: a start that fails releases the run's lock and leaves
+        // the folder as it was.
+        return await farm.start({ ...prepared.request, cores }, prepared.options);
       } catch (err) {
-        recorder.abandon(); // releases the run's lock; the folder stays as it was
         throw new UserError(`cannot resume ${dir}: ${oneLine(err)}`);
       }
     },

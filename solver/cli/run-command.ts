@@ -5,9 +5,8 @@
  * summary, exit code) is run-session.ts.
  */
 import { availableParallelism } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { SolverPriorityName } from '../farm/priority-launcher.ts';
-import type { RunRecorder } from '../journal/recorder.ts';
 import { unusableRunFolder } from '../journal/run-folder.ts';
 import { oneLine, UserError } from './errors.ts';
 import { readJobFile } from './job-file.ts';
@@ -35,7 +34,7 @@ export async function runCommand(jobPath: string, options: RunOptions, io: Sessi
   checkFolder(options.out ?? 'runs', options.out === undefined ? 'the runs folder' : '--out');
   // Loaded after the job file is read, so a missing or broken file costs nothing more.
   const { openFarm } = await import('./open-farm.ts');
-  const { recordNewRun } = await import('../journal/farm-recording.ts');
+  const { recordInto } = await import('../journal/farm-recording.ts');
   const farm = openFarm({ cores, broker: options.broker, priority: options.priority });
   return superviseRun({
     farm,
@@ -46,33 +45,16 @@ export async function runCommand(jobPath: string, options: RunOptions, io: Sessi
     label: jobPath,
     sense: objectiveSense(job),
     async start() {
-      let recorder: RunRecorder | null = null;
       try {
         // An absolute source: the farm resolves the job's relative paths (a TSP instance, a
         // custom kind module) against the folder of an absolute source, not of a relative one.
-        const info = await farm.start(
+        // Before any solver starts the journal opens the run folder (an --out folder must be
+        // empty or new); a start that fails lets go of it again (Farm.start).
+        return await farm.start(
           { job, source: absolute, cores },
-          {
-            // Before any solver starts: the journal opens the run folder (an --out folder
-            // must be empty or new) and then sees every result, log line and step, in order.
-            observe: async (ctx) => {
-              recorder = await recordNewRun({
-                target: options.out === undefined ? { root: process.cwd() } : { dir: resolve(options.out) },
-                runId: ctx.info.runId,
-                doc: job,
-                job: ctx.job,
-                baseDir: dirname(absolute),
-                cores: ctx.info.cores,
-              });
-              return recorder;
-            },
-          },
+          { observe: recordInto(options.out === undefined ? { root: process.cwd() } : { dir: resolve(options.out) }) },
         );
-        if (recorder === null) throw new Error('the farm started a run without opening its journal');
-        return { info, recorder };
       } catch (err) {
-        // Opened but never started: let go of the folder (lock released).
-        (recorder as RunRecorder | null)?.abandon();
         // start() rejects for jobs it cannot run (the located ValidationError of the kind) or
         // an output folder the journal cannot use. Name the file as the user typed it.
         throw new UserError(oneLine(err).replaceAll(absolute, jobPath));

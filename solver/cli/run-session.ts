@@ -8,7 +8,6 @@
 import { relative } from 'node:path';
 import type { FarmEvent, Progress, RunInfo, RunState, SerializedError, StepSummary, TaskResult } from '../api.ts';
 import type { Farm } from '../farm/farm.ts';
-import type { RunRecorder } from '../journal/recorder.ts';
 import { EXIT } from './errors.ts';
 import { cleanLine, formatCount, formatDuration, formatValue } from './format.ts';
 import { createReporter } from './progress-bar.ts';
@@ -27,8 +26,11 @@ export interface SessionOptions {
   cores: number;
   logs: boolean;
   io: SessionIo;
-  /** Starts the run (with the journal observing it); rejects for a job or folder that cannot run. */
-  start(): Promise<{ info: RunInfo; recorder: RunRecorder }>;
+  /**
+   * Starts the run with the journal recording it (`info.dir` is its folder); rejects for a job
+   * or folder that cannot run.
+   */
+  start(): Promise<RunInfo>;
   /** What the start line names, e.g. the job file as typed. */
   label: string;
   /** Whether a bigger objective is better (from the job), for the summary. */
@@ -185,11 +187,13 @@ export async function superviseRun(o: SessionOptions): Promise<number> {
   });
 
   try {
-    const { info, recorder } = await o.start();
+    const info = await o.start();
     started = true;
     // Stopped while the job was loading: act on it now.
     if (stopping.stage !== 'none') terminate(stopping.stage !== 'drain');
-    const dir = displayPath(recorder.dir);
+    const runDir = info.dir;
+    if (runDir === undefined) throw new Error('the farm started a run without opening its journal');
+    const dir = displayPath(runDir);
     const startedAt = Date.now();
     reporter.print([startLine(info, o.label, dir)], 'err');
 
@@ -199,7 +203,7 @@ export async function superviseRun(o: SessionOptions): Promise<number> {
     // The farm may count failures that never produced a result (e.g. lost with a crashed solver).
     tally.failed = Math.max(tally.failed, tally.progress?.failed ?? 0);
     // The journal finished (flushed, summary.json written) before the farm announced the end.
-    const exports = writeRunExports(recorder.dir, dir, info, tally.lastStep);
+    const exports = writeRunExports(runDir, dir, info, tally.lastStep);
     for (const problem of exports.problems) io.stderr.write(`${problem}\n`);
     if (recordingError !== null) end.error ??= recordingError;
     io.stdout.write(summary(info, end, tally, wallMs, dir, exports.files, o));

@@ -11,8 +11,12 @@
 import type { GLPK as GlpkInstance, LP, Options, Result } from 'glpk.js/node';
 import GLPK from 'glpk.js/node';
 import type { SerializedError, TaskStatus } from '../api.ts';
+import { GLP } from '../formats/glpk-constants.ts';
 
 export type { LP, Options, Result };
+
+/** GLPK's constants, for the engine's users (defined with the format that spells models with them). */
+export { GLP };
 
 /** Receives GLPK's terminal output, one line per call (no trailing newline). */
 export type LineSink = (line: string) => void;
@@ -22,27 +26,6 @@ export type MsgLevel = 'off' | 'err' | 'on' | 'all';
 
 /** The accepted message level names, in increasing verbosity. */
 export const MSG_LEVELS: readonly MsgLevel[] = ['off', 'err', 'on', 'all'];
-
-/** GLPK's constants (the values glpk.js uses; fixed by GLPK's API). */
-export const GLP = {
-  MIN: 1,
-  MAX: 2,
-  FR: 1,
-  LO: 2,
-  UP: 3,
-  DB: 4,
-  FX: 5,
-  MSG_OFF: 0,
-  MSG_ERR: 1,
-  MSG_ON: 2,
-  MSG_ALL: 3,
-  UNDEF: 1,
-  FEAS: 2,
-  INFEAS: 3,
-  NOFEAS: 4,
-  OPT: 5,
-  UNBND: 6,
-} as const;
 
 const MSG_CODE: Record<MsgLevel, number> = { off: GLP.MSG_OFF, err: GLP.MSG_ERR, on: GLP.MSG_ON, all: GLP.MSG_ALL };
 

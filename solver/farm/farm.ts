@@ -20,50 +20,24 @@ import type {
   RunState,
   StartRequest,
 } from '../api.ts';
-import { crashRetriesFor, parseFailurePolicy, runLimits } from '../journal/failure-policy.ts';
-import { recordInto, resumeOnFarm } from '../journal/farm-recording.ts';
-import { readJobFile } from '../journal/run-dir.ts';
 import { JOB_FILE_ACCESS, type JobAccess, pageBaseDir } from '../problems/job-access.ts';
 import { kinds as defaultKinds } from '../problems/registry.ts';
 import type { AnyProblemKind } from '../problems/types.ts';
 import type { RemoteLink } from '../remote/farm-link.ts';
 import { EventBatcher } from './event-batcher.ts';
+import { crashRetriesFor, parseFailurePolicy, runLimits } from './failure-policy.ts';
 import { inspectModel } from './inspect-model.ts';
 import { baseDirOf, type LoadedJob, loadExample, loadJob, previewJob, readExamples } from './job.ts';
+import type { RunContext, RunJournal, StartOptions } from './journal-port.ts';
 import type { SolverLauncher } from './launcher.ts';
 import { checkSolverPriority, withPriority } from './priority-launcher.ts';
-import { type ResumeSteps, Run, type RunLimits, type RunObserver } from './run.ts';
-import { openPastRun, pastRuns, runDirOf } from './run-history.ts';
+import { Run } from './run.ts';
+import type { RunObserver } from './run-types.ts';
 import { checkModelFile, checkOpenRunOptions, checkResumeOptions, checkRunId } from './verb-args.ts';
 import { WarmPool } from './warm-pool.ts';
 
-export type { ResumeSteps, RunEnd, RunObserver } from './run.ts';
-
-/** What an observer is told about a run before it starts. */
-export interface RunContext {
-  info: RunInfo;
-  job: LoadedJob;
-}
-
-/** Optional hooks of start(), for shells that record or resume runs (the run journal). */
-export interface StartOptions {
-  /** Resume: per plan index, 1 = done and 2 = failed in an earlier run; those tasks are not run again. */
-  finished?: Uint8Array;
-  /** Resume of a step job: go on after step `done` from its recorded input. */
-  resumeSteps?: ResumeSteps;
-  /**
-   * Folder the job's relative paths resolve against, instead of the source's folder (resume:
-   * the one recorded in job.json, e.g. the examples folder of an example run).
-   */
-  baseDir?: string;
-  /**
-   * What the job may read and load, by who sent it (problems/job-access.ts). Shells that take
-   * jobs from a page pass theirs on every call; default: a job file the user gave.
-   */
-  access?: JobAccess;
-  /** Called once the job is loaded, before any solver starts; the observer sees the whole run. */
-  observe?(context: RunContext): RunObserver | Promise<RunObserver>;
-}
+export type { RunContext, RunJournal, StartOptions } from './journal-port.ts';
+export type { ResumeSteps, RunEnd, RunObserver } from './run-types.ts';
 
 /**
  * What a resume may read and load. A run started from a job file the user gave resumes with
@@ -71,14 +45,8 @@ export interface StartOptions {
  * custom module loads from the job's folder again. A page's run keeps the page's rules, plus
  * the examples folder, which every page may read (a run of a built-in example reads it).
  */
-function resumeAccess(dir: string, access: JobAccess, examplesDir: string): JobAccess {
+function resumeAccess(fromJobFile: boolean, access: JobAccess, examplesDir: string): JobAccess {
   if (access.roots === null) return access;
-  let fromJobFile = false;
-  try {
-    fromJobFile = readJobFile(dir).fromJobFile === true;
-  } catch {
-    // An unreadable job.json: the resume itself says what is wrong with it.
-  }
   return fromJobFile ? JOB_FILE_ACCESS : { ...access, roots: [...access.roots, examplesDir] };
 }
 
@@ -86,27 +54,6 @@ function resumeAccess(dir: string, access: JobAccess, examplesDir: string): JobA
 export class FarmBusyError extends Error {
   override name = 'FarmBusyError';
   readonly code = 'busy';
-}
-
-/** Grace past a task's own engine time limit before the farm calls the solve stuck. */
-const ENGINE_LIMIT_GRACE_MS = 5000;
-
-/**
- * Without a policy.taskTimeoutSec, a job that gives its engine a time limit still gets a
- * hard one: twice that limit plus 5 s. An engine that honours its limit never gets near it;
- * one stuck where it does not look at the clock (GLPK 5.0's MIP preprocessor can loop
- * forever) is killed and replaced instead of holding its solver for good.
- */
-export function withEngineWatchdog(limits: RunLimits, plan: LoadedJob['plan']): RunLimits {
-  if (limits.taskTimeoutMs !== undefined || plan.type !== 'tasks' || plan.engineTimeLimitMs === undefined) {
-    return limits;
-  }
-  const limitSec = plan.engineTimeLimitMs / 1000;
-  return {
-    ...limits,
-    taskTimeoutMs: 2 * plan.engineTimeLimitMs + ENGINE_LIMIT_GRACE_MS,
-    taskTimeoutSource: `the engine ignored the job's ${limitSec} s time limit; set policy.taskTimeoutSec to choose`,
-  };
 }
 
 /** The repository's examples/ folder (shells that bundle the farm pass their own). */
@@ -136,10 +83,11 @@ export interface FarmOptions {
    */
   setupTimeoutMs?: number;
   /**
-   * Data folder: every run started without its own `observe` hook is recorded by the run
-   * journal in `<dataDir>/runs/<run id>/` (desktop: Electron's userData folder).
+   * The run journal (the port in journal-port.ts; solver/journal's `farmJournal(dataDir)`):
+   * every run started without its own `observe` hook is recorded there, and runs(), openRun()
+   * and resume() read it (desktop: Electron's userData folder). Without one, no history.
    */
-  dataDir?: string;
+  journal?: RunJournal;
   /**
    * RabbitMQ broker (`amqp[s]://user:password@host/vhost`): independent tasks are shared with
    * `solver-farm worker` processes attached to it (solver/remote/); barrier-step jobs run
@@ -205,7 +153,7 @@ export class Farm implements FarmApi {
   readonly #shutdownGraceMs: number;
   readonly #killWaitMs: number;
   readonly #setupTimeoutMs: number;
-  readonly #dataDir: string | undefined;
+  readonly #journal: RunJournal | undefined;
   readonly #broker: string | undefined;
   readonly #onBrokerLog: ((line: string) => void) | undefined;
   readonly #events: EventBatcher;
@@ -226,7 +174,7 @@ export class Farm implements FarmApi {
     this.#shutdownGraceMs = options.shutdownGraceMs ?? 3000;
     this.#killWaitMs = options.killWaitMs ?? 1000;
     this.#setupTimeoutMs = options.setupTimeoutMs ?? 120_000;
-    this.#dataDir = options.dataDir;
+    this.#journal = options.journal;
     this.#broker = options.broker;
     this.#onBrokerLog = options.onBrokerLog;
     this.#events = new EventBatcher(options.eventIntervalMs ?? 16);
@@ -234,6 +182,25 @@ export class Farm implements FarmApi {
   }
 
   async start(request: StartRequest, options: StartOptions = {}): Promise<RunInfo> {
+    const journal = this.#journal;
+    const observe = options.observe ?? (journal ? (context: RunContext) => journal.record(context) : undefined);
+    let observer: RunObserver | undefined;
+    try {
+      return await this.#begin(request, {
+        ...options,
+        ...(observe ? { observe: async (context: RunContext) => (observer = await observe(context)) } : {}),
+      });
+    } catch (err) {
+      // A start that fails leaves nothing behind: the run folder the observer opened and what
+      // the caller prepared (a resumed run's lock) are let go here, so no shell repeats it.
+      observer?.abandon?.();
+      options.abandon?.();
+      throw err;
+    }
+  }
+
+  /** start() itself; its options' observe hook is the one start() chose. */
+  async #begin(request: StartRequest, options: StartOptions): Promise<RunInfo> {
     if (this.#closed) throw new Error('the farm is closed');
     const active = this.#run?.active ? this.#run.state : this.#starting ? 'starting' : undefined;
     if (active !== undefined) {
@@ -276,9 +243,7 @@ export class Farm implements FarmApi {
       }
       let observer: RunObserver | undefined;
       try {
-        const observe =
-          options.observe ?? (this.#dataDir !== undefined ? recordInto({ root: this.#dataDir }) : undefined);
-        observer = observe ? await observe({ info, job }) : undefined;
+        observer = options.observe ? await options.observe({ info, job }) : undefined;
         if (this.#closed) throw new Error('the farm was closed while the run was being prepared');
       } catch (err) {
         await remote?.close();
@@ -294,7 +259,7 @@ export class Farm implements FarmApi {
         cores,
         events: this.#events,
         maxTaskRetries: crashRetriesFor(job.doc, policy, this.#maxTaskRetries),
-        limits: withEngineWatchdog(runLimits(policy), plan),
+        limits: runLimits(policy),
         shutdownGraceMs: this.#shutdownGraceMs,
         killWaitMs: this.#killWaitMs,
         setupTimeoutMs: this.#setupTimeoutMs,
@@ -368,23 +333,23 @@ export class Farm implements FarmApi {
     return entries.map(({ id, name, description, kind }) => ({ id, name, description, kind }));
   }
 
-  /** Past runs in the data folder, newest first; [] when the farm keeps no runs (no dataDir). */
+  /** Past runs in the journal, newest first; [] when the farm keeps no runs (no journal). */
   async runs(): Promise<PastRun[]> {
-    if (this.#dataDir === undefined) return [];
-    return pastRuns(this.#dataDir);
+    return this.#journal?.runs() ?? [];
   }
 
   /** A past run: a page of its results in plan order (default 5,000), log tails, steps, view. */
   async openRun(runId: string, options?: { offset?: number; limit?: number }): Promise<PastRunDetail> {
     const id = checkRunId('openRun', runId);
     const paging = checkOpenRunOptions(options);
-    return openPastRun(this.#needDataDir('open'), id, this.#kinds, paging);
+    return this.#needJournal('open').openRun(id, this.#kinds, paging);
   }
 
   /**
    * Continues a past run in its own folder, as `solver-farm resume` does (the same journal
    * code path): only tasks without a result run (and failed ones with retryFailed), their
    * results append to the same journal, and the run keeps its id. Emits the usual events.
+   * The journal prepares the resume (data and hooks); the farm starts it like any run.
    */
   async resume(
     runId: string,
@@ -394,7 +359,8 @@ export class Farm implements FarmApi {
     const id = checkRunId('resume', runId);
     const { retryFailed, cores } = checkResumeOptions(options);
     if (cores !== undefined) checkCores(cores, 'resume: cores');
-    const dir = runDirOf(this.#needDataDir('resume'), id);
+    const journal = this.#needJournal('resume');
+    const fromJobFile = journal.fromJobFile(id);
     if (this.#closed) throw new Error('the farm is closed');
     const active = this.#run?.active ? this.#run.state : this.#starting ? 'starting' : undefined;
     if (active !== undefined) {
@@ -402,13 +368,13 @@ export class Farm implements FarmApi {
         `a run is already active (${active}): terminate it or wait for it to end before resuming another`,
       );
     }
-    const resumed = await resumeOnFarm(this, dir, {
+    const prepared = await journal.prepareResume(id, {
       kinds: this.#kinds,
-      access: resumeAccess(dir, access, this.#examplesDir),
+      access: resumeAccess(fromJobFile, access, this.#examplesDir),
       retryFailed: retryFailed === true,
-      ...(cores !== undefined ? { cores } : {}),
     });
-    return resumed.run;
+    // start() lets go of the prepared run (its lock) if it fails.
+    return this.start(cores === undefined ? prepared.request : { ...prepared.request, cores }, prepared.options);
   }
 
   /** Reads a model file's text (LP, MPS or glpk.js JSON by its name) and lists its names. */
@@ -439,13 +405,13 @@ export class Farm implements FarmApi {
     return preview;
   }
 
-  #needDataDir(what: string): string {
-    if (this.#dataDir === undefined) {
+  #needJournal(what: string): RunJournal {
+    if (this.#journal === undefined) {
       throw new Error(
         `This farm keeps no run history (it was started without a data folder), so it cannot ${what} past runs.`,
       );
     }
-    return this.#dataDir;
+    return this.#journal;
   }
 
   /** Every event batch, at most one per eventIntervalMs. */

@@ -7,13 +7,14 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { FromSolver, ToSolver } from '../protocol.ts';
 import type { SolverExit, SolverHandle, SolverLauncher } from './launcher.ts';
+import { OnceExit } from './once-exit.ts';
 
 /** The one entry of every solver process, beside this folder. */
-export const DEFAULT_WORKER_ENTRY = fileURLToPath(new URL('../worker/main.ts', import.meta.url));
+export const DEFAULT_SOLVER_ENTRY = fileURLToPath(new URL('../solver-process/main.ts', import.meta.url));
 
 /** Options of the Node launcher. */
 export interface NodeLauncherOptions {
-  /** Script the process runs; defaults to solver/worker/main.ts (tests use crashing entries). */
+  /** Script the process runs; defaults to solver/solver-process/main.ts (tests use crashing entries). */
   entry?: string | URL;
   /**
    * Node flags of the solver process. Defaults to none at all: inheriting the parent's
@@ -38,7 +39,7 @@ export class NodeLauncher implements SolverLauncher {
   readonly #env: NodeJS.ProcessEnv | undefined;
 
   constructor(options: NodeLauncherOptions = {}) {
-    const entry = options.entry ?? DEFAULT_WORKER_ENTRY;
+    const entry = options.entry ?? DEFAULT_SOLVER_ENTRY;
     this.entry = entry instanceof URL ? fileURLToPath(entry) : entry;
     this.#execArgv = options.execArgv ?? [];
     this.#env = options.env;
@@ -59,10 +60,8 @@ export class NodeLauncher implements SolverLauncher {
 class NodeSolverHandle implements SolverHandle {
   readonly #child: ChildProcess;
   #messageListener: ((message: FromSolver) => void) | undefined;
-  #exitListener: ((exit: SolverExit) => void) | undefined;
   #outputListener: ((stream: 'stdout' | 'stderr', text: string) => void) | undefined;
-  #exit: SolverExit | undefined;
-  #exitDelivered = false;
+  readonly #exit = new OnceExit();
   /** Messages or output that arrived before a listener was set (set "right after launch"). */
   #early: FromSolver[] = [];
 
@@ -78,10 +77,11 @@ class NodeSolverHandle implements SolverHandle {
     child.stderr?.on('data', (text: string) => this.#outputListener?.('stderr', text));
     // 'close' (not 'exit') fires after the IPC channel and stdio drained, so every message
     // the process sent before dying has been delivered before onExit.
-    child.on('close', (code, signal) => this.#ended({ code, signal, reason: describeExit(code, signal) }));
+    child.on('close', (code, signal) => this.#exit.end({ code, signal, reason: describeExit(code, signal) }));
     child.on('error', (err) => {
       // A spawn failure emits 'error' and possibly no 'close'.
-      if (child.pid === undefined) this.#ended({ code: null, signal: null, reason: `failed to start: ${err.message}` });
+      if (child.pid === undefined)
+        this.#exit.end({ code: null, signal: null, reason: `failed to start: ${err.message}` });
     });
   }
 
@@ -105,8 +105,7 @@ class NodeSolverHandle implements SolverHandle {
   }
 
   onExit(listener: (exit: SolverExit) => void): void {
-    this.#exitListener = listener;
-    this.#deliverExit();
+    this.#exit.listen(listener);
   }
 
   onOutput(listener: (stream: 'stdout' | 'stderr', text: string) => void): void {
@@ -114,18 +113,6 @@ class NodeSolverHandle implements SolverHandle {
   }
 
   kill(): void {
-    if (this.#exit === undefined) this.#child.kill('SIGKILL');
-  }
-
-  #ended(exit: SolverExit): void {
-    if (this.#exit !== undefined) return;
-    this.#exit = exit;
-    this.#deliverExit();
-  }
-
-  #deliverExit(): void {
-    if (this.#exitDelivered || this.#exit === undefined || this.#exitListener === undefined) return;
-    this.#exitDelivered = true;
-    this.#exitListener(this.#exit);
+    if (!this.#exit.ended) this.#child.kill('SIGKILL');
   }
 }

@@ -6,6 +6,18 @@
 const WINDOW_MS = 3000;
 const SAMPLE_EVERY_MS = 100;
 
+/** The moment a run's progress is taken at, as the task scheduler and the step barrier need it. */
+export interface ProgressMoment {
+  now: number;
+  elapsedMs: number;
+  /** Solvers inside a task or step (local and remote). */
+  running: number;
+  /** The run is not over: an ETA is estimated. */
+  active: boolean;
+  /** The run ended done: nothing is left (ETA 0). */
+  done: boolean;
+}
+
 export class RateMeter {
   readonly #startedAt: number;
   #times: number[] = [];

@@ -2,7 +2,8 @@
  * One solver process, as the farm sees it (DESIGN 'Conventions' 4): it owns the handle,
  * the farm's model of the process (state, task, step, counters, memory), the batches it
  * holds, and ONE cleanup path — `#ended` — for every way a process can go: a clean exit
- * after `shutdown`, a crash, or a kill.
+ * after `shutdown`, a crash, or a kill. Every change of that model is a method here; the run
+ * reads the fields and never writes them.
  */
 import type { SerializedError, SolverState, SolverStatus } from '../api.ts';
 import type { FromSolver, ToSolver } from '../protocol.ts';
@@ -45,29 +46,26 @@ export interface SolverHost {
 /** How much of a crashed process's stderr is kept to explain the crash. */
 const STDERR_TAIL = 6;
 
+/** The farm's model of one solver process, and its one cleanup path (see the file comment). */
 export class SolverProcess {
   readonly slot: number;
   readonly restarts: number;
   readonly #handle: SolverHandle;
   readonly #host: SolverHost;
-  state: SolverState = 'starting';
-  since = Date.now();
-  /** Barrier step being worked on or waited after. */
-  step: number | undefined;
-  tasksDone: number;
-  tasksFailed: number;
-  lastMessageAt: number | undefined;
-  memory: number | undefined;
-  reason: string | undefined;
-  /** Said `ready`. */
-  ready = false;
-  /** Finished setup: a death after this is a crash, before it an early death. */
-  setUp = false;
-  /** The farm asked it to go (`shutdown` or kill): its exit is not a crash. */
-  leaving: 'shutdown' | 'kill' | undefined;
-  exited = false;
+  #state: SolverState = 'starting';
+  #since = Date.now();
+  #step: number | undefined;
+  #tasksDone: number;
+  #tasksFailed: number;
+  #lastMessageAt: number | undefined;
+  #memory: number | undefined;
+  #reason: string | undefined;
+  #ready = false;
+  #setUp = false;
+  #leaving: 'shutdown' | 'kill' | undefined;
+  #exited = false;
   /** Batches in flight, in send order (Map keeps insertion order). */
-  readonly batches = new Map<number, Batch>();
+  readonly #batches = new Map<number, Batch>();
   #fatal: SerializedError | undefined;
   #stderrTail: string[] = [];
   #partial = { stdout: '', stderr: '' };
@@ -77,8 +75,8 @@ export class SolverProcess {
     this.slot = slot;
     this.#host = host;
     this.restarts = carry.restarts;
-    this.tasksDone = carry.tasksDone;
-    this.tasksFailed = carry.tasksFailed;
+    this.#tasksDone = carry.tasksDone;
+    this.#tasksFailed = carry.tasksFailed;
     this.#handle = launcher.launch(slot);
     this.#handle.onMessage((m) => this.#onMessage(m));
     this.#handle.onOutput((stream, text) => this.#onOutput(stream, text));
@@ -90,51 +88,119 @@ export class SolverProcess {
   }
 
   get alive(): boolean {
-    return !this.exited;
+    return !this.#exited;
   }
 
-  post(message: ToSolver): void {
-    if (!this.exited) this.#handle.post(message);
+  get state(): SolverState {
+    return this.#state;
+  }
+
+  /** When the state (or the task being solved) last changed (ms since the epoch). */
+  get since(): number {
+    return this.#since;
+  }
+
+  /** Barrier step being worked on or waited after. */
+  get step(): number | undefined {
+    return this.#step;
+  }
+
+  get tasksDone(): number {
+    return this.#tasksDone;
+  }
+
+  get tasksFailed(): number {
+    return this.#tasksFailed;
+  }
+
+  /** Resident memory (bytes) as the process last reported it. */
+  get memory(): number | undefined {
+    return this.#memory;
+  }
+
+  /** Why it crashed or stopped, in plain words. */
+  get reason(): string | undefined {
+    return this.#reason;
+  }
+
+  /** Finished setup: a death after this is a crash, before it an early death. */
+  get setUp(): boolean {
+    return this.#setUp;
+  }
+
+  /** The farm asked it to go (`shutdown` or kill): its exit is not a crash. */
+  get leaving(): 'shutdown' | 'kill' | undefined {
+    return this.#leaving;
+  }
+
+  /** Set up, live and not asked to go: work may be sent to it. */
+  get takesWork(): boolean {
+    return this.#setUp && !this.#exited && this.#leaving === undefined;
+  }
+
+  /** Batches in flight, in send order. */
+  get batches(): ReadonlyMap<number, Batch> {
+    return this.#batches;
   }
 
   /** Send the job's spec (once per process). */
   setup(kind: string, spec: unknown, seed: number): void {
     this.#setState('setup');
-    this.post({ t: 'setup', kind, spec, solver: this.slot, seed });
+    this.#post({ t: 'setup', kind, spec, solver: this.slot, seed });
   }
 
   sendBatch(batch: Batch): void {
-    this.batches.set(batch.id, batch);
+    this.#batches.set(batch.id, batch);
     // Plan indices only: the process makes the parameters from its own copy of the plan.
-    this.post({ t: 'run', batch: batch.id, i: batch.tasks });
-    if (this.state !== 'solving') this.refreshTask();
+    this.#post({ t: 'run', batch: batch.id, i: batch.tasks });
+    if (this.#state !== 'solving') this.refreshTask();
+  }
+
+  /** The process reported the end of a batch: it no longer holds it. */
+  completeBatch(id: number): void {
+    this.#batches.delete(id);
+  }
+
+  /** One more task of this slot has its result (`failed`: an error result). */
+  countResult(failed: boolean): void {
+    if (failed) this.#tasksFailed++;
+    else this.#tasksDone++;
   }
 
   sendStep(k: number, input: unknown): void {
-    this.step = k;
+    this.#step = k;
     this.#setState('stepping');
-    this.post({ t: 'step', k, input });
+    this.#post({ t: 'step', k, input });
   }
 
   /** Ask the process to finish what it is doing and exit. */
   shutdown(): void {
-    if (this.exited) return;
-    this.leaving ??= 'shutdown';
-    this.post({ t: 'shutdown' });
+    if (this.#exited) return;
+    this.#leaving ??= 'shutdown';
+    this.#post({ t: 'shutdown' });
   }
 
   /** Kill the process now (a synchronous solve never reads a message). */
   kill(): void {
-    if (this.exited) return;
-    this.leaving = 'kill';
+    if (this.#exited) return;
+    this.#leaving = 'kill';
     this.#handle.kill();
+  }
+
+  /**
+   * The farm gave up on this process (a limit killed it, its slot was retired): shown as
+   * crashed with the farm's reason, whatever its own exit said.
+   */
+  markCrashed(reason: string | undefined): void {
+    this.#reason = reason;
+    this.#setState('crashed');
   }
 
   /** Re-derive the current task from the batches held (after results or a new batch). */
   refreshTask(): void {
-    if (this.state !== 'idle' && this.state !== 'solving') return;
+    if (this.#state !== 'idle' && this.#state !== 'solving') return;
     let current: number | undefined;
-    for (const batch of this.batches.values()) {
+    for (const batch of this.#batches.values()) {
       while (batch.pos < batch.tasks.length && this.#host.isFinished(batch.tasks[batch.pos] as number)) batch.pos++;
       if (batch.pos < batch.tasks.length) {
         current = batch.tasks[batch.pos] as number;
@@ -143,11 +209,11 @@ export class SolverProcess {
     }
     if (current === undefined) {
       this.#task = undefined;
-      if (this.state !== 'idle') this.#setState('idle');
-    } else if (current !== this.#task || this.state !== 'solving') {
+      if (this.#state !== 'idle') this.#setState('idle');
+    } else if (current !== this.#task || this.#state !== 'solving') {
       this.#task = current;
-      this.state = 'solving';
-      this.since = Date.now();
+      this.#state = 'solving';
+      this.#since = Date.now();
       this.#host.changed(this);
     }
   }
@@ -165,53 +231,57 @@ export class SolverProcess {
   status(): SolverStatus {
     const s: SolverStatus = {
       id: this.slot,
-      state: this.state,
-      since: this.since,
-      tasksDone: this.tasksDone,
-      tasksFailed: this.tasksFailed,
+      state: this.#state,
+      since: this.#since,
+      tasksDone: this.#tasksDone,
+      tasksFailed: this.#tasksFailed,
       restarts: this.restarts,
     };
     const pid = this.#handle.pid;
     if (pid !== undefined) s.pid = pid;
-    if (this.state === 'solving' && this.#task !== undefined) s.task = this.#host.label(this.#task);
-    if (this.step !== undefined) s.step = this.step;
-    if (this.lastMessageAt !== undefined) s.lastMessageAt = this.lastMessageAt;
-    if (this.memory !== undefined) s.memory = this.memory;
-    if (this.reason !== undefined) s.reason = this.reason;
+    if (this.#state === 'solving' && this.#task !== undefined) s.task = this.#host.label(this.#task);
+    if (this.#step !== undefined) s.step = this.#step;
+    if (this.#lastMessageAt !== undefined) s.lastMessageAt = this.#lastMessageAt;
+    if (this.#memory !== undefined) s.memory = this.#memory;
+    if (this.#reason !== undefined) s.reason = this.#reason;
     return s;
   }
 
   /** Plan index of the task being solved (as the farm models it), when `solving`. */
   get currentTask(): number | undefined {
-    return this.state === 'solving' ? this.#task : undefined;
+    return this.#state === 'solving' ? this.#task : undefined;
   }
 
   /** Last lines the process wrote to stderr (explains deaths before `ready`). */
-  get stderrTail(): string[] {
+  get stderrTail(): readonly string[] {
     return this.#stderrTail;
   }
 
+  #post(message: ToSolver): void {
+    if (!this.#exited) this.#handle.post(message);
+  }
+
   #setState(state: SolverState): void {
-    this.state = state;
-    this.since = Date.now();
+    this.#state = state;
+    this.#since = Date.now();
     if (state !== 'solving') this.#task = undefined;
     this.#host.changed(this);
   }
 
   #onMessage(message: FromSolver): void {
-    if (this.exited) return;
-    this.lastMessageAt = Date.now();
-    if ('rss' in message && message.rss !== undefined) this.memory = message.rss;
+    if (this.#exited) return;
+    this.#lastMessageAt = Date.now();
+    if ('rss' in message && message.rss !== undefined) this.#memory = message.rss;
     switch (message.t) {
       case 'ready':
-        this.ready = true;
+        this.#ready = true;
         break;
       case 'setup-done':
-        this.setUp = true;
+        this.#setUp = true;
         break;
       case 'error':
         if (message.fatal) this.#fatal = message.error;
-        this.reason = message.error.message;
+        this.#reason = message.error.message;
         break;
       default:
         break;
@@ -235,8 +305,8 @@ export class SolverProcess {
 
   /** The one cleanup path: exit, crash and kill all end here, exactly once. */
   #ended(exit: SolverExit): void {
-    if (this.exited) return;
-    this.exited = true;
+    if (this.#exited) return;
+    this.#exited = true;
     for (const stream of ['stdout', 'stderr'] as const) {
       const rest = this.#partial[stream];
       this.#partial[stream] = '';
@@ -245,19 +315,16 @@ export class SolverProcess {
         this.#host.log(this, [rest]);
       }
     }
-    const batches = [...this.batches.values()];
-    this.batches.clear();
-    this.#task = undefined;
-    if (this.leaving === undefined) {
+    const batches = [...this.#batches.values()];
+    this.#batches.clear();
+    if (this.#leaving === undefined) {
       const why = this.#fatal ? `${this.#fatal.message} (${exit.reason})` : exit.reason;
-      this.reason = this.setUp ? why : this.ready ? `${why} during setup` : `${why} before it was ready`;
-      this.state = 'crashed';
+      this.#reason = this.#setUp ? why : this.#ready ? `${why} during setup` : `${why} before it was ready`;
+      this.#setState('crashed');
     } else {
-      this.reason = this.leaving === 'kill' ? `stopped: ${exit.reason}` : `shut down (${exit.reason})`;
-      this.state = 'stopped';
+      this.#reason = this.#leaving === 'kill' ? `stopped: ${exit.reason}` : `shut down (${exit.reason})`;
+      this.#setState('stopped');
     }
-    this.since = Date.now();
-    this.#host.changed(this);
     this.#host.exited(this, exit, batches);
   }
 }

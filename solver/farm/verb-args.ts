@@ -1,10 +1,10 @@
 /**
- * Checks of the arguments of the run-history and inspection verbs, shared by the Farm and
- * the shells that receive them from a page (Electron IPC, the browser-mode WebSocket): a
- * page is untrusted, so every argument is checked for shape before it reaches the disk.
- * Each check throws a TypeError that says what was expected.
+ * Checks of the FarmApi verbs' arguments, used by the verb table (verbs.ts) that every shell
+ * serving a page goes through, and by the Farm for its run-history and inspection verbs: a
+ * page is untrusted, so every argument is checked for shape before it reaches the farm or the
+ * disk. Each check throws a TypeError that says what was expected.
  */
-import type { ModelFile } from '../api.ts';
+import type { ModelFile, StartRequest } from '../api.ts';
 
 /** Run ids as the farm and the journal make them (`20261122-031500-ab12cd`). */
 const RUN_ID = /^\d{8}-\d{6}-[0-9a-f]{4,6}$/;
@@ -22,6 +22,21 @@ function onlyKeys(verb: string, value: Record<string, unknown>, allowed: readonl
       throw new TypeError(`${verb}(): unknown option "${key}" (expected ${allowed.join(', ')})`);
     }
   }
+}
+
+/**
+ * A start or preview request's shape: `{ example }` or `{ job, source }`, with optional cores.
+ * The farm checks the job document itself (and where it is wrong); the same object is returned,
+ * so a shell can still tell the user's own document from a copy (electron/request-access.ts).
+ */
+export function checkStartRequest(verb: string, value: unknown): StartRequest {
+  if (isRecord(value)) {
+    const coresOk = value.cores === undefined || typeof value.cores === 'number';
+    if (coresOk && (typeof value.example === 'string' || ('job' in value && typeof value.source === 'string'))) {
+      return value as StartRequest;
+    }
+  }
+  throw new TypeError(`${verb}() expects { example: string } or { job, source: string }, with optional cores.`);
 }
 
 /** A run id, never a path: it names a folder under `<dataDir>/runs/`. */

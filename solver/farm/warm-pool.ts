@@ -12,6 +12,7 @@
  */
 import type { FromSolver, ToSolver } from '../protocol.ts';
 import type { SolverExit, SolverHandle, SolverLauncher } from './launcher.ts';
+import { OnceExit } from './once-exit.ts';
 
 type MessageListener = (message: FromSolver) => void;
 type ExitListener = (exit: SolverExit) => void;
@@ -88,11 +89,9 @@ class PooledProcess {
 class Lease implements SolverHandle {
   readonly #process: PooledProcess;
   #onMessage: MessageListener | undefined;
-  #onExit: ExitListener | undefined;
   #onOutput: OutputListener | undefined;
   #early: FromSolver[] = [];
-  #exit: SolverExit | undefined;
-  #exitDelivered = false;
+  readonly #exit = new OnceExit();
   #releaseSent = false;
 
   constructor(process: PooledProcess) {
@@ -108,7 +107,7 @@ class Lease implements SolverHandle {
   }
 
   post(message: ToSolver): void {
-    if (this.#exit !== undefined) return;
+    if (this.#exit.ended) return;
     if (message.t === 'shutdown') {
       // One `release` per lease: each `released` then answers exactly one lease's request,
       // so a second one can never end the NEXT run's lease of this process.
@@ -128,8 +127,7 @@ class Lease implements SolverHandle {
   }
 
   onExit(listener: ExitListener): void {
-    this.#onExit = listener;
-    this.#deliverExit();
+    this.#exit.listen(listener);
   }
 
   onOutput(listener: OutputListener): void {
@@ -137,29 +135,22 @@ class Lease implements SolverHandle {
   }
 
   kill(): void {
-    if (this.#exit === undefined) this.#process.handle.kill();
+    if (!this.#exit.ended) this.#process.handle.kill();
   }
 
   message(m: FromSolver): void {
-    if (this.#exit !== undefined) return;
+    if (this.#exit.ended) return;
     if (this.#onMessage) this.#onMessage(m);
     else this.#early.push(m);
   }
 
   output(stream: 'stdout' | 'stderr', text: string): void {
-    if (this.#exit === undefined) this.#onOutput?.(stream, text);
+    if (!this.#exit.ended) this.#onOutput?.(stream, text);
   }
 
+  /** The lease is over: the process went back to the pool (RELEASED) or is gone. */
   ended(exit: SolverExit): void {
-    if (this.#exit !== undefined) return;
-    this.#exit = exit;
-    this.#deliverExit();
-  }
-
-  #deliverExit(): void {
-    if (this.#exitDelivered || this.#exit === undefined || this.#onExit === undefined) return;
-    this.#exitDelivered = true;
-    this.#onExit(this.#exit);
+    this.#exit.end(exit);
   }
 }
 

@@ -7,7 +7,7 @@
  * GLPK) is safe; a sweep keeps the user's names because its grid addresses them.
  */
 import type { LP } from 'glpk.js/node';
-import { GLP } from '../engines/glpk-runtime.ts';
+import { GLP } from './glpk-constants.ts';
 import type { LinearModel } from './model.ts';
 
 function boundType(lb: number, ub: number): number {

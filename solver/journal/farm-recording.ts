@@ -1,6 +1,6 @@
 /**
- * The glue between the farm's start() hooks (`observe`, `finished`: solver/farm/farm.ts)
- * and the run journal:
+ * The run journal on the farm's start() hooks (`observe`, `finished`, `abandon`: the port in
+ * solver/farm/journal-port.ts). The one path every shell records and resumes through:
  *
  * ```ts
  * // record a new run in <root>/runs/<run id>/ (or an exact folder: { dir })
@@ -8,20 +8,21 @@
  *
  * // resume a recorded run: exactly its unfinished tasks, appended to the same journal
  * const resume = await prepareResume(dir, kinds, { retryFailed });
- * try { await farm.start(resume.request, resume.options); } catch (e) { resume.abandon(); throw e; }
+ * await farm.start(resume.request, resume.options); // a failed start lets go of the run itself
  * ```
+ * A Farm given a journal (farm-journal.ts) does both for runs under its data folder.
  */
 import type { RunInfo } from '../api.ts';
-import type { ResumeSteps, RunContext, StartOptions } from '../farm/farm.ts';
-import type { LoadedJob } from '../farm/job.ts';
-import { loadJob } from '../farm/job.ts';
+import { type FailurePolicy, parseFailurePolicy } from '../farm/failure-policy.ts';
+import { type LoadedJob, loadJob } from '../farm/job.ts';
+import type { ResumeStart, RunContext, StartOptions } from '../farm/journal-port.ts';
+import type { ResumeSteps } from '../farm/run-types.ts';
 import { specHash, taskIdHasher } from '../farm/task-id.ts';
 import { JOB_FILE_ACCESS, type JobAccess } from '../problems/job-access.ts';
 import type { AnyProblemKind } from '../problems/types.ts';
-import { type FailurePolicy, parseFailurePolicy } from './failure-policy.ts';
 import { type RecorderOptions, RunRecorder } from './recorder.ts';
 import { type ResumePlan, resumeRun, resumeStepRun } from './resume.ts';
-import { type JobFile, readJobFile } from './run-dir.ts';
+import { type RunJob, readRunJob } from './run-dir.ts';
 
 /** Where a new run is recorded: under a data root (`<root>/runs/<run id>/`) or in an exact folder. */
 export type RecordTarget = { root: string } | { dir: string };
@@ -80,7 +81,7 @@ export function recordInto(
 
 /** A run directory re-loaded for resume, locked, with its recorder appending to the same journal. */
 export interface LoadedResume {
-  jobFile: JobFile;
+  runJob: RunJob;
   job: LoadedJob;
   policy: FailurePolicy;
   resumed: {
@@ -122,11 +123,11 @@ export async function loadRunForResume(
   kinds: ReadonlyMap<string, AnyProblemKind>,
   options: ResumeOptions = {},
 ): Promise<LoadedResume> {
-  const jobFile = readJobFile(dir);
+  const runJob = readRunJob(dir);
   const access = options.access ?? JOB_FILE_ACCESS;
-  const job = await loadJob(jobFile.job, jobFile.source, options.baseDir ?? jobFile.baseDir, kinds, access);
+  const job = await loadJob(runJob.job, runJob.source, options.baseDir ?? runJob.baseDir, kinds, access);
   const plan = job.plan;
-  const policy = parseFailurePolicy(jobFile.job, jobFile.source);
+  const policy = parseFailurePolicy(runJob.job, runJob.source);
   const hash = specHash(job.kindName, job.spec);
   if (plan.type === 'steps') {
     // A step job goes on after its last recorded step, from that step's output.
@@ -134,7 +135,7 @@ export async function loadRunForResume(
     const steps: ResumeSteps & { total: number } = { done: stepped.done, input: stepped.input, total: stepped.total };
     if (stepped.best !== undefined) steps.best = stepped.best;
     return {
-      jobFile,
+      runJob,
       job,
       policy,
       resumed: { recorder: stepped.recorder, warnings: stepped.warnings },
@@ -155,7 +156,7 @@ export async function loadRunForResume(
   const finished = Uint8Array.from(resumed.plan.state);
   for (const i of resumed.plan.remaining) finished[i] = 0;
   return {
-    jobFile,
+    runJob,
     job,
     policy,
     resumed,
@@ -173,19 +174,19 @@ export function startSteps(steps: ResumeSteps & { total: number }): ResumeSteps 
 }
 
 /** A resume ready for Farm.start. */
-export interface PreparedResume {
-  /** The stored job, as a start request (cores: the caller's choice). */
-  request: { job: unknown; source: string };
-  /** start()'s hooks: the finished tasks (or steps) and the recorder appending to the run's journal. */
-  options: Required<Pick<StartOptions, 'finished' | 'observe' | 'baseDir' | 'access'>> &
+export interface PreparedResume extends ResumeStart {
+  /**
+   * start()'s hooks: the finished tasks (or steps), the recorder appending to the run's
+   * journal, and `abandon`, which start() calls if it fails: the run (lock, journal) is
+   * released without touching its summary.
+   */
+  options: Required<Pick<StartOptions, 'finished' | 'observe' | 'baseDir' | 'access' | 'abandon'>> &
     Pick<StartOptions, 'resumeSteps'>;
   loaded: LoadedResume;
   /** Tasks this resume runs. */
   toRun: number;
   /** Problems found in the journal, in words ('' when clean). */
   warnings: string;
-  /** Call when start() failed: releases the run (lock, journal) without touching its summary. */
-  abandon(): void;
 }
 
 /**
@@ -200,8 +201,8 @@ export async function prepareResume(
 ): Promise<PreparedResume> {
   const loaded = await loadRunForResume(dir, kinds, options);
   const recorder = loaded.resumed.recorder;
-  const expected = loaded.jobFile.specHash;
-  const observe = ({ info, job }: { info: RunInfo; job: LoadedJob }): RunRecorder => {
+  const expected = loaded.runJob.specHash;
+  const observe = ({ info, job }: RunContext): RunRecorder => {
     const now = specHash(job.kindName, job.spec);
     const plan = loaded.job.plan;
     if (now !== expected || info.total !== (plan.type === 'tasks' ? plan.count : null)) {
@@ -209,23 +210,23 @@ export async function prepareResume(
         `${recorder.dir}: the job parses differently here than when the run was recorded (spec hash ${now.slice(0, 12)}…, recorded ${expected.slice(0, 12)}…); resume it where it was started, or start a new run`,
       );
     }
-    info.runId = loaded.jobFile.runId;
+    info.runId = loaded.runJob.runId;
     info.dir = recorder.dir;
     return recorder;
   };
   return {
-    request: { job: loaded.jobFile.job, source: loaded.jobFile.source },
+    request: { job: loaded.runJob.job, source: loaded.runJob.source },
     options: {
       finished: loaded.finished,
       observe,
       baseDir: loaded.job.baseDir,
       access: options.access ?? JOB_FILE_ACCESS,
+      abandon: () => recorder.abandon(),
       ...(loaded.steps ? { resumeSteps: startSteps(loaded.steps) } : {}),
     },
     loaded,
     toRun: loaded.steps ? loaded.steps.total - loaded.steps.done : (loaded.resumed.plan?.remaining.length ?? 0),
     warnings: loaded.resumed.warnings,
-    abandon: () => recorder.abandon(),
   };
 }
 
@@ -250,10 +251,10 @@ export interface StartableFarm {
 }
 
 /**
- * Resumes the run in `dir` on a farm: exactly its unfinished tasks (and the failed ones with
- * retryFailed) run, appending to the same journal. Rejects with the reason when the run
- * cannot be resumed (in use, job changed, a broken job.json); the run is left
- * as it was then.
+ * Resumes the run in any folder `dir` on a farm (Farm.resume does the same for a run id under
+ * its data folder): exactly its unfinished tasks (and the failed ones with retryFailed) run,
+ * appending to the same journal. Rejects with the reason when the run cannot be resumed (in
+ * use, job changed, a broken job.json); start() then leaves the run as it was.
  */
 export async function resumeOnFarm(
   farm: StartableFarm,
@@ -262,13 +263,10 @@ export async function resumeOnFarm(
 ): Promise<ResumeInfo> {
   const { kinds, cores, ...rest } = options;
   const prepared = await prepareResume(dir, kinds, rest);
-  let run: RunInfo;
-  try {
-    run = await farm.start(cores === undefined ? prepared.request : { ...prepared.request, cores }, prepared.options);
-  } catch (err) {
-    prepared.abandon();
-    throw err;
-  }
+  const run = await farm.start(
+    cores === undefined ? prepared.request : { ...prepared.request, cores },
+    prepared.options,
+  );
   return {
     run,
     done: prepared.loaded.done,

@@ -8,7 +8,7 @@ import { readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { readJournal } from './journal-reader.ts';
-import { type JobFile, liveLockHolder, RUN_FILES, type RunStatus, readJobFile, readSummary } from './run-dir.ts';
+import { liveLockHolder, RUN_FILES, type RunJob, type RunStatus, readRunJob, readSummary } from './run-dir.ts';
 
 /**
  * Where runs are kept when no folder is given: `$SOLVER_FARM_HOME` if set, else the OS's
@@ -80,7 +80,7 @@ export interface ListRunsOptions {
 
 /** Reads one run directory into a RunRecord; throws when job.json is missing or invalid. */
 export async function readRunRecord(dir: string, options: ListRunsOptions = {}): Promise<RunRecord> {
-  const job: JobFile = readJobFile(dir);
+  const job: RunJob = readRunJob(dir);
   const summary = readSummary(dir);
   let status: HistoryStatus = summary?.status ?? 'running';
   if (status === 'running' && liveLockHolder(dir) === null) status = 'interrupted';

@@ -55,8 +55,11 @@ export const RUN_FILES = {
   lock: 'run.lock',
 } as const;
 
-/** Contents of job.json. */
-export interface JobFile {
+/**
+ * Contents of a run's job.json: the job as the run recorded it (not the job file a user gives,
+ * which solver/cli/job-file.ts reads).
+ */
+export interface RunJob {
   format: typeof JOB_FORMAT;
   runId: string;
   /** ISO time the run was created. */
@@ -165,8 +168,8 @@ export function syncDir(dir: string): void {
   }
 }
 
-/** Reads and checks job.json; errors name the file and the JSON path. */
-export function readJobFile(dir: string): JobFile {
+/** Reads and checks a run's job.json; errors name the file and the JSON path. */
+export function readRunJob(dir: string): RunJob {
   const file = path.join(dir, RUN_FILES.job);
   let text: string;
   try {
@@ -191,7 +194,7 @@ export function readJobFile(dir: string): JobFile {
   const taskCount = r.at('taskCount').value === null ? null : r.at('taskCount').integer(0, MAX_PLANNED_TASKS);
   const steps = r.at('steps').value === null ? null : r.at('steps').integer(0);
   if (!r.has('job')) r.at('job').fail('the job document');
-  const out: JobFile = {
+  const out: RunJob = {
     format: JOB_FORMAT,
     runId: r.at('runId').string(),
     createdAt: r.at('createdAt').string(),
@@ -370,7 +373,7 @@ export interface NewRun {
   steps: number | null;
   specHash: string;
   cores?: number;
-  /** See JobFile.fromJobFile. */
+  /** See RunJob.fromJobFile. */
   fromJobFile?: boolean;
   /** Run id to use (tests); default newRunId(). */
   runId?: string;
@@ -380,14 +383,14 @@ export interface NewRun {
 /** An open run directory: owns its lock and its per-solver log files. */
 export class RunDir {
   readonly dir: string;
-  readonly job: JobFile;
+  readonly job: RunJob;
   readonly #logOptions: SolverLogOptions;
   readonly #logs = new Map<number, SolverLog>();
   /** Log files that stopped (cannot be opened or rotated), not yet taken by takeLogProblems(). */
   #logProblems: string[] = [];
   #released = false;
 
-  private constructor(dir: string, job: JobFile, logOptions: SolverLogOptions) {
+  private constructor(dir: string, job: RunJob, logOptions: SolverLogOptions) {
     this.dir = dir;
     this.job = job;
     this.#logOptions = logOptions;
@@ -429,7 +432,7 @@ export class RunDir {
     }
     makeDirs(path.join(dir, RUN_FILES.logs));
     acquireLock(dir);
-    const job: JobFile = {
+    const job: RunJob = {
       format: JOB_FORMAT,
       runId,
       createdAt: new Date().toISOString(),
@@ -456,7 +459,7 @@ export class RunDir {
   /** Opens an existing run (to resume it): reads job.json and takes the lock. */
   static open(dir: string, logs: SolverLogOptions = {}): RunDir {
     const abs = path.resolve(dir);
-    const job = readJobFile(abs);
+    const job = readRunJob(abs);
     makeDirs(path.join(abs, RUN_FILES.logs));
     acquireLock(abs);
     return new RunDir(abs, job, logs);

@@ -28,9 +28,9 @@ import type { Engine, EngineChoice, MsgLevel } from '../engines/types.ts';
 import { ENGINE_CHOICES } from '../engines/types.ts';
 import { FormatError } from '../formats/format-error.ts';
 import { modelStats } from '../formats/model.ts';
-import { parseInlineModel, readInlineModel } from '../formats/model-file-field.ts';
 import { modelFormat, readModelFile } from '../formats/read-model.ts';
 import { jobFilePath, mayRead } from './job-access.ts';
+import { parseInlineModel, readInlineModel } from './model-file-field.ts';
 import type { ParseContext, ProblemKind, SolveResult, SolverContext, TaskPlan } from './types.ts';
 import { Reader } from './validate.ts';
 

@@ -15,8 +15,18 @@
  */
 import { realpathSync } from 'node:fs';
 import { extname, isAbsolute, relative, resolve } from 'node:path';
-import type { ParseContext } from './types.ts';
 import type { Reader } from './validate.ts';
+
+/**
+ * The part of a kind's ParseContext (types.ts) that path checks read. Written out here, not
+ * imported: types.ts imports JobAccess from this file, and the two must not import each other.
+ */
+export interface PathContext {
+  /** Folder that relative paths in the job resolve against. */
+  baseDir: string;
+  /** What the job may read and load; absent: a job file's rules. */
+  access?: JobAccess;
+}
 
 /** The rules one start request's job is checked against. */
 export interface JobAccess {
@@ -76,7 +86,7 @@ export function pageBaseDir(access: JobAccess, source: string, fallback: string)
  * Resolve a file or folder a job names (relative to the job's folder) and check the job may
  * name it. Refusals are located at the field; they do not say whether the path exists.
  */
-export function jobFilePath(field: Reader, ctx: ParseContext, given = field.string()): string {
+export function jobFilePath(field: Reader, ctx: PathContext, given = field.string()): string {
   const path = isAbsolute(given) ? resolve(given) : resolve(ctx.baseDir, given);
   const roots = accessOf(ctx).roots;
   if (roots !== null && !allowedBy(roots, path)) {
@@ -88,16 +98,16 @@ export function jobFilePath(field: Reader, ctx: ParseContext, given = field.stri
 }
 
 /** Whether a file found while walking a folder the job named may be read (a link may lead outside). */
-export function mayRead(ctx: ParseContext, path: string): boolean {
+export function mayRead(ctx: PathContext, path: string): boolean {
   const roots = accessOf(ctx).roots;
   return roots === null || allowedBy(roots, path);
 }
 
-function accessOf(ctx: ParseContext): JobAccess {
+function accessOf(ctx: PathContext): JobAccess {
   return ctx.access ?? JOB_FILE_ACCESS;
 }
 
-function hintOf(ctx: ParseContext): string {
+function hintOf(ctx: PathContext): string {
   const hint = accessOf(ctx).hint;
   return hint === undefined ? '' : ` (${hint})`;
 }
@@ -106,7 +116,7 @@ function hintOf(ctx: ParseContext): string {
  * Resolve and check a custom kind's module path. Returns the absolute path to import; the
  * caller decides whether to import it (preview never does).
  */
-export function jobModulePath(field: Reader, ctx: ParseContext): string {
+export function jobModulePath(field: Reader, ctx: PathContext): string {
   const given = field.string();
   const modules = accessOf(ctx).modules;
   if (modules !== 'job-folder' && modules.length === 0) {

@@ -13,6 +13,7 @@ import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { FarmApi } from '../api.ts';
+import { contentSecurityPolicy } from '../farm/csp.ts';
 import { stackOf } from '../farm/page-errors.ts';
 import type { JobAccess, PageFacingFarm } from '../farm/page-farm.ts';
 import { type AccessPolicy, checkAccess, loopbackHostNames, newToken } from './access.ts';
@@ -22,17 +23,8 @@ import { WsBridge } from './ws-bridge.ts';
 /** Project root (solver/serve/ → ../..), where dist/renderer and renderer/vite.config.ts live. */
 const PROJECT_ROOT = path.resolve(import.meta.dirname, '..', '..');
 
-/** Content Security Policy of the served page (same as the Electron window's). */
-export const SERVE_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+/** Content Security Policy of the served page: the Electron window's (farm/csp.ts). */
+export const SERVE_CSP = contentSecurityPolicy();
 
 const SECURITY_HEADERS: Record<string, string> = {
   'Content-Security-Policy': SERVE_CSP,
@@ -270,10 +262,11 @@ async function ensureRendererBuilt(dir: string, isDefault: boolean, log: (line: 
 }
 
 async function createFarm(options: ServeOptions): Promise<ClosableFarm> {
-  const [{ Farm }, { NodeLauncher }, { SOLVER_PRIORITIES }] = await Promise.all([
+  const [{ Farm }, { NodeLauncher }, { SOLVER_PRIORITIES }, { farmJournal }] = await Promise.all([
     import('../farm/farm.ts'),
     import('../farm/node-launcher.ts'),
     import('../farm/priority-launcher.ts'),
+    import('../journal/farm-journal.ts'),
   ]);
   const farmOptions: ConstructorParameters<typeof Farm>[0] = {
     launcher: new NodeLauncher(),
@@ -281,7 +274,7 @@ async function createFarm(options: ServeOptions): Promise<ClosableFarm> {
   };
   if (options.cores !== undefined) farmOptions.cores = options.cores;
   if (options.examplesDir !== undefined) farmOptions.examplesDir = options.examplesDir;
-  if (options.dataDir !== undefined) farmOptions.dataDir = options.dataDir;
+  if (options.dataDir !== undefined) farmOptions.journal = farmJournal(options.dataDir);
   if (options.broker !== undefined) {
     farmOptions.broker = options.broker;
     const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));

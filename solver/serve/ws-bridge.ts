@@ -1,19 +1,14 @@
 /**
  * FarmApi over WebSocket text frames (the wire types are WsRequest / WsServerMessage in
- * solver/api.ts): each request is answered by id; every connected client gets every event
- * batch the farm emits (the farm already batches at ≤ 60 Hz, one frame per batch).
+ * solver/api.ts): each request is answered by id, through the verb table (farm/verbs.ts,
+ * which checks the arguments); every connected client gets every event batch the farm emits
+ * (the farm already batches at ≤ 60 Hz, one frame per batch).
  */
 import type { WebSocket } from 'ws';
-import type { FarmEvent, PastRunDetail, StartRequest, WsServerMessage } from '../api.ts';
-import { eventsForPage, pageError, runDetailForPage, stackOf, worthLogging } from '../farm/page-errors.ts';
+import type { FarmEvent, WsServerMessage } from '../api.ts';
+import { eventsForPage, pageError, stackOf, worthLogging } from '../farm/page-errors.ts';
 import type { JobAccess, PageFacingFarm } from '../farm/page-farm.ts';
-import {
-  checkModelFile,
-  checkOpenRunOptions,
-  checkResumeOptions,
-  checkRunId,
-  checkTerminateOptions,
-} from '../farm/verb-args.ts';
+import { callVerb, fixedAccess, isFarmVerb, type PageAccess, VERBS } from '../farm/verbs.ts';
 
 /** Frames bigger than this are refused: a job document is small, a flood is not. */
 const MAX_FRAME_BYTES = 8 * 1024 * 1024;
@@ -35,8 +30,8 @@ class BadRequest extends Error {
 /** Owns the set of connected sockets and the one farm subscription they share. */
 export class WsBridge {
   readonly #farm: PageFacingFarm;
-  /** What jobs from these pages may read and load: passed with every verb that reads files or loads code. */
-  readonly #access: JobAccess;
+  /** What jobs from these pages may read and load: one rule for every page of this server. */
+  readonly #page: PageAccess;
   readonly #clients = new Set<WebSocket>();
   /** Log lines held back from a lagging client, per solver slot, until it catches up. */
   readonly #skipped = new Map<WebSocket, Map<number, number>>();
@@ -50,7 +45,7 @@ export class WsBridge {
     log: (line: string) => void = (line) => void process.stderr.write(`${line}\n`),
   ) {
     this.#farm = farm;
-    this.#access = access;
+    this.#page = fixedAccess(access);
     this.#log = log;
     // Stacks that solvers reported (task errors, crashes) stay in the journal, not on the wire.
     this.#unsubscribe = farm.subscribe((events) => this.#broadcast(eventsForPage(events)));
@@ -153,32 +148,12 @@ export class WsBridge {
   }
 
   #dispatch(verb: string, args: unknown[]): Promise<unknown> {
-    switch (verb) {
-      case 'start':
-        return this.#farm.start(startRequest('start', args[0]), { access: this.#access });
-      case 'terminate':
-        return this.#farm.terminate(checkTerminateOptions(args[0]));
-      case 'status':
-        return this.#farm.status();
-      case 'examples':
-        return this.#farm.examples();
-      case 'runs':
-        return this.#farm.runs();
-      case 'openRun':
-        return this.#farm
-          .openRun(checkRunId('openRun', args[0]), checkOpenRunOptions(args[1]))
-          .then((detail: PastRunDetail) => runDetailForPage(detail));
-      case 'resume':
-        return this.#farm.resume(checkRunId('resume', args[0]), checkResumeOptions(args[1]), this.#access);
-      case 'inspectModel':
-        return this.#farm.inspectModel(checkModelFile(args[0]));
-      case 'preview':
-        return this.#farm.preview(startRequest('preview', args[0]), this.#access);
-      default:
-        throw new BadRequest(
-          `Unknown request verb ${JSON.stringify(verb)}: expected start, terminate, status, examples, runs, openRun, resume, inspectModel or preview.`,
-        );
+    if (!isFarmVerb(verb)) {
+      const verbs = Object.keys(VERBS);
+      const expected = `${verbs.slice(0, -1).join(', ')} or ${verbs.at(-1)}`;
+      throw new BadRequest(`Unknown request verb ${JSON.stringify(verb)}: expected ${expected}.`);
     }
+    return callVerb(this.#farm, verb, args, this.#page);
   }
 }
 
@@ -191,18 +166,6 @@ function withoutLogs(events: readonly FarmEvent[]): { events: FarmEvent[]; lines
     else kept.push(ev);
   }
   return { events: kept, lines };
-}
-
-/** A start request's shape ({ example } or { job, source }); the farm checks the job itself. */
-function startRequest(verb: string, value: unknown): StartRequest {
-  if (typeof value === 'object' && value !== null) {
-    const v = value as Record<string, unknown>;
-    const coresOk = v.cores === undefined || typeof v.cores === 'number';
-    if (coresOk && (typeof v.example === 'string' || ('job' in v && typeof v.source === 'string'))) {
-      return value as StartRequest;
-    }
-  }
-  throw new TypeError(`${verb}() expects { example: string } or { job, source: string }, with optional cores.`);
 }
 
 function send(socket: WebSocket, message: WsServerMessage): void {

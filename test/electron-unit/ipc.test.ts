@@ -191,6 +191,8 @@ describe('electron/ipc.ts', () => {
       await call(CHANNELS.resume, '20261122-031500-ab12cd', { cores: 'all' }),
       await call(CHANNELS.inspectModel, 'a.lp'),
       await call(CHANNELS.preview, 'wyndor-sweep'),
+      await call(CHANNELS.terminate, { force: 'yes' }),
+      await call(CHANNELS.terminate, 'now'),
     ]) {
       expect(reply).toMatchObject({ ok: false, error: { name: 'TypeError' } });
     }

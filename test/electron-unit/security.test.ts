@@ -27,7 +27,7 @@ describe('electron/security.ts', () => {
   it('has a strict CSP in production and allows only the dev server in development', () => {
     const prod = contentSecurityPolicy();
     expect(prod).toBe(
-      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
     );
     const dev = contentSecurityPolicy('http://localhost:5173/');
     expect(dev).toContain("script-src 'self' http://localhost:5173 'unsafe-inline'");

@@ -1,6 +1,6 @@
 /**
  * The utilityProcess launcher dropped into the real Farm, with real solver processes.
- * No Electron binary here, so the mocked utilityProcess.fork starts the real worker entry
+ * No Electron binary here, so the mocked utilityProcess.fork starts the real solver entry
  * with child_process.fork and behaves like Electron's UtilityProcess around it
  * (postMessage, 'message', piped stdout/stderr, 'exit' with a code, and app
  * 'child-process-gone' for a process killed by a signal). The farm is not changed at all.
@@ -20,7 +20,7 @@ const { UtilityLauncher } = await import('../../electron/utility-launcher.ts');
 const { installQuitHandlers } = await import('../../electron/quit.ts');
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
-const WORKER = path.join(ROOT, 'solver', 'worker', 'main.ts');
+const WORKER = path.join(ROOT, 'solver', 'solver-process', 'main.ts');
 const SPIN = path.join(ROOT, 'test', 'fixtures', 'kinds', 'spin.ts');
 
 /** Electron's UtilityProcess, acted out by a forked Node process. */

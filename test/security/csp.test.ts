@@ -6,18 +6,21 @@
  * script and inline event handlers — while the same foreign script does run in a page without the policy,
  * so the test can tell the difference. The policy is the Electron window's too
  * (electron/security.ts); test/electron-unit/security.test.ts checks it reaches every response there.
+ * All of them come from solver/farm/csp.ts: the built page's meta tag, and the Vite dev server's
+ * header, under which the panel still renders (React's refresh preamble is an inline script).
  */
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { build } from 'vite';
+import { build, createServer as createViteServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contentSecurityPolicy } from '../../electron/security.ts';
 import type { FarmStatus } from '../../solver/api.ts';
+import { contentSecurityPolicy as policy } from '../../solver/farm/csp.ts';
 import { type ClosableFarm, SERVE_CSP, type ServeHandle, serve } from '../../solver/serve/index.ts';
 
 /*
@@ -158,6 +161,42 @@ describe('Content-Security-Policy in Chromium', () => {
   it("is the Electron window's policy as well as browser mode's", () => {
     expect(SERVE_CSP).toBe(contentSecurityPolicy());
   });
+
+  it("is the built page's meta policy too, less the directives a meta tag cannot carry", () => {
+    const html = readFileSync(path.join(rendererDir, 'index.html'), 'utf8');
+    // Vite writes the attribute with its quotes as character references.
+    const meta = /<meta http-equiv="Content-Security-Policy" content="([^"]+)"/
+      .exec(html)?.[1]
+      ?.replaceAll('&#39;', "'");
+    expect(meta).toBe(policy({ delivery: 'meta' }));
+    expect(`${meta}; frame-ancestors 'none'`).toBe(SERVE_CSP);
+  });
+
+  it("is the Vite dev server's policy, with the dev server's allowances, and the panel renders under it", async () => {
+    const server = await createViteServer({
+      configFile: path.join(ROOT, 'renderer', 'vite.config.ts'),
+      logLevel: 'warn',
+      server: { port: 0, host: '127.0.0.1', strictPort: false },
+    });
+    const page = await browser.newPage();
+    try {
+      await server.listen();
+      const url = server.resolvedUrls?.local[0] as string;
+      const refused: string[] = [];
+      page.on('console', (message) => {
+        if (/Content Security Policy/i.test(message.text())) refused.push(message.text());
+      });
+      const response = await page.goto(url);
+      expect(response?.headers()['content-security-policy']).toBe(contentSecurityPolicy(url));
+      await page.waitForFunction(() => (document.getElementById('root')?.childElementCount ?? 0) > 0, null, {
+        timeout: 60_000,
+      });
+      expect(refused).toEqual([]);
+    } finally {
+      await page.close();
+      await server.close();
+    }
+  }, 120_000);
 
   it('blocks a <script> from another origin: reported, never fetched, never run', async () => {
     const page = await browser.newPage();

@@ -46,7 +46,7 @@ export function chooseTransport(): Transport {
   if (!token) {
     return {
       kind: 'websocket',
-      api: client,
+      api: client.api,
       onConnection: (l) => {
         l(
           'failed',
@@ -57,5 +57,5 @@ export function chooseTransport(): Transport {
     };
   }
   client.connect();
-  return { kind: 'websocket', api: client, onConnection: (l) => client.onConnection(l) };
+  return { kind: 'websocket', api: client.api, onConnection: (l) => client.onConnection(l) };
 }

@@ -1,18 +1,5 @@
-import type {
-  FarmApi,
-  FarmListener,
-  FarmStatus,
-  FarmVerb,
-  JobPreview,
-  ModelFile,
-  ModelSummary,
-  PastRun,
-  PastRunDetail,
-  RunInfo,
-  StartRequest,
-  WsRequest,
-  WsServerMessage,
-} from '../../../solver/api.ts';
+import type { FarmApi, FarmListener, FarmVerb, WsRequest, WsServerMessage } from '../../../solver/api.ts';
+import { farmApiProxy } from './verb-proxy.ts';
 
 /** Connection state of a transport, shown in the toolbar. */
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'failed';
@@ -39,10 +26,11 @@ export interface WsFarmClientOptions {
 
 /**
  * FarmApi over the browser-mode WebSocket (`/farm?token=…`, wire format WsRequest /
- * WsServerMessage in solver/api.ts). Reconnects with exponential backoff; requests still
- * waiting when the socket drops are rejected at once with a plain error instead of hanging.
+ * WsServerMessage in solver/api.ts), as {@link WsFarmClient.api}: every verb is one request
+ * (verb-proxy.ts). Reconnects with exponential backoff; requests still waiting when the
+ * socket drops are rejected at once with a plain error instead of hanging.
  */
-export class WsFarmClient implements FarmApi {
+export class WsFarmClient {
   private socket: WebSocket | null = null;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
@@ -59,6 +47,11 @@ export class WsFarmClient implements FarmApi {
   detail = 'Connecting to the solver farm…';
 
   private readonly url: string;
+  /** The farm, as the page calls it. */
+  readonly api: FarmApi = farmApiProxy(
+    (verb, args) => this.request(verb, args),
+    (listener) => this.subscribe(listener),
+  );
 
   constructor(url: string, options: WsFarmClientOptions = {}) {
     this.url = url;
@@ -89,43 +82,7 @@ export class WsFarmClient implements FarmApi {
     return () => this.connectionListeners.delete(listener);
   }
 
-  start(request: StartRequest): Promise<RunInfo> {
-    return this.request('start', [request]) as Promise<RunInfo>;
-  }
-
-  terminate(options?: { force?: boolean }): Promise<'graceful' | 'force' | 'none'> {
-    return this.request('terminate', options === undefined ? [] : [options]) as Promise<'graceful' | 'force' | 'none'>;
-  }
-
-  status(): Promise<FarmStatus> {
-    return this.request('status', []) as Promise<FarmStatus>;
-  }
-
-  examples(): ReturnType<FarmApi['examples']> {
-    return this.request('examples', []) as ReturnType<FarmApi['examples']>;
-  }
-
-  runs(): Promise<PastRun[]> {
-    return this.request('runs', []) as Promise<PastRun[]>;
-  }
-
-  openRun(runId: string, options?: { offset?: number; limit?: number }): Promise<PastRunDetail> {
-    return this.request('openRun', options === undefined ? [runId] : [runId, options]) as Promise<PastRunDetail>;
-  }
-
-  resume(runId: string, options?: { retryFailed?: boolean; cores?: number }): Promise<RunInfo> {
-    return this.request('resume', options === undefined ? [runId] : [runId, options]) as Promise<RunInfo>;
-  }
-
-  inspectModel(file: ModelFile): Promise<ModelSummary> {
-    return this.request('inspectModel', [file]) as Promise<ModelSummary>;
-  }
-
-  preview(request: StartRequest): Promise<JobPreview> {
-    return this.request('preview', [request]) as Promise<JobPreview>;
-  }
-
-  subscribe(listener: FarmListener): () => void {
+  private subscribe(listener: FarmListener): () => void {
     this.listeners.add(listener);
     return () => {
       this.listeners.delete(listener);
@@ -236,7 +193,7 @@ export class WsFarmClient implements FarmApi {
         );
       }, this.requestTimeoutMs);
       this.pending.set(id, { resolve, reject, timer, verb });
-      // The union is keyed by verb; the args were built by the typed methods above.
+      // The union is keyed by verb; the args come from a call typed by FarmApi (verb-proxy.ts).
       const req = { id, verb, args } as unknown as WsRequest;
       socket.send(JSON.stringify(req));
     });

@@ -27,7 +27,7 @@
 import type { GlpkSolveOptions, LP } from '../../engines/glpk-runtime.ts';
 import { MSG_LEVELS } from '../../engines/glpk-runtime.ts';
 import { ENGINE_CHOICES, type EngineChoice } from '../../engines/types.ts';
-import { modelFileAsGlpk, modelTextAsGlpk } from '../../formats/model-file-field.ts';
+import { modelFileAsGlpk, modelTextAsGlpk } from '../model-file-field.ts';
 import type { ParseContext } from '../types.ts';
 import { Reader } from '../validate.ts';
 import type { Axis } from './grid.ts';

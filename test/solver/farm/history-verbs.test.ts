@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { FarmEvent, TaskResult } from '../../../solver/api.ts';
 import { Farm } from '../../../solver/farm/farm.ts';
 import { NodeLauncher } from '../../../solver/farm/node-launcher.ts';
+import { farmJournal } from '../../../solver/journal/farm-journal.ts';
 import { flakyJob } from '../journal/farm-helpers.ts';
 import { customJob, waitFor } from './helpers.ts';
 
@@ -28,7 +29,11 @@ afterEach(async () => {
 
 function newFarm(withData = true): Farm {
   if (withData) dataDir = mkdtempSync(path.join(tmpdir(), 'farm-history-'));
-  farm = new Farm({ launcher: new NodeLauncher(), cores: 2, ...(withData ? { dataDir: dataDir as string } : {}) });
+  farm = new Farm({
+    launcher: new NodeLauncher(),
+    cores: 2,
+    ...(withData ? { journal: farmJournal(dataDir as string) } : {}),
+  });
   return farm;
 }
 

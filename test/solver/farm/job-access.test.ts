@@ -9,6 +9,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { maxCores } from '../../../solver/farm/farm.ts';
+import { farmJournal } from '../../../solver/journal/farm-journal.ts';
 import { listModelFiles, WalkLimitError } from '../../../solver/problems/batch.ts';
 import type { JobAccess } from '../../../solver/problems/job-access.ts';
 import { CountingLauncher, FarmHarness, JOB_SOURCE, KINDS_DIR, waitFor } from './helpers.ts';
@@ -148,7 +149,7 @@ describe('jobs from a page', () => {
 
   it('may resume a run of a built-in example (its files are the farm’s own)', async () => {
     const data = tempDir();
-    h = new FarmHarness({ dataDir: data, examplesDir: EXAMPLES });
+    h = new FarmHarness({ journal: farmJournal(data), examplesDir: EXAMPLES });
     const info = await h.farm.start({ example: 'wyndor-sweep' });
     await h.farm.terminate({ force: true });
     await h.farm.finished();
@@ -161,7 +162,7 @@ describe('jobs from a page', () => {
 describe('resume', () => {
   it('resumes a run started from a job file with that file’s rules, whoever asks', async () => {
     const data = tempDir();
-    h = new FarmHarness({ dataDir: data });
+    h = new FarmHarness({ journal: farmJournal(data) });
     const job = { kind: 'custom', module: './spin.ts', spec: { tasks: 40, ms: 200 } };
     const info = await h.farm.start({ job, source: JOB_SOURCE });
     await waitFor('a result', () => h?.results().length);

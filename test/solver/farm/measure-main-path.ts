@@ -1,7 +1,7 @@
 /**
  * Micro-measure (not a test): the farm's main-process CPU per task with no real processes.
- * An in-process fake solver answers each batch with JSON text shaped like a real sweep
- * result; the farm parses it (as child_process's JSON channel does) and builds, hashes
+ * An in-process fake solver answers each `run` batch with `rows` JSON text like a real sweep
+ * solver's; the farm parses it (as child_process's JSON channel does) and builds, hashes
  * and emits TaskResults. CPU time spent inside the fake solver is subtracted (CPU time, not
  * wall time: on a loaded machine wall time includes time the process did not run).
  *
@@ -11,7 +11,8 @@
 import { Farm } from '../../../solver/farm/farm.ts';
 import type { SolverExit, SolverHandle, SolverLauncher } from '../../../solver/farm/launcher.ts';
 import type { ProblemKind } from '../../../solver/problems/types.ts';
-import type { FromSolver, ToSolver, WireResult } from '../../../solver/protocol.ts';
+import type { FromSolver, ToSolver } from '../../../solver/protocol.ts';
+import { RowsWriter } from '../../../solver/solver-process/rows.ts';
 
 const tasks = Number(process.argv[2] ?? 100_000);
 let fakeMs = 0;
@@ -34,16 +35,17 @@ class FakeHandle implements SolverHandle {
     let reply: string | undefined;
     if (m.t === 'setup') reply = JSON.stringify({ t: 'setup-done' });
     if (m.t === 'shutdown') setImmediate(() => this.#onExit({ code: 0, signal: null, reason: 'exited with code 0' }));
-    if (m.t === 'tasks') {
-      const results: WireResult[] = m.tasks.map((task) => ({
-        status: 'optimal',
-        objective: 3600 + ((task.p as number[])[0] ?? 0),
-        timeMs: 0.011,
-        values: { doors: 2, windows: 6 },
-        engine: 'glpk',
-        i: task.i,
-      }));
-      reply = JSON.stringify({ t: 'results', batch: m.batch, results, done: true });
+    if (m.t === 'run') {
+      // Columns, as a real solver answers a `run` batch (solver/solver-process/rows.ts).
+      const rows = new RowsWriter();
+      for (const i of m.i) {
+        const objective = 3600 + 100 + i * 0.01;
+        rows.add(
+          { status: 'optimal', objective, timeMs: 0.011, values: { doors: 2, windows: 6 }, engine: 'glpk' },
+          0.011,
+        );
+      }
+      reply = JSON.stringify(rows.take(m.batch, true, 0));
     }
     const d = process.cpuUsage(t1);
     fakeMs += (d.user + d.system) / 1000;

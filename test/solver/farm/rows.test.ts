@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TaskResult } from '../../../solver/api.ts';
 import { taskIdHasher } from '../../../solver/farm/task-id.ts';
-import { RowsWriter } from '../../../solver/worker/rows.ts';
+import { RowsWriter } from '../../../solver/solver-process/rows.ts';
 import { expected } from '../../fixtures/kinds/mixed.ts';
 import { customJob, FarmHarness, KINDS_DIR } from './helpers.ts';
 

@@ -1,8 +1,12 @@
-/** Shared helpers of the format tests that check files other writers made against the reference models. */
+/**
+ * Shared helpers of the format tests: the reference models that files other writers made are
+ * checked against, and a short text form of what a reader made of an input.
+ */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { EngineResult } from '../../../solver/engines/types.ts';
+import type { LinearModel } from '../../../solver/formats/model.ts';
 
 /** The reference model set (outside the repo: the suites skip without it). */
 export const MODELS = join(import.meta.dirname, '../../../../shared/models');
@@ -63,4 +67,29 @@ export function expectReference(result: EngineResult, ref: Reference, constant =
       1e-6,
     );
   }
+}
+
+const fmt = (v: number) =>
+  v === Number.POSITIVE_INFINITY ? 'inf' : v === Number.NEGATIVE_INFINITY ? '-inf' : String(v);
+
+/**
+ * What a reader made of an input, for tests that pin it: the model as short lines (objective,
+ * variables, rows, warnings; infinities as inf), or the error message.
+ */
+export function outcome(read: () => LinearModel): string | string[] {
+  let m: LinearModel;
+  try {
+    m = read();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return [
+    `${m.name === '' ? '(no name)' : m.name} ${m.sense} ${m.objectiveName} ${m.objective.map(fmt).join(' ')} + ${fmt(m.objectiveConstant)}`,
+    ...m.variables.map((v) => `var ${v.name} [${fmt(v.lb)}, ${fmt(v.ub)}]${v.integer ? ' int' : ''}`),
+    ...m.rows.map(
+      (r) =>
+        `row ${r.name} [${fmt(r.lb)}, ${fmt(r.ub)}] ${r.cols.map((c, k) => `${fmt(r.coefs[k] ?? 0)}*${c}`).join(' ')}`,
+    ),
+    ...m.warnings.map((w) => `warning ${w}`),
+  ];
 }

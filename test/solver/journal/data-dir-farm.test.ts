@@ -8,6 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Farm } from '../../../solver/farm/farm.ts';
 import { NodeLauncher } from '../../../solver/farm/node-launcher.ts';
+import { farmJournal } from '../../../solver/journal/farm-journal.ts';
 import { listRuns } from '../../../solver/journal/history.ts';
 import { flakyJob } from './farm-helpers.ts';
 import { trackForCleanup } from './helpers.ts';
@@ -17,7 +18,7 @@ const track = trackForCleanup();
 describe('Farm dataDir', () => {
   it('records every run under <dataDir>/runs/ and the history lists them', async () => {
     const tmp = track.tempDir('journal-data-dir-');
-    const farm = track.farm(new Farm({ launcher: new NodeLauncher(), cores: 2, dataDir: tmp.dir }));
+    const farm = track.farm(new Farm({ launcher: new NodeLauncher(), cores: 2, journal: farmJournal(tmp.dir) }));
     const first = await farm.start({ example: 'wyndor-sweep' });
     expect(await farm.finished()).toBe('done');
     expect(first.dir).toBe(path.join(tmp.dir, 'runs', first.runId));

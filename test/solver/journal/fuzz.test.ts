@@ -6,11 +6,11 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseFailurePolicy } from '../../../solver/journal/failure-policy.ts';
+import { parseFailurePolicy } from '../../../solver/farm/failure-policy.ts';
 import { listRuns } from '../../../solver/journal/history.ts';
 import { readJournal, readJournalSync, repairJournal } from '../../../solver/journal/journal-reader.ts';
 import { JournalWriter } from '../../../solver/journal/journal-writer.ts';
-import { readJobFile } from '../../../solver/journal/run-dir.ts';
+import { readRunJob } from '../../../solver/journal/run-dir.ts';
 import { ValidationError } from '../../../solver/problems/validate.ts';
 import { lines, result, tempDir } from './helpers.ts';
 
@@ -95,7 +95,7 @@ describe('fuzzed journals', () => {
 });
 
 describe('fuzzed job and run files', () => {
-  it('readJobFile throws only located errors for any job.json content', () => {
+  it('readRunJob throws only located errors for any job.json content', () => {
     fc.assert(
       fc.property(
         fc.oneof(
@@ -113,7 +113,7 @@ describe('fuzzed job and run files', () => {
           mkdirSync(dir);
           writeFileSync(path.join(dir, 'job.json'), text);
           try {
-            readJobFile(dir);
+            readRunJob(dir);
           } catch (err) {
             expect(err).toBeInstanceOf(ValidationError);
             expect((err as Error).message).toContain('job.json: $');

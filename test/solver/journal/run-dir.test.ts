@@ -12,7 +12,7 @@ import {
   newRunId,
   RUN_FILES,
   RunDir,
-  readJobFile,
+  readRunJob,
 } from '../../../solver/journal/run-dir.ts';
 import { tempDir } from './helpers.ts';
 
@@ -66,7 +66,7 @@ describe('RunDir', () => {
       cores: 2,
       job: { kind: 'sweep', name: 'Wyndor', grid: [] },
     });
-    expect(readJobFile(run.dir)).toEqual(job);
+    expect(readRunJob(run.dir)).toEqual(job);
     expect(existsSync(path.join(run.dir, 'logs'))).toBe(true);
     expect(liveLockHolder(run.dir)?.pid).toBe(process.pid);
     run.log(1).write(['hello']);
@@ -110,9 +110,9 @@ describe('RunDir', () => {
   it('explains a folder that is not a run, and a broken job.json with its JSON path', () => {
     expect(() => RunDir.open(tmp.dir)).toThrow(/not a run directory \(it has no job.json\)/);
     writeFileSync(path.join(tmp.dir, 'job.json'), '{"format":"solver-farm/job@1","runId":7}');
-    expect(() => readJobFile(tmp.dir)).toThrow(/job.json: \$\.taskCount: expected a finite number, got nothing$/);
+    expect(() => readRunJob(tmp.dir)).toThrow(/job.json: \$\.taskCount: expected a finite number, got nothing$/);
     writeFileSync(path.join(tmp.dir, 'job.json'), '{"format":');
-    expect(() => readJobFile(tmp.dir)).toThrow(/job.json: \$: expected valid JSON/);
+    expect(() => readRunJob(tmp.dir)).toThrow(/job.json: \$: expected valid JSON/);
   });
 
   it("refuses a folder on /proc at once with the reason (Node's recursive mkdir spins there forever)", () => {
@@ -139,7 +139,7 @@ describe('RunDir', () => {
     run.release();
     const job = JSON.parse(readFileSync(run.file('job'), 'utf8'));
     writeFileSync(run.file('job'), JSON.stringify({ ...job, taskCount: 1e15 }));
-    expect(() => readJobFile(run.dir)).toThrow(
+    expect(() => readRunJob(run.dir)).toThrow(
       /job\.json: \$\.taskCount: expected an integer from 0 to 100000000, got 1000000000000000$/,
     );
   });

@@ -12,6 +12,7 @@ import type { FarmEvent, RunInfo, SolverStatus, TaskResult } from '../../../solv
 import { Farm } from '../../../solver/farm/farm.ts';
 import { NodeLauncher } from '../../../solver/farm/node-launcher.ts';
 import { SOLVER_PRIORITIES } from '../../../solver/farm/priority-launcher.ts';
+import { farmJournal } from '../../../solver/journal/farm-journal.ts';
 import { kindModuleIn } from '../../support/kind-module.ts';
 import { rabbitAvailable } from '../../support/rabbitmq.ts';
 import { SQUARE_JOB, SQUARE_KIND, startWorker } from './harness.ts';
@@ -43,7 +44,7 @@ describe.skipIf(skip)('a farm with remote workers', () => {
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const openFarm = () => suite.openFarm({ dataDir });
+  const openFarm = () => suite.openFarm({ journal: farmJournal(dataDir) });
 
   const resultsOf = (events: FarmEvent[]): TaskResult[] =>
     events.flatMap((e) => (e.type === 'results' ? e.results : []));

@@ -3,7 +3,7 @@
  * replies and results are not queued behind megabytes of lines it would scroll past), then a
  * line in each pane saying how many it missed. Other clients are not affected.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type WebSocket from 'ws';
 import type { FarmApi, FarmEvent, TaskResult, WsServerMessage } from '../../../solver/api.ts';
 import type { JobAccess } from '../../../solver/problems/job-access.ts';
@@ -29,10 +29,19 @@ class FakeSocket {
   readyState = 1;
   bufferedAmount = 0;
   readonly frames: FarmEvent[][] = [];
-  on(): void {}
+  readonly replies: WsServerMessage[] = [];
+  #onMessage: ((data: Buffer, isBinary: boolean) => void) | undefined;
+  on(event: string, handler: (data: Buffer, isBinary: boolean) => void): void {
+    if (event === 'message') this.#onMessage = handler;
+  }
+  /** The page sends a request frame. */
+  receive(request: unknown): void {
+    this.#onMessage?.(Buffer.from(JSON.stringify(request)), false);
+  }
   send(text: string): void {
     const m = JSON.parse(text) as WsServerMessage;
     if (m.type === 'events') this.frames.push(m.events);
+    else this.replies.push(m);
   }
   terminate(): void {
     this.readyState = 3;
@@ -116,6 +125,44 @@ describe('WsBridge error stacks', () => {
     ]);
     // The journal and other listeners see what the solvers reported.
     expect(failed.error?.stack).toBe(stack);
+    bridge.close();
+  });
+});
+
+describe('WsBridge requests', () => {
+  it("answers through the verb table: arguments checked, the server's access given, unknown verbs refused", async () => {
+    const { farm } = fakeFarm();
+    const calls: unknown[][] = [];
+    Object.assign(farm, {
+      terminate: async (...args: unknown[]) => {
+        calls.push(['terminate', ...args]);
+        return 'graceful';
+      },
+      preview: async (...args: unknown[]) => {
+        calls.push(['preview', ...args]);
+        return { total: 1 };
+      },
+    });
+    const bridge = new WsBridge(farm, PAGE_ACCESS, () => {});
+    const socket = new FakeSocket();
+    bridge.attach(socket as unknown as WebSocket);
+    socket.receive({ id: 1, verb: 'terminate', args: [{ force: true }] });
+    socket.receive({ id: 2, verb: 'terminate', args: [{ force: 'yes' }] });
+    socket.receive({ id: 3, verb: 'preview', args: [{ example: 'wyndor-sweep' }] });
+    socket.receive({ id: 4, verb: '__proto__', args: [] });
+    await vi.waitFor(() => expect(socket.replies).toHaveLength(4));
+    const byId = new Map(socket.replies.map((r) => [r.type === 'reply' ? r.id : -1, r]));
+    expect(byId.get(1)).toEqual({ type: 'reply', id: 1, ok: true, value: 'graceful' });
+    expect(byId.get(2)).toMatchObject({ ok: false, error: { name: 'TypeError', code: 'invalid-argument' } });
+    expect(byId.get(3)).toEqual({ type: 'reply', id: 3, ok: true, value: { total: 1 } });
+    expect(byId.get(4)).toMatchObject({
+      ok: false,
+      error: { code: 'bad-request', message: expect.stringContaining('Unknown request verb "__proto__"') },
+    });
+    expect(calls).toEqual([
+      ['terminate', { force: true }],
+      ['preview', { example: 'wyndor-sweep' }, PAGE_ACCESS],
+    ]);
     bridge.close();
   });
 });

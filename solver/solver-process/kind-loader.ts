@@ -2,7 +2,7 @@
  * Job kinds for a solver process, loaded on demand at `setup`. The main side imports the
  * whole registry (it parses every kind); a solver needs one kind, and importing them all
  * (GLPK, HiGHS, the model readers) would add ~0.3 s to every process start, which a
- * replacement after a crash pays again. test/solver/worker/kind-loader.test.ts keeps this
+ * replacement after a crash pays again. test/solver/solver-process/kind-loader.test.ts keeps this
  * list equal to solver/problems/registry.ts.
  */
 import type { AnyProblemKind } from '../problems/types.ts';

@@ -1,5 +1,5 @@
 /**
- * The solver's parent-watch thread (solver/worker/parent-watch.ts) on its own: it never keeps
+ * The solver's parent-watch thread (solver/solver-process/parent-watch.ts) on its own: it never keeps
  * an idle process alive, and it ends a process whose main thread is blocked once the parent
  * is gone. (The farm-level checks, with the CLI and `serve` SIGKILLed, are in
  * test/solver/cli/orphans.test.ts.)
@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { isRunning } from '../../support/processes.ts';
 
-const WATCH = fileURLToPath(new URL('../../../solver/worker/parent-watch.ts', import.meta.url));
+const WATCH = fileURLToPath(new URL('../../../solver/solver-process/parent-watch.ts', import.meta.url));
 
 /** Runs `code` (an ES module) in a fresh Node; resolves with its stdout and exit code. */
 function node(code: string): Promise<{ code: number | null; stdout: string; ms: number }> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { kinds } from '../../../solver/problems/registry.ts';
-import { kindNames, loadKind } from '../../../solver/worker/kind-loader.ts';
+import { kindNames, loadKind } from '../../../solver/solver-process/kind-loader.ts';
 
 describe('the solver-side kind loader', () => {
   it('loads exactly the kinds of the registry, as the same objects', async () => {

@@ -11,7 +11,7 @@ import {
   parseFailurePolicy,
   taskTimeoutMs,
   timeoutMessage,
-} from '../../../solver/journal/failure-policy.ts';
+} from '../../../solver/farm/failure-policy.ts';
 import { ValidationError } from '../../../solver/problems/validate.ts';
 
 describe('parseFailurePolicy', () => {

@@ -1,18 +1,18 @@
 /**
- * The run-history verbs of the Farm (runs, openRun) on top of the run journal
- * (solver/journal): the list of past runs under a data folder, and one run opened for
+ * Past runs as FarmApi shows them (the Farm's runs and openRun verbs, through the journal
+ * port: farm-journal.ts): the list of past runs under a data folder, and one run opened for
  * viewing — a page of its results in plan order, the tails of its solver logs, its barrier
  * steps, and what to draw (re-derived from job.json through the kind's view()).
  */
 import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { PastRun, PastRunDetail, RunView, TaskResult } from '../api.ts';
-import { listRuns, type RunRecord, readRunRecord, runsFolder } from '../journal/history.ts';
-import { indexJournal, type JournalIndex } from '../journal/journal-index.ts';
-import { RUN_FILES, readJobFile, readStepSummaries } from '../journal/run-dir.ts';
+import { previewJob } from '../farm/job.ts';
 import { JOB_FILE_ACCESS } from '../problems/job-access.ts';
 import type { AnyProblemKind } from '../problems/types.ts';
-import { previewJob } from './job.ts';
+import { listRuns, type RunRecord, readRunRecord, runsFolder } from './history.ts';
+import { indexJournal, type JournalIndex } from './journal-index.ts';
+import { RUN_FILES, readRunJob, readStepSummaries } from './run-dir.ts';
 
 /** Results per openRun page when the caller gives no limit. */
 export const DEFAULT_RESULT_PAGE = 5000;
@@ -152,19 +152,19 @@ async function viewOf(
   dir: string,
   kinds: ReadonlyMap<string, AnyProblemKind>,
 ): Promise<{ view: RunView; params?: string[]; count: number | null }> {
-  const jobFile = readJobFile(dir);
+  const runJob = readRunJob(dir);
   try {
     // Looking at a past run runs none of its code: a custom kind is parsed, not planned.
-    const job = await previewJob(jobFile.job, jobFile.source, jobFile.baseDir, kinds, JOB_FILE_ACCESS);
-    if (job.plan === null) return { view: { kind: 'none' }, count: jobFile.taskCount };
+    const job = await previewJob(runJob.job, runJob.source, runJob.baseDir, kinds, JOB_FILE_ACCESS);
+    if (job.plan === null) return { view: { kind: 'none' }, count: runJob.taskCount };
     const view = job.kind.view?.(job.spec) ?? { kind: 'none' };
     if (job.plan.type === 'tasks' && job.plan.paramNames) {
-      return { view, params: job.plan.paramNames, count: jobFile.taskCount };
+      return { view, params: job.plan.paramNames, count: runJob.taskCount };
     }
-    return { view, count: jobFile.taskCount };
+    return { view, count: runJob.taskCount };
   } catch {
     // The job's files may have moved since (a TSP instance): results and logs still show.
-    return { view: { kind: 'none' }, count: jobFile.taskCount };
+    return { view: { kind: 'none' }, count: runJob.taskCount };
   }
 }
 

@@ -8,7 +8,7 @@
 import type { AnyProblemKind, SolveResult, SolverContext, TaskPlan } from '../problems/types.ts';
 import type { FromSolver, ToSolver } from '../protocol.ts';
 import { serializeError, type WireResult, type WireTask } from '../protocol.ts';
-import type { WorkerChannel } from './channel.ts';
+import type { SolverChannel } from './channel.ts';
 import { LOG_FLUSH_MS, LogCapture } from './log-capture.ts';
 import { RowsWriter } from './rows.ts';
 
@@ -35,8 +35,8 @@ export type KindSource =
   | { load(name: string): Promise<AnyProblemKind | undefined>; names: readonly string[] };
 
 /** Options of the loop; `exit` ends the process (injected so the loop can be tested in-process). */
-export interface WorkerLoopOptions {
-  channel: WorkerChannel;
+export interface SolverLoopOptions {
+  channel: SolverChannel;
   kinds: KindSource;
   exit(code: number): void;
 }
@@ -50,8 +50,8 @@ export interface WorkerLoopOptions {
  */
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
 
-export class WorkerLoop {
-  readonly #channel: WorkerChannel;
+export class SolverLoop {
+  readonly #channel: SolverChannel;
   readonly #kinds: KindSource;
   readonly #exit: (code: number) => void;
   readonly logs: LogCapture;
@@ -72,7 +72,7 @@ export class WorkerLoop {
   readonly #rows = new RowsWriter();
   #lastResultsFlush = 0;
 
-  constructor(options: WorkerLoopOptions) {
+  constructor(options: SolverLoopOptions) {
     this.#channel = options.channel;
     this.#kinds = options.kinds;
     this.#exit = options.exit;

@@ -12,9 +12,11 @@
  * ```
  * Everything is optional; `crashRetries` defaults to 2, the rest to "no limit".
  * The decision functions here are pure, so the farm's rules are tested without processes.
+ * It lives in farm/ because the farm enforces it (runLimits() → the Run's RunLimits); the
+ * journal only checks, when it resumes a run, that the stored job's policy still parses.
  */
-import type { RunLimits } from '../farm/run.ts';
 import { Reader, ValidationError } from '../problems/validate.ts';
+import type { RunLimits } from './run-types.ts';
 
 /** A parsed failure policy (defaults applied). */
 export interface FailurePolicy {

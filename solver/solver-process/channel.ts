@@ -1,12 +1,12 @@
 /**
- * The solver process's side of the farm channel. The same worker runs under Electron's
+ * The solver process's side of the farm channel. The same entry runs under Electron's
  * utilityProcess (which gives it `process.parentPort`) and under `child_process.fork`
  * (which gives it `process.send`); nothing else differs (DESIGN 'Process model').
  */
 import type { FromSolver, ToSolver } from '../protocol.ts';
 
-/** How the worker talks to the farm. */
-export interface WorkerChannel {
+/** How the solver process talks to the farm. */
+export interface SolverChannel {
   send(message: FromSolver): void;
   onMessage(listener: (message: ToSolver) => void): void;
   /** Resolves once everything sent so far has left the process (before a deliberate exit). */
@@ -29,7 +29,7 @@ interface ParentPort {
 }
 
 /** Opens the channel this process was started with; throws if there is none. */
-export function openChannel(): WorkerChannel {
+export function openChannel(): SolverChannel {
   const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
   if (parentPort) {
     return {
@@ -44,7 +44,9 @@ export function openChannel(): WorkerChannel {
   }
   const send = process.send?.bind(process);
   if (!send) {
-    throw new Error('solver/worker/main.ts must be started by the farm (no IPC channel: use the CLI or the app)');
+    throw new Error(
+      'solver/solver-process/main.ts must be started by the farm (no IPC channel: use the CLI or the app)',
+    );
   }
   // Every send carries a callback, called once its bytes are written (on nextTick when the
   // pipe took them at once), so the process knows what still waits in its memory.

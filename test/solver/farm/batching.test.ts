@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BatchSizer, INITIAL_BATCH, MAX_BATCH, TaskQueue } from '../../../solver/farm/scheduler.ts';
+import { BatchSizer, INITIAL_BATCH, MAX_BATCH, TaskQueue } from '../../../solver/farm/batching.ts';
 
 describe('TaskQueue', () => {
   it('hands out indices in order, returned ones first and in their order', () => {

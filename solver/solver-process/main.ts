@@ -6,11 +6,11 @@
  */
 import { openChannel } from './channel.ts';
 import { kindNames, loadKind } from './kind-loader.ts';
-import { WorkerLoop } from './loop.ts';
+import { SolverLoop } from './loop.ts';
 import { watchParent } from './parent-watch.ts';
 
 const channel = openChannel();
-const loop = new WorkerLoop({
+const loop = new SolverLoop({
   channel,
   kinds: { load: loadKind, names: kindNames },
   exit: (code) => process.exit(code),

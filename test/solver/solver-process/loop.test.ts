@@ -1,13 +1,13 @@
 /**
- * The worker's command loop, in-process with a fake channel: the same code a solver
+ * The solver process's command loop, in-process with a fake channel: the same code a solver
  * process runs, without the process.
  */
 import { describe, expect, it } from 'vitest';
 import type { AnyProblemKind, SolverContext } from '../../../solver/problems/types.ts';
 import type { FromSolver, ToSolver } from '../../../solver/protocol.ts';
-import type { WorkerChannel } from '../../../solver/worker/channel.ts';
-import { droppedLine, LogCapture, MAX_HELD_LINES } from '../../../solver/worker/log-capture.ts';
-import { WorkerLoop } from '../../../solver/worker/loop.ts';
+import type { SolverChannel } from '../../../solver/solver-process/channel.ts';
+import { droppedLine, LogCapture, MAX_HELD_LINES } from '../../../solver/solver-process/log-capture.ts';
+import { SolverLoop } from '../../../solver/solver-process/loop.ts';
 
 function spin(ms: number): void {
   const end = performance.now() + ms;
@@ -30,7 +30,7 @@ const spinKind: AnyProblemKind = {
   },
 };
 
-class FakeChannel implements WorkerChannel {
+class FakeChannel implements SolverChannel {
   readonly sent: { at: number; message: FromSolver }[] = [];
   send(message: FromSolver): void {
     this.sent.push({ at: performance.now(), message });
@@ -44,10 +44,10 @@ class FakeChannel implements WorkerChannel {
   }
 }
 
-function start(): { loop: WorkerLoop; channel: FakeChannel; exits: number[] } {
+function start(): { loop: SolverLoop; channel: FakeChannel; exits: number[] } {
   const channel = new FakeChannel();
   const exits: number[] = [];
-  const loop = new WorkerLoop({ channel, kinds: new Map([['spin', spinKind]]), exit: (code) => exits.push(code) });
+  const loop = new SolverLoop({ channel, kinds: new Map([['spin', spinKind]]), exit: (code) => exits.push(code) });
   return { loop, channel, exits };
 }
 
@@ -59,7 +59,7 @@ const until = async (check: () => boolean, ms = 5000): Promise<void> => {
   }
 };
 
-describe('WorkerLoop', () => {
+describe('SolverLoop', () => {
   it('says ready, sets up once, reports an unknown kind as setup-failed', async () => {
     const { loop, channel } = start();
     loop.ready();

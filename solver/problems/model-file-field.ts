@@ -3,13 +3,14 @@
  * through the format readers and handed on as glpk.js JSON, so a job kind that works on that
  * JSON (the sweep) addresses the file's variable and constraint names as it does today.
  */
-import { jobFilePath } from '../problems/job-access.ts';
-import type { ParseContext } from '../problems/types.ts';
-import type { Reader } from '../problems/validate.ts';
-import { Reader as JsonReader, ValidationError } from '../problems/validate.ts';
-import { toGlpkLp } from './glpk-json.ts';
-import type { LinearModel } from './model.ts';
-import { modelFormat, readModelFile, readModelText } from './read-model.ts';
+
+import { toGlpkLp } from '../formats/glpk-json.ts';
+import type { LinearModel } from '../formats/model.ts';
+import { modelFormat, readModelFile, readModelText } from '../formats/read-model.ts';
+import { jobFilePath } from './job-access.ts';
+import type { ParseContext } from './types.ts';
+import type { Reader } from './validate.ts';
+import { Reader as JsonReader, ValidationError } from './validate.ts';
 
 /**
  * Read the model file `field` names (relative to the job's folder, checked against its access) and return a Reader over its
