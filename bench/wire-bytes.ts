@@ -1,11 +1,13 @@
 /**
  * Bytes per task on the farm's wire for the tiny sweep, and what they cost the main
- * process to parse: the same 256 Wyndor results as `rows` (columns, what the farm's own
- * solvers send) and as `results` (one object per task, what remote workers send).
+ * process to parse: the same 256 Wyndor results as `rows` (columns, what every solver
+ * sends, local or remote) and as one object per task (the form `rows` replaced).
  */
 import type { SolveResult } from '../solver/problems/types.ts';
-import type { WireResult } from '../solver/protocol.ts';
 import { RowsWriter } from '../solver/solver-process/rows.ts';
+
+/** A result as one object, with its plan index: the form measured against `rows`. */
+type ObjectResult = SolveResult & { i: number };
 
 /** Per task: JSON bytes and µs to JSON.parse, for both forms. */
 export interface WireFigures {
@@ -38,7 +40,7 @@ function parseUs(text: string, tasks: number): number {
 /** Measure a batch of `tasks` results (P = 500, 501, …) in both forms. */
 export function wireBytes(tasks = 256): WireFigures {
   const rows = new RowsWriter();
-  const objects: WireResult[] = [];
+  const objects: ObjectResult[] = [];
   for (let k = 0; k < tasks; k++) {
     const r = wyndor(500 + k);
     rows.add(r, r.timeMs);

@@ -8,6 +8,7 @@ import { app, type BrowserWindow, protocol, session } from 'electron';
 import { Farm } from '../solver/farm/farm.ts';
 import { SOLVER_PRIORITIES } from '../solver/farm/priority-launcher.ts';
 import { farmJournal } from '../solver/journal/farm-journal.ts';
+import { BrokerWorkers } from '../solver/remote/broker-workers.ts';
 import { registerAppScheme, serveAppFiles } from './app-protocol.ts';
 import { type AppPage, appUrlMatcher } from './app-url.ts';
 import { brokerSetting } from './broker-setting.ts';
@@ -119,7 +120,7 @@ export function startDesktop(options: DesktopOptions): void {
       solverPriority: SOLVER_PRIORITIES['below-normal'],
       ...(broker === undefined
         ? {}
-        : { broker, onBrokerLog: (line: string) => void process.stderr.write(`broker: ${line}\n`) }),
+        : { remote: new BrokerWorkers(broker, { log: (line) => void process.stderr.write(`broker: ${line}\n`) }) }),
     });
     void farm.warm();
     installQuitHandlers(app, {

@@ -12,7 +12,7 @@ import { eventsForPage, pageError, stackOf, worthLogging } from '../solver/farm/
 import type { PageFacingFarm } from '../solver/farm/page-farm.ts';
 import { callVerb, type PageAccess } from '../solver/farm/verbs.ts';
 import type { UserGrants } from './grants.ts';
-import { pageAccess, startAccess } from './request-access.ts';
+import { resumeAccess, startAccess } from './request-access.ts';
 import type { IpcReply } from './shell-channels.ts';
 
 export interface FarmIpcOptions {
@@ -72,7 +72,10 @@ async function reply<T>(work: () => Promise<T>): Promise<IpcReply<T>> {
 export function registerFarmIpc(options: FarmIpcOptions): () => void {
   const { farm, grants } = options;
   // Decided on every request: the grants change as the user opens files.
-  const page: PageAccess = { job: (request) => startAccess(request, grants), run: () => pageAccess(grants) };
+  const page: PageAccess = {
+    job: (request) => startAccess(request, grants),
+    run: (recorded) => resumeAccess(recorded, grants),
+  };
   for (const verb of FARM_VERBS) {
     const channel = CHANNELS[verb];
     ipcMain.handle(channel, (event, ...args: unknown[]) => {

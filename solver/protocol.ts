@@ -1,22 +1,12 @@
 /**
  * Messages between the farm (parent) and one solver process (child).
  * Tagged unions on `t`. Kept compact because they are serialized on the hot path
- * (DESIGN 'Performance rules'): the base model goes once in `setup`; the farm's own
- * solvers get batches of plan indices (`run`) and answer in columns (`rows`); remote
- * workers get tasks with their parameters (`tasks`) and answer with objects (`results`).
+ * (DESIGN 'Performance rules'): the base model goes once in `setup`; every solver — the
+ * farm's own and a remote worker's alike — gets batches of plan indices (`run`) and answers
+ * in columns (`rows`). A remote worker relays those rows to the farm unchanged
+ * (solver/remote/topology.ts).
  */
-import type { SerializedError, TaskResult, TaskStatus } from './api.ts';
-
-/** One task inside a batch: its plan index and its parameters only. */
-export interface WireTask {
-  /** Plan index. */
-  i: number;
-  /** Task parameters as the problem kind's plan produced them. */
-  p: unknown;
-}
-
-/** A task result as a solver sends it: the farm adds id, label and params from the plan. */
-export type WireResult = Omit<TaskResult, 'id' | 'label' | 'solver' | 'params' | 'index'> & { i: number };
+import type { SerializedError, TaskStatus } from './api.ts';
 
 /**
  * Status codes of a `rows` message, by position (the order is part of the protocol: append
@@ -86,8 +76,6 @@ export type ToSolver =
    * costs a few bytes. Answered with `rows` messages.
    */
   | { t: 'run'; batch: number; i: number[] }
-  /** A batch of independent tasks with their parameters (remote workers). Answered with `results`. */
-  | { t: 'tasks'; batch: number; tasks: WireTask[] }
   /** Barrier step k (1-based) with the reduced input of step k-1. */
   | { t: 'step'; k: number; input: unknown }
   /** Finish what you are doing, then exit. */
@@ -107,8 +95,6 @@ export type FromSolver =
   /** Setup finished (ok) or failed (the process stays up so the farm can report it). */
   | { t: 'setup-done'; rss?: number }
   | { t: 'setup-failed'; error: SerializedError }
-  /** Results of tasks of a `tasks` batch; a long batch sends several of these. `done` = batch complete. */
-  | { t: 'results'; batch: number; results: WireResult[]; done: boolean; rss?: number }
   /** Results of tasks of a `run` batch, in columns; a long batch sends several. */
   | ResultRows
   /** Output of barrier step k. */

@@ -5,11 +5,11 @@
  * Ctrl-C handling, results.csv and exit codes (0 all tasks solved, 1 tasks failed, 2 usage).
  * Labels are the files' paths relative to the current folder.
  */
-import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type { EngineChoice } from '../engines/types.ts';
 import type { SolverPriorityName } from '../farm/priority-launcher.ts';
 import { unusableRunFolder } from '../journal/run-folder.ts';
+import { coresOption } from './cores.ts';
 import { oneLine, UserError } from './errors.ts';
 import { type SessionIo, superviseRun } from './run-session.ts';
 
@@ -45,7 +45,7 @@ export async function batchCommand(
   io: SessionIo = process,
   cwd: string = process.cwd(),
 ): Promise<number> {
-  const cores = options.cores ?? availableParallelism();
+  const cores = coresOption(options.cores);
   const job = batchJob(paths, options);
   // As `run` does: a folder that cannot hold the run is refused before any solver starts.
   const out = options.out === undefined ? resolve(cwd, 'runs') : resolve(cwd, options.out);

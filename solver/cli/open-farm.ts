@@ -5,6 +5,8 @@
 import { Farm, type FarmOptions } from '../farm/farm.ts';
 import { NodeLauncher } from '../farm/node-launcher.ts';
 import { SOLVER_PRIORITIES, type SolverPriorityName } from '../farm/priority-launcher.ts';
+import { BrokerWorkers } from '../remote/broker-workers.ts';
+import { oneLine, UserError } from './errors.ts';
 
 /** What the farm of one CLI command needs. */
 export interface CliFarmOptions {
@@ -23,8 +25,15 @@ export function openFarm(options: CliFarmOptions): Farm {
     solverPriority: SOLVER_PRIORITIES[options.priority ?? 'normal'],
   };
   if (options.broker !== undefined) {
-    farmOptions.broker = options.broker;
-    farmOptions.onBrokerLog = (line: string): void => void process.stderr.write(`broker: ${line}\n`);
+    farmOptions.remote = new BrokerWorkers(options.broker, {
+      log: (line) => void process.stderr.write(`broker: ${line}\n`),
+    });
   }
-  return new Farm(farmOptions);
+  try {
+    return new Farm(farmOptions);
+  } catch (err) {
+    // The Farm checks its options (cores, priority) and throws TypeError/RangeError: here they
+    // come from the command line, so they are the user's to fix, not a bug with a stack.
+    throw new UserError(oneLine(err));
+  }
 }

@@ -6,9 +6,9 @@
  * step job (tsp) goes on after its last recorded step, from that step's best tour.
  */
 import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type { SolverPriorityName } from '../farm/priority-launcher.ts';
+import { coresOption } from './cores.ts';
 import { oneLine, UserError } from './errors.ts';
 import { objectiveSense, type SessionIo, superviseRun } from './run-session.ts';
 
@@ -25,7 +25,7 @@ export interface ResumeOptions {
 
 /** Resume the run in `dir`; resolves with the exit code. User errors throw UserError (one line). */
 export async function resumeCommand(dir: string, options: ResumeOptions, io: SessionIo = process): Promise<number> {
-  const cores = options.cores ?? availableParallelism();
+  const cores = coresOption(options.cores);
   if (!existsSync(dir)) throw new UserError(`${dir}: no such run folder (solver-farm runs lists them)`);
   const { prepareResume } = await import('../journal/farm-recording.ts');
   const { kinds } = await import('../problems/registry.ts');

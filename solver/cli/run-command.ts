@@ -4,10 +4,10 @@
  * resumable, listed by `solver-farm runs`). The session itself (progress, Ctrl-C, CSV,
  * summary, exit code) is run-session.ts.
  */
-import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type { SolverPriorityName } from '../farm/priority-launcher.ts';
 import { unusableRunFolder } from '../journal/run-folder.ts';
+import { coresOption } from './cores.ts';
 import { oneLine, UserError } from './errors.ts';
 import { readJobFile } from './job-file.ts';
 import { objectiveSense, type SessionIo, superviseRun } from './run-session.ts';
@@ -27,7 +27,7 @@ export interface RunOptions {
 
 /** Run a job file; resolves with the process exit code. User errors throw UserError (one line). */
 export async function runCommand(jobPath: string, options: RunOptions, io: SessionIo = process): Promise<number> {
-  const cores = options.cores ?? availableParallelism();
+  const cores = coresOption(options.cores);
   const job = readJobFile(jobPath);
   const absolute = resolve(jobPath);
   // Check the output folder before any solver starts: failing after the work began would waste it.

@@ -10,9 +10,10 @@
  *
  * These files are copies of what the journal holds, so a failure to write one (a folder made
  * read-only mid-run, a full disk) is reported in one line naming the file, the reason and
- * where the results are, never thrown as a crash.
+ * where the results are, never thrown as a crash. The files listed are those that are there:
+ * a logs/ folder removed mid-run is not named as written.
  */
-import { closeSync, openSync, readSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunInfo, StepSummary, TaskResult } from '../api.ts';
 import { readJournalSync } from '../journal/journal-reader.ts';
@@ -58,7 +59,23 @@ export function writeRunExports(dir: string, shown: string, info: RunInfo, last:
     writeBestTour(join(dir, 'best-tour.tour'), info, last),
   );
   files.push('summary.json', 'job.json', 'logs/');
-  return { files, problems };
+  return { files: files.filter((name) => isThere(dir, name)), problems };
+}
+
+/** The journal's own files of the run folder `dir` that are there (when no exports are written). */
+export function listedFiles(dir: string): string[] {
+  return ['results.jsonl', 'steps.jsonl', 'summary.json', 'job.json', 'logs/'].filter((name) => isThere(dir, name));
+}
+
+/** Whether `name` is in `dir`: a file, or a folder when it ends in `/`. */
+function isThere(dir: string, name: string): boolean {
+  const folder = name.endsWith('/');
+  const at = join(dir, folder ? name.slice(0, -1) : name);
+  try {
+    return folder ? statSync(at).isDirectory() : existsSync(at) && statSync(at).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /** Write `csvPath` from the journal at `journalPath`; returns the number of rows. */

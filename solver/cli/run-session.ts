@@ -3,7 +3,12 @@
  * (first: graceful, second: kill the solvers, third: exit at once), SIGTERM (graceful for at
  * most the grace, then kill), then results.csv and the best tour next to the journal's files,
  * a summary on stdout and the exit code (0 every task succeeded, 1 a task failed or the run
- * was stopped or failed).
+ * was stopped or failed, or could not be recorded).
+ *
+ * A journal that could not be written (the farm then stops the run: `RecorderError` with a
+ * `journal-…` code) gets no exports: they would be copies of a journal that lacks results, or
+ * files written into a folder that is not the run's any more. The summary says how many
+ * results were journaled and how to go on.
  */
 import { relative } from 'node:path';
 import type { FarmEvent, Progress, RunInfo, RunState, SerializedError, StepSummary, TaskResult } from '../api.ts';
@@ -11,7 +16,7 @@ import type { Farm } from '../farm/farm.ts';
 import { EXIT } from './errors.ts';
 import { cleanLine, formatCount, formatDuration, formatValue } from './format.ts';
 import { createReporter } from './progress-bar.ts';
-import { writeRunExports } from './run-exports.ts';
+import { listedFiles, writeRunExports } from './run-exports.ts';
 import { formatGrace, graceMs, stopLadder } from './stop-signals.ts';
 
 /** Where a session writes; process streams by default (tests may pass others). */
@@ -42,6 +47,12 @@ export interface SessionOptions {
 }
 
 const FINAL: ReadonlySet<RunState> = new Set(['done', 'stopped', 'failed']);
+
+/** What to do about a journal that could not be written, by its code (solver/journal/journal-writer.ts). */
+const JOURNAL_REMEDY: Readonly<Record<string, string>> = {
+  'journal-full': 'once there is space',
+  'journal-write': 'once the disk works again',
+};
 
 interface RunEnd {
   state: RunState;
@@ -84,6 +95,9 @@ export async function superviseRun(o: SessionOptions): Promise<number> {
   const tally = new Tally();
   /** The first `RecorderError` event: some of the run may be missing from its folder. */
   let recordingError: SerializedError | null = null;
+  /** Paths under the current folder as the user typed them (messages name files absolutely). */
+  const cwd = `${process.cwd()}/`;
+  const shown = (text: string): string => (cwd === '//' ? text : text.replaceAll(cwd, ''));
   const reporter = createReporter({
     streams: { out: io.stdout, err: io.stderr },
     tty: io.stderr.isTTY === true,
@@ -122,9 +136,11 @@ export async function superviseRun(o: SessionOptions): Promise<number> {
           break;
         case 'error':
           // The journal could not record everything: the run is not what it claims to be.
+          // (A `RecorderWarning`, e.g. a solver's log file that stopped, is said and no more:
+          // logs explain a run, the journal is the run; losing them does not fail it.)
           if (ev.error.name === 'RecorderError') recordingError ??= ev.error;
           notes.push(
-            `${ev.solver === undefined ? 'farm' : `core ${ev.solver + 1}`}: ${ev.error.name}: ${ev.error.message}`,
+            `${ev.solver === undefined ? 'farm' : `core ${ev.solver + 1}`}: ${ev.error.name}: ${shown(ev.error.message)}`,
           );
           break;
         case 'solver':
@@ -203,12 +219,22 @@ export async function superviseRun(o: SessionOptions): Promise<number> {
     // The farm may count failures that never produced a result (e.g. lost with a crashed solver).
     tally.failed = Math.max(tally.failed, tally.progress?.failed ?? 0);
     // The journal finished (flushed, summary.json written) before the farm announced the end.
-    const exports = writeRunExports(runDir, dir, info, tally.lastStep);
-    for (const problem of exports.problems) io.stderr.write(`${problem}\n`);
-    if (recordingError !== null) end.error ??= recordingError;
-    io.stdout.write(summary(info, end, tally, wallMs, dir, exports.files, o));
+    const journalCode = (recordingError as SerializedError | null)?.code;
+    const journalFailed = journalCode?.startsWith('journal-') === true;
+    const exports = journalFailed ? null : writeRunExports(runDir, dir, info, tally.lastStep);
+    for (const problem of exports?.problems ?? []) io.stderr.write(`${problem}\n`);
+    if (recordingError !== null) {
+      const error = recordingError as SerializedError;
+      end.error ??= { ...error, message: shown(error.message) };
+      // Recorded or not, the run is not complete: never "Finished".
+      if (end.state === 'done') end.state = 'failed';
+    }
+    const next = journalCode === undefined ? undefined : JOURNAL_REMEDY[journalCode];
+    // A folder that was removed or replaced is not the run's: no files or resume to name there.
+    const files = journalCode === 'journal-gone' ? null : (exports?.files ?? listedFiles(runDir));
+    io.stdout.write(summary(info, end, tally, wallMs, dir, files, o, { journalFailed, next }));
     const failedBefore = o.before?.failed ?? 0;
-    const complete = recordingError === null && exports.problems.length === 0;
+    const complete = recordingError === null && exports !== null && exports.problems.length === 0;
     return complete && end.state === 'done' && tally.failed + failedBefore === 0 ? EXIT.ok : EXIT.failed;
   } finally {
     reporter.stop();
@@ -229,14 +255,21 @@ function startLine(info: RunInfo, label: string, dir: string): string {
   return `Running ${label} (${info.kind}: ${info.name}): ${what} on ${info.cores} core${info.cores === 1 ? '' : 's'}, results in ${dir}`;
 }
 
+/** How a journal failure changes the summary: `next`, what must happen before a resume. */
+interface JournalNews {
+  journalFailed: boolean;
+  next: string | undefined;
+}
+
 function summary(
   info: RunInfo,
   end: RunEnd,
   tally: Tally,
   wallMs: number,
   dir: string,
-  files: readonly string[],
+  files: readonly string[] | null,
   o: SessionOptions,
+  journal: JournalNews,
 ): string {
   const lines: string[] = [];
   const head = end.state === 'done' ? 'Finished' : end.state === 'stopped' ? 'Stopped' : 'Run failed';
@@ -244,7 +277,9 @@ function summary(
   if (info.total !== null) {
     const done = tally.done + (o.before?.done ?? 0);
     const failed = tally.failed + (o.before?.failed ?? 0);
-    counts = `${formatCount(done)} of ${formatCount(info.total)} tasks done, ${formatCount(failed)} failed`;
+    // Not "done" when the journal failed: the error line says how many of them it kept.
+    const verb = journal.journalFailed ? 'ran' : 'done';
+    counts = `${formatCount(done)} of ${formatCount(info.total)} tasks ${verb}, ${formatCount(failed)} failed`;
     if (o.before !== undefined) counts += ` (${formatCount(tally.done + tally.failed)} in this session)`;
   } else {
     counts = `${tally.lastStep?.step ?? 0} of ${info.steps ?? '?'} steps done`;
@@ -270,8 +305,9 @@ function summary(
     const label = info.view.kind === 'tour' ? 'Best tour length' : 'Best value';
     lines.push(`${label}: ${formatValue(tally.lastStep.best)}`);
   }
-  lines.push(`Files: ${dir}/ (${files.join(', ')})`);
-  if (end.state === 'stopped') lines.push(`Continue with: solver-farm resume ${dir}`);
+  if (files !== null) lines.push(`Files: ${dir}/ (${files.join(', ')})`);
+  if (journal.next !== undefined) lines.push(`Continue with (${journal.next}): solver-farm resume ${dir}`);
+  else if (end.state === 'stopped' && !journal.journalFailed) lines.push(`Continue with: solver-farm resume ${dir}`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -6,6 +6,8 @@
  */
 import { resolve } from 'node:path';
 import { formatRunTable, listRuns, runsFolder } from '../journal/history.ts';
+import { describeOsError } from '../journal/os-error.ts';
+import { UserError } from './errors.ts';
 
 /** Options of `runs` as parsed by commander. */
 export interface RunsOptions {
@@ -22,7 +24,16 @@ export interface RunsIo {
 /** Lists the runs; resolves with the exit code (0, or 1 when some run folders are unreadable). */
 export async function runsCommand(options: RunsOptions, io: RunsIo = process): Promise<number> {
   const root = resolve(options.root ?? '.');
-  const { runs, broken } = await listRuns(root);
+  let listed: Awaited<ReturnType<typeof listRuns>>;
+  try {
+    listed = await listRuns(root);
+  } catch (err) {
+    // A --root that is a file, or a runs/ folder that cannot be read: the user's to fix.
+    throw new UserError(
+      `--root ${options.root ?? '.'}: cannot list its runs: ${runsFolder(root)}: ${describeOsError(err)}`,
+    );
+  }
+  const { runs, broken } = listed;
   if (options.json === true) {
     io.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
   } else {

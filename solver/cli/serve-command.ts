@@ -7,6 +7,7 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { SOLVER_PRIORITIES, type SolverPriorityName } from '../farm/priority-launcher.ts';
+import { coresOption } from './cores.ts';
 import { drainFarm } from './drain-farm.ts';
 import { UserError } from './errors.ts';
 import { formatGrace, graceMs, stopLadder } from './stop-signals.ts';
@@ -31,6 +32,10 @@ export interface ServeOptions {
 /** Each folder an option names, absolute and checked to be a folder (a typo must not widen or empty the rules silently). */
 function folders(option: string, given: readonly string[]): string[] {
   return given.map((dir) => {
+    // path.resolve('') is the working folder: an empty name (an unset shell variable) would
+    // silently expose it.
+    if (dir.trim() === '')
+      throw new UserError(`${option} ${JSON.stringify(dir)}: expected a folder name, got an empty one`);
     const absolute = path.resolve(dir);
     let isDir = false;
     try {
@@ -48,6 +53,8 @@ export async function serveCommand(
   options: ServeOptions,
   io: { stdout: { write(text: string): unknown } } = process,
 ): Promise<number> {
+  // Checked before the server loads; absent, serve() takes every core.
+  if (options.cores !== undefined) coresOption(options.cores);
   const { serve } = await import('../serve/index.ts');
   let server: Awaited<ReturnType<typeof serve>>;
   try {

@@ -5,11 +5,11 @@
  * once: unfinished batches go back to the queue) or SIGTERM (take no more, let the running
  * batches finish for up to `--grace` seconds, then stop).
  */
-import os from 'node:os';
 import { NodeLauncher } from '../farm/node-launcher.ts';
 import { SOLVER_PRIORITIES, type SolverPriorityName, withPriority } from '../farm/priority-launcher.ts';
 import { BrokerError } from '../remote/broker-url.ts';
 import { RemoteWorker } from '../remote/worker.ts';
+import { coresOption } from './cores.ts';
 import { EXIT, UserError } from './errors.ts';
 import { formatGrace, graceMs, stopLadder } from './stop-signals.ts';
 
@@ -28,6 +28,7 @@ export async function workerCommand(
   options: WorkerOptions,
   io: { stdout: { write(text: string): unknown }; stderr: { write(text: string): unknown } } = process,
 ): Promise<number> {
+  const cores = coresOption(options.cores);
   const stamp = (): string => new Date().toISOString().slice(11, 19);
   let fatal: BrokerError | null = null;
   let wake: () => void = () => {};
@@ -38,7 +39,7 @@ export async function workerCommand(
   try {
     worker = new RemoteWorker({
       url: options.broker,
-      cores: options.cores ?? os.availableParallelism(),
+      cores,
       // A lent machine is usually somebody's: its solvers yield to what they are doing.
       launcher: withPriority(new NodeLauncher(), SOLVER_PRIORITIES[options.priority ?? 'below-normal']),
       log: (line) => io.stdout.write(`${stamp()} ${line}\n`),

@@ -123,23 +123,6 @@ export function timeoutMessage(policy: FailurePolicy): string {
   return `timed out after ${policy.taskTimeoutSec ?? 0} s (policy.taskTimeoutSec)`;
 }
 
-/**
- * What to do with a task whose solver crashed under it for the `crashes`-th time
- * (1 = first crash): run it again, or record it as failed with this message.
- */
-export function afterCrash(
-  policy: FailurePolicy,
-  crashes: number,
-  exitReason: string,
-): { retry: true } | { retry: false; message: string } {
-  if (crashes <= policy.crashRetries) return { retry: true };
-  const times = crashes === 1 ? 'once' : `${crashes} times`;
-  return {
-    retry: false,
-    message: `the solver died ${times} while solving this task (last: ${exitReason}); policy.crashRetries is ${policy.crashRetries}`,
-  };
-}
-
 /** Node `execArgv` that caps a solver process's V8 heap at the policy's memory limit. */
 export function memoryExecArgv(policy: FailurePolicy): string[] {
   return policy.memoryLimitMb === undefined ? [] : [`--max-old-space-size=${policy.memoryLimitMb}`];

@@ -3,7 +3,6 @@
  * Electron main process, the CLI, browser mode) create one Farm with a SolverLauncher,
  * call its verbs and forward its event batches.
  */
-import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type {
@@ -23,15 +22,17 @@ import type {
 import { JOB_FILE_ACCESS, type JobAccess, pageBaseDir } from '../problems/job-access.ts';
 import { kinds as defaultKinds } from '../problems/registry.ts';
 import type { AnyProblemKind } from '../problems/types.ts';
-import type { RemoteLink } from '../remote/farm-link.ts';
+import { tooManyCores } from './core-limit.ts';
 import { EventBatcher } from './event-batcher.ts';
-import { crashRetriesFor, parseFailurePolicy, runLimits } from './failure-policy.ts';
+import { parseFailurePolicy } from './failure-policy.ts';
 import { inspectModel } from './inspect-model.ts';
 import { baseDirOf, type LoadedJob, loadExample, loadJob, previewJob, readExamples } from './job.ts';
-import type { RunContext, RunJournal, StartOptions } from './journal-port.ts';
+import type { ResumeAccess, RunContext, RunJournal, StartOptions } from './journal-port.ts';
 import type { SolverLauncher } from './launcher.ts';
 import { checkSolverPriority, withPriority } from './priority-launcher.ts';
-import { Run } from './run.ts';
+import type { RemoteWorkers } from './remote-port.ts';
+import type { Run } from './run.ts';
+import { buildRun, type RunDefaults } from './run-start.ts';
 import type { RunObserver } from './run-types.ts';
 import { checkModelFile, checkOpenRunOptions, checkResumeOptions, checkRunId } from './verb-args.ts';
 import { WarmPool } from './warm-pool.ts';
@@ -40,14 +41,16 @@ export type { RunContext, RunJournal, StartOptions } from './journal-port.ts';
 export type { ResumeSteps, RunEnd, RunObserver } from './run-types.ts';
 
 /**
- * What a resume may read and load. A run started from a job file the user gave resumes with
- * that file's rules, whoever asks (job.json says so; the farm wrote it, no page can): its
- * custom module loads from the job's folder again. A page's run keeps the page's rules, plus
- * the examples folder, which every page may read (a run of a built-in example reads it).
+ * What a resume may read and load: what the caller decides from the recorded job (a page's
+ * shell: ResumeAccess), never what the run folder claims, since anyone who can write in the
+ * data folder can edit it. Page rules also get the examples folder, which every page may read
+ * (a run of a built-in example reads it).
  */
-function resumeAccess(fromJobFile: boolean, access: JobAccess, examplesDir: string): JobAccess {
-  if (access.roots === null) return access;
-  return fromJobFile ? JOB_FILE_ACCESS : { ...access, roots: [...access.roots, examplesDir] };
+function resumeAccess(access: JobAccess | ResumeAccess, examplesDir: string): ResumeAccess {
+  return (recorded) => {
+    const decided = typeof access === 'function' ? access(recorded) : access;
+    return decided.roots === null ? decided : { ...decided, roots: [...decided.roots, examplesDir] };
+  };
 }
 
 /** A start or resume while a run is active: the page may offer to terminate it (code `busy`). */
@@ -89,13 +92,12 @@ export interface FarmOptions {
    */
   journal?: RunJournal;
   /**
-   * RabbitMQ broker (`amqp[s]://user:password@host/vhost`): independent tasks are shared with
-   * `solver-farm worker` processes attached to it (solver/remote/); barrier-step jobs run
-   * each step on the local and the remote solvers, with one barrier. Races stay local.
+   * Remote workers (the port in remote-port.ts; solver/remote's `BrokerWorkers` over a
+   * RabbitMQ broker): independent tasks are shared with `solver-farm worker` processes;
+   * barrier-step jobs run each step on the local and the remote solvers, with one barrier.
+   * Races stay local.
    */
-  broker?: string;
-  /** Broker connection news in plain words (lost, reconnecting, worker joined/left). */
-  onBrokerLog?(line: string): void;
+  remote?: RemoteWorkers;
   /**
    * Keep the solver processes alive between runs (a warm pool: idle, engines loaded), so a
    * run pays only its setup, not process start. They are started by the first run or by
@@ -111,22 +113,8 @@ export interface FarmOptions {
   solverPriority?: number;
 }
 
-function runId(now: Date): string {
-  const iso = now.toISOString(); // 2026-01-31T12:34:56.789Z
-  const stamp = `${iso.slice(0, 10).replaceAll('-', '')}-${iso.slice(11, 19).replaceAll(':', '')}`;
-  return `${stamp}-${randomBytes(3).toString('hex')}`;
-}
-
-/** The command line's own limit on --cores. */
-export const MAX_CORES = 1024;
-
-/**
- * Most solver processes one run may start: the CLI's limit, and never more than 4 per core of
- * this machine (each is a Node process of ~50 MB; past that they only share the same cores).
- */
-export function maxCores(): number {
-  return Math.min(MAX_CORES, 4 * availableParallelism());
-}
+// Where the cap lives now (a leaf the CLI checks --cores with); kept importable from here.
+export { MAX_CORES, maxCores } from './core-limit.ts';
 
 function checkCores(value: unknown, where: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
@@ -134,29 +122,23 @@ function checkCores(value: unknown, where: string): number {
       `${where}: expected a whole number of cores, 1 or more, got ${JSON.stringify(value) ?? String(value)}`,
     );
   }
-  const max = maxCores();
-  if (value > max) {
-    throw new RangeError(
-      `${where}: ${value} solver processes is more than this machine takes (at most ${max}: 4 per core, ${availableParallelism()} cores)`,
-    );
+  const tooMany = tooManyCores(value);
+  if (tooMany !== null) {
+    throw new RangeError(`${where}: ${value} solver processes is more than this machine takes (${tooMany})`);
   }
   return value;
 }
 
 export class Farm implements FarmApi {
-  readonly #launcher: SolverLauncher;
   readonly #pool: WarmPool | undefined;
   readonly #cores: number;
   readonly #kinds: ReadonlyMap<string, AnyProblemKind>;
   readonly #examplesDir: string;
-  readonly #maxTaskRetries: number;
-  readonly #shutdownGraceMs: number;
   readonly #killWaitMs: number;
-  readonly #setupTimeoutMs: number;
   readonly #journal: RunJournal | undefined;
-  readonly #broker: string | undefined;
-  readonly #onBrokerLog: ((line: string) => void) | undefined;
   readonly #events: EventBatcher;
+  /** What every run gets (run-start.ts). */
+  readonly #runDefaults: RunDefaults;
   #run: Run | undefined;
   /** A start() is between its checks and its run (parsing is async). */
   #starting = false;
@@ -166,19 +148,22 @@ export class Farm implements FarmApi {
     const priority = checkSolverPriority(options.solverPriority ?? 0, 'Farm options.solverPriority');
     const launcher = withPriority(options.launcher, priority);
     this.#pool = options.keepWarm === true ? new WarmPool(launcher) : undefined;
-    this.#launcher = this.#pool ?? launcher;
     this.#cores = checkCores(options.cores ?? availableParallelism(), 'Farm options.cores');
     this.#kinds = options.kinds ?? defaultKinds;
     this.#examplesDir = options.examplesDir ?? DEFAULT_EXAMPLES_DIR;
-    this.#maxTaskRetries = options.maxTaskRetries ?? 2;
-    this.#shutdownGraceMs = options.shutdownGraceMs ?? 3000;
     this.#killWaitMs = options.killWaitMs ?? 1000;
-    this.#setupTimeoutMs = options.setupTimeoutMs ?? 120_000;
     this.#journal = options.journal;
-    this.#broker = options.broker;
-    this.#onBrokerLog = options.onBrokerLog;
     this.#events = new EventBatcher(options.eventIntervalMs ?? 16);
     this.#events.setProgressSource(() => this.#run?.progress() ?? null);
+    this.#runDefaults = {
+      launcher: this.#pool ?? launcher,
+      events: this.#events,
+      remote: options.remote,
+      maxTaskRetries: options.maxTaskRetries ?? 2,
+      shutdownGraceMs: options.shutdownGraceMs ?? 3000,
+      killWaitMs: this.#killWaitMs,
+      setupTimeoutMs: options.setupTimeoutMs ?? 120_000,
+    };
   }
 
   async start(request: StartRequest, options: StartOptions = {}): Promise<RunInfo> {
@@ -214,63 +199,18 @@ export class Farm implements FarmApi {
       checkCores(requested, 'start: cores');
       const { job, policy } = await this.#load(request, options.access ?? JOB_FILE_ACCESS, options.baseDir);
       if (this.#closed) throw new Error('the farm was closed while the job was loading');
-      const plan = job.plan;
-      const cores = plan.type === 'tasks' ? Math.max(1, Math.min(requested, plan.count)) : requested;
-      const info: RunInfo = {
-        runId: runId(new Date()),
-        kind: job.kindName,
-        name: job.name,
-        total: plan.type === 'tasks' ? plan.count : null,
-        steps: plan.type === 'steps' ? plan.steps : null,
-        cores,
-        startedAt: Date.now(),
-        view: job.kind.view?.(job.spec) ?? { kind: 'none' },
-      };
-      if (plan.type === 'tasks' && plan.paramNames) info.params = plan.paramNames;
-      // Remote workers: connect first, so a wrong broker URL fails start() before anything is made.
-      let remote: RemoteLink | undefined;
-      if (this.#broker !== undefined && (plan.type === 'steps' || plan.race !== true)) {
-        const { openRemoteLink } = await import('../remote/farm-link.ts');
-        remote = await openRemoteLink({
-          broker: this.#broker,
-          runId: info.runId,
-          kindName: job.kindName,
-          name: job.name,
-          spec: job.spec,
-          firstSlot: cores,
-          ...(this.#onBrokerLog ? { log: this.#onBrokerLog } : {}),
-        });
-      }
-      let observer: RunObserver | undefined;
-      try {
-        observer = options.observe ? await options.observe({ info, job }) : undefined;
-        if (this.#closed) throw new Error('the farm was closed while the run was being prepared');
-      } catch (err) {
-        await remote?.close();
-        throw err;
-      }
-      const run = new Run({
-        info,
-        kindName: job.kindName,
-        kind: job.kind,
-        spec: job.spec,
-        plan,
-        launcher: this.#launcher,
-        cores,
-        events: this.#events,
-        maxTaskRetries: crashRetriesFor(job.doc, policy, this.#maxTaskRetries),
-        limits: runLimits(policy),
-        shutdownGraceMs: this.#shutdownGraceMs,
-        killWaitMs: this.#killWaitMs,
-        setupTimeoutMs: this.#setupTimeoutMs,
-        ...(options.finished ? { finished: options.finished } : {}),
-        ...(options.resumeSteps ? { resumeSteps: options.resumeSteps } : {}),
-        ...(observer ? { observer } : {}),
-        ...(remote ? { remote } : {}),
+      const run = await buildRun(this.#runDefaults, {
+        job,
+        policy,
+        cores: requested,
+        options,
+        checkOpen: () => {
+          if (this.#closed) throw new Error('the farm was closed while the run was being prepared');
+        },
       });
       this.#run = run;
       run.start();
-      return info;
+      return run.info;
     } finally {
       this.#starting = false;
     }
@@ -350,17 +290,18 @@ export class Farm implements FarmApi {
    * code path): only tasks without a result run (and failed ones with retryFailed), their
    * results append to the same journal, and the run keeps its id. Emits the usual events.
    * The journal prepares the resume (data and hooks); the farm starts it like any run.
+   * `access`: what the job may read and load, or how to decide it from the recorded job (a
+   * shell serving a page); default a job file's rules (the caller is the user).
    */
   async resume(
     runId: string,
     options?: { retryFailed?: boolean; cores?: number },
-    access: JobAccess = JOB_FILE_ACCESS,
+    access: JobAccess | ResumeAccess = JOB_FILE_ACCESS,
   ): Promise<RunInfo> {
     const id = checkRunId('resume', runId);
     const { retryFailed, cores } = checkResumeOptions(options);
     if (cores !== undefined) checkCores(cores, 'resume: cores');
     const journal = this.#needJournal('resume');
-    const fromJobFile = journal.fromJobFile(id);
     if (this.#closed) throw new Error('the farm is closed');
     const active = this.#run?.active ? this.#run.state : this.#starting ? 'starting' : undefined;
     if (active !== undefined) {
@@ -370,7 +311,7 @@ export class Farm implements FarmApi {
     }
     const prepared = await journal.prepareResume(id, {
       kinds: this.#kinds,
-      access: resumeAccess(fromJobFile, access, this.#examplesDir),
+      access: resumeAccess(access, this.#examplesDir),
       retryFailed: retryFailed === true,
     });
     // start() lets go of the prepared run (its lock) if it fails.

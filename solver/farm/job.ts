@@ -9,6 +9,7 @@ import type { ExampleJob } from '../api.ts';
 import { JOB_FILE_ACCESS, type JobAccess } from '../problems/job-access.ts';
 import type { AnyProblemKind, StepPlan, TaskPlan } from '../problems/types.ts';
 import { Reader } from '../problems/validate.ts';
+import { checkJobNesting } from './job-nesting.ts';
 import { checkPlan } from './plan-check.ts';
 
 /** One line of examples/index.json (written by the problems side). */
@@ -139,6 +140,8 @@ function jobKind(
   source: string,
   kinds: ReadonlyMap<string, AnyProblemKind>,
 ): { kindName: string; kind: AnyProblemKind; name: string } {
+  // Before any kind (or anything after it) walks the document recursively.
+  checkJobNesting(doc, source);
   const r = new Reader(source, doc);
   r.object();
   const kindName = r.at('kind').oneOf([...kinds.keys()]);

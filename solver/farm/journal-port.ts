@@ -10,7 +10,7 @@ import type { PastRun, PastRunDetail, RunInfo } from '../api.ts';
 import type { JobAccess } from '../problems/job-access.ts';
 import type { AnyProblemKind } from '../problems/types.ts';
 import type { LoadedJob } from './job.ts';
-import type { ResumeSteps, RunObserver } from './run-types.ts';
+import type { FinishedCounts, ResumeSteps, RunObserver } from './run-types.ts';
 
 /** What an observer is told about a run before it starts. */
 export interface RunContext {
@@ -22,6 +22,12 @@ export interface RunContext {
 export interface StartOptions {
   /** Resume: per plan index, 1 = done and 2 = failed in an earlier run; those tasks are not run again. */
   finished?: Uint8Array;
+  /**
+   * With `finished`: how many 1s and 2s it holds. The run then takes the array over as its
+   * own (the caller no longer touches it) instead of copying and counting it: a resumed plan
+   * may have 10^8 tasks, and the event loop that answers status would wait for both.
+   */
+  finishedCounts?: FinishedCounts;
   /** Resume of a step job: go on after step `done` from its recorded input. */
   resumeSteps?: ResumeSteps;
   /**
@@ -46,6 +52,26 @@ export interface StartOptions {
   abandon?(): void;
 }
 
+/** What a run folder says about its job: where it came from, the folder it resolved in, the document. */
+export interface RecordedJob {
+  /** Where the job came from, as recorded: a file path or an example's file. */
+  source: string;
+  /** Folder its relative paths resolved against when it was recorded. */
+  baseDir: string;
+  /** The job document as recorded. */
+  job: unknown;
+}
+
+/**
+ * What a resumed job may read and load, decided by who asks for the resume from what the run
+ * folder records. The run folder is no authority (anyone who can write in the data folder can
+ * edit it): a shell that serves a page grants a job file's rules only when the record matches
+ * what the user gave it this session (the desktop: electron/request-access.ts), otherwise the
+ * page's own rules. Called with the same read of job.json that the resume then loads, before
+ * any of the job's code is imported.
+ */
+export type ResumeAccess = (recorded: RecordedJob) => JobAccess;
+
 /** A past run made ready to continue: the stored job as a start request, and its start hooks. */
 export interface ResumeStart {
   /** The job stored with the run (the caller adds `cores`). */
@@ -57,8 +83,8 @@ export interface ResumeStart {
 /** How a resume is asked for. */
 export interface ResumeAsk {
   kinds: ReadonlyMap<string, AnyProblemKind>;
-  /** What the resumed job may read and load. */
-  access: JobAccess;
+  /** What the resumed job may read and load, decided from its recorded job. */
+  access: ResumeAccess;
   /** Run the failed tasks again too. */
   retryFailed: boolean;
 }
@@ -70,11 +96,6 @@ export interface RunJournal {
    * before any solver starts, when the folder cannot be used.
    */
   record(context: RunContext): Promise<RunObserver>;
-  /**
-   * Whether the run came from a job file the user gave (not from a page); false when its
-   * job.json cannot be read (the resume then says what is wrong). Throws when there is no such run.
-   */
-  fromJobFile(runId: string): boolean;
   /**
    * Re-plans the run's stored job, matches its journal and locks it, so that start() runs
    * exactly the unfinished tasks. Rejects with the reason when the run cannot be resumed.

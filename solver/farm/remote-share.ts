@@ -1,12 +1,12 @@
 /**
- * The run's side of the remote link (solver/remote/farm-link.ts): what remote workers say is
+ * The run's side of the remote link (remote-port.ts): what remote workers say is
  * routed to the collaborator that owns it. Tasks go through the task scheduler (they share
  * its queue), steps through the step barrier (remote slots join it), states and logs out as
  * the run's news. What the run sends the remote workers, each owner sends on the link itself.
  */
 import type { SolverStatus } from '../api.ts';
-import type { WireResult } from '../protocol.ts';
-import type { RemoteHost } from '../remote/farm-link.ts';
+import type { ResultRows } from '../protocol.ts';
+import type { RemoteHost } from './remote-port.ts';
 import type { RunNews } from './run-news.ts';
 import type { StepBarrier } from './step-barrier.ts';
 import type { TaskScheduler } from './task-scheduler.ts';
@@ -26,8 +26,12 @@ export class RemoteShare implements RemoteHost {
     this.#news = news;
   }
 
-  remoteResults(slot: number, results: WireResult[]): void {
-    this.#tasks?.remoteResults(slot, results);
+  remoteRows(slot: number, tasks: readonly number[], rows: ResultRows): void {
+    this.#tasks?.remoteRows(slot, tasks, rows);
+  }
+
+  remoteCrashed(slot: number, tasks: readonly number[], at: number, reason: string): void {
+    this.#tasks?.remoteCrashed(slot, tasks, at, reason);
   }
 
   isFinished(i: number): boolean {

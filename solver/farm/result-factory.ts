@@ -1,12 +1,12 @@
 /**
- * The one place a TaskResult is made: from a local solver's columns (`rows`), from a remote
- * solver's objects, or for a task that never got an answer (a crash past its retries, a
+ * The one place a TaskResult is made: from a solver's columns (`rows`, local and remote
+ * solvers alike), or for a task that never got an answer (a crash past its retries, a
  * limit). The farm adds what the wire leaves out, from its own plan: the task's id (a hash
  * of its inputs), label and parameters.
  */
 import type { SerializedError, TaskResult } from '../api.ts';
 import type { TaskPlan } from '../problems/types.ts';
-import { type ResultRows, type RowExtra, STATUS_CODES, type WireResult } from '../protocol.ts';
+import { type ResultRows, type RowExtra, STATUS_CODES } from '../protocol.ts';
 
 /** Makes the TaskResults of one task plan (ids from the job's task-id hasher). */
 export class ResultFactory {
@@ -32,27 +32,6 @@ export class ResultFactory {
       timeMs: 0,
       error,
     };
-  }
-
-  /** A result a remote solver sent as an object, for task `i`. */
-  fromWire(w: WireResult, i: number, solver: number): TaskResult {
-    const plan = this.#plan;
-    const r: TaskResult = {
-      id: this.#taskId(plan.task(i)),
-      index: i,
-      label: plan.label(i),
-      solver,
-      status: w.status,
-      objective: w.objective,
-      params: plan.params(i),
-      timeMs: w.timeMs,
-    };
-    if (w.values !== undefined) r.values = w.values;
-    if (w.duals !== undefined) r.duals = w.duals;
-    if (w.engine !== undefined) r.engine = w.engine;
-    if (w.gap !== undefined) r.gap = w.gap;
-    if (w.error !== undefined) r.error = w.error;
-    return r;
   }
 
   /**

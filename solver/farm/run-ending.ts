@@ -6,8 +6,8 @@
  * after a bounded wait for exits that are never reported).
  */
 import type { TaskResult } from '../api.ts';
-import type { RemoteLink } from '../remote/farm-link.ts';
 import type { Disposables } from './disposables.ts';
+import type { RemoteLink } from './remote-port.ts';
 import type { RunControl } from './run-control.ts';
 import type { RunLifecycle } from './run-lifecycle.ts';
 import type { RunNews } from './run-news.ts';
@@ -36,6 +36,8 @@ export interface RunEndingSetup {
 /** Ends one run: each transition of its lifecycle, acted out on its processes. */
 export class RunEnding implements RunControl {
   readonly #s: RunEndingSetup;
+  /** #end() has begun: the run is being declared over, there is nothing left to stop. */
+  #ended = false;
 
   constructor(setup: RunEndingSetup) {
     this.#s = setup;
@@ -49,6 +51,25 @@ export class RunEnding implements RunControl {
     const failing = this.#s.life.fail(reason);
     this.#s.news.error({ name: 'RunFailed', message: reason });
     if (failing) this.#shutDown();
+  }
+
+  /**
+   * The run can no longer be recorded (its journal's disk is full, its folder was removed):
+   * every result from now on would be lost. So it ends as failed at once, whatever it was
+   * doing: no more work goes out and the solvers are killed, since nothing they finish could
+   * be kept. RunNews has said why already (a `RecorderError`), hence no `RunFailed` event.
+   * Returns whether this stopped the run (false once it is over or being ended).
+   */
+  recordingFailed(reason: string): boolean {
+    const { life, slots, timers } = this.#s;
+    if (!life.active || this.#ended) return false;
+    const failing = life.fail(reason);
+    this.#s.stopDispatch();
+    void this.#s.remote?.close();
+    slots.killAll();
+    timers.timeout(this.#s.killWaitMs, () => this.#end());
+    this.maybeEnd();
+    return failing;
   }
 
   /**
@@ -127,7 +148,8 @@ export class RunEnding implements RunControl {
 
   #end(): void {
     const { life, news, timers } = this.#s;
-    if (!life.active) return;
+    if (!life.active || this.#ended) return;
+    this.#ended = true;
     timers.dispose();
     const end: RunEnd = { status: life.outcome ?? 'stopped' };
     if (life.reason !== undefined) end.reason = life.reason;

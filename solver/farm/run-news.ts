@@ -1,8 +1,9 @@
 /**
  * Everything a run says goes out here: to its observer (the run journal) first, synchronously,
- * then as FarmEvents through the EventBatcher. An observer that throws never breaks the run:
- * its failure becomes one `RecorderError` event per run, or, for an Error named
- * `RecorderWarning`, a warning passed on as it is.
+ * then as FarmEvents through the EventBatcher. An observer that throws never breaks the code
+ * that called it: its failure becomes one `RecorderError` event per run, or, for an Error
+ * named `RecorderWarning`, a warning passed on as it is. A failure to record also stops the
+ * run (`recordingFailed`): every result after it would be lost, since nothing keeps it.
  */
 import type { FarmEvent, SerializedError, SolverStatus, StepSummary, TaskResult } from '../api.ts';
 import type { EventBatcher } from './event-batcher.ts';
@@ -12,11 +13,22 @@ import type { RunEnd, RunObserver } from './run-types.ts';
 export class RunNews {
   readonly #events: EventBatcher;
   readonly #observer: RunObserver | undefined;
+  readonly #recordingFailed: (reason: string) => boolean;
   #observerFailed = false;
 
-  constructor(events: EventBatcher, observer: RunObserver | undefined) {
+  /**
+   * `recordingFailed` ends the run because it cannot be recorded any more (RunEnding); it says
+   * whether that stopped the run (false: it was over or ending already).
+   */
+  constructor(
+    events: EventBatcher,
+    observer: RunObserver | undefined,
+    recordingFailed: (reason: string) => boolean = () => false,
+  ) {
     this.#events = events;
     this.#observer = observer;
+    this.#recordingFailed = recordingFailed;
+    observer?.watch?.((err) => this.#observerThrew(err));
   }
 
   /** A task's one result (hot path: no allocation beyond the result itself). */
@@ -39,7 +51,8 @@ export class RunNews {
       try {
         observer.log(solver, lines);
       } catch (err) {
-        this.#observerThrew(err);
+        // Logs explain a run; the journal is the run: a log that fails does not stop it.
+        this.#observerThrew(err, false);
       }
     }
     this.#events.log(solver, lines);
@@ -81,7 +94,8 @@ export class RunNews {
     this.#events.push(event);
   }
 
-  #observerThrew(err: unknown): void {
+  /** `stops`: the failure loses results from now on, so the run must stop (everything but logs). */
+  #observerThrew(err: unknown, stops = true): void {
     // News that is not a failure to record (a solver's log file stopped): passed on as it is.
     if (err instanceof Error && err.name === 'RecorderWarning') {
       this.error({ name: 'RecorderWarning', message: err.message });
@@ -90,7 +104,24 @@ export class RunNews {
     // Once per run: a broken disk would otherwise flood the event stream.
     if (this.#observerFailed) return;
     this.#observerFailed = true;
-    const message = err instanceof Error ? err.message : String(err);
-    this.error({ name: 'RecorderError', message: `recording the run failed: ${message}` });
+    const failed = `recording the run failed: ${err instanceof Error ? err.message : String(err)}`;
+    const stopped = stops && this.#recordingFailed(failed);
+    const error: SerializedError = {
+      name: 'RecorderError',
+      message: stopped ? `${failed}; the run was stopped` : failed,
+    };
+    // What happened, for a shell to say what to do (e.g. `journal-full`: make room, then resume).
+    const code = codeOf(err);
+    if (code !== undefined) error.code = code;
+    this.error(error);
   }
+}
+
+/** The kebab-case code an error (or the error it wraps) carries, e.g. `journal-full`. */
+function codeOf(err: unknown): string | undefined {
+  for (let e = err, depth = 0; e instanceof Error && depth < 3; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[a-z]+(-[a-z]+)*$/.test(code)) return code;
+  }
+  return undefined;
 }

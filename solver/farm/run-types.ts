@@ -5,6 +5,12 @@
  */
 import type { StepSummary, TaskResult } from '../api.ts';
 
+/** How many tasks of a resumed plan are done and failed already (see journal-port.ts StartOptions.finishedCounts). */
+export interface FinishedCounts {
+  done: number;
+  failed: number;
+}
+
 /** Failure counts a halt rule looks at (earlier sessions of a resumed run included). */
 export interface RunCounts {
   done: number;
@@ -59,4 +65,10 @@ export interface RunObserver {
    * go of what it opened (a run folder's lock) without recording an end. Called by the Farm, not the Run.
    */
   abandon?(): void;
+  /**
+   * Hands the observer a way to say, between calls, that it cannot record any more (e.g. the
+   * journal's folder found removed while no result came): the run then stops as if a call had
+   * thrown `err`. Called once, when the run is made.
+   */
+  watch?(failed: (err: Error) => void): void;
 }

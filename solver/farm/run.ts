@@ -19,18 +19,18 @@
  */
 import type { FarmStatus, Progress, RunInfo, RunState, SolverStatus } from '../api.ts';
 import type { AnyProblemKind, StepPlan, TaskPlan } from '../problems/types.ts';
-import type { RemoteLink } from '../remote/farm-link.ts';
 import { Disposables } from './disposables.ts';
 import type { EventBatcher } from './event-batcher.ts';
 import type { SolverLauncher } from './launcher.ts';
 import { LimitsWatch } from './limits-watch.ts';
 import type { ProgressMoment } from './progress.ts';
+import type { RemoteLink } from './remote-port.ts';
 import { RemoteShare } from './remote-share.ts';
 import { ResultFactory } from './result-factory.ts';
 import { RunEnding } from './run-ending.ts';
 import { RunLifecycle } from './run-lifecycle.ts';
 import { RunNews } from './run-news.ts';
-import type { ResumeSteps, RunLimits, RunObserver } from './run-types.ts';
+import type { FinishedCounts, ResumeSteps, RunLimits, RunObserver } from './run-types.ts';
 import { SolverSlots } from './solver-slots.ts';
 import { SolverSupervisor } from './solver-supervisor.ts';
 import { StepBarrier } from './step-barrier.ts';
@@ -57,6 +57,8 @@ export interface RunSetup {
   setupTimeoutMs: number;
   /** Resume: per plan index, 1 = done and 2 = failed in an earlier run (not run again). */
   finished?: Uint8Array;
+  /** With `finished`: its counts; the run then owns the array (StartOptions.finishedCounts). */
+  finishedCounts?: FinishedCounts;
   /** Resume of a step job: steps done in an earlier run, the input of the next one, the best so far. */
   resumeSteps?: ResumeSteps;
   /** Sees every result, log line and step as it happens, and the end of the run. */
@@ -66,7 +68,7 @@ export interface RunSetup {
    * (limits-watch.ts withEngineWatchdog) is added here.
    */
   limits?: RunLimits;
-  /** Remote workers through a broker (solver/remote/): they share the task queue (not in a race). */
+  /** Remote workers (remote-port.ts): they share the task queue (not in a race) or join the barrier. */
   remote?: RemoteLink;
 }
 
@@ -94,9 +96,10 @@ export class Run {
   constructor(setup: RunSetup) {
     this.#s = setup;
     this.info = setup.info;
-    const news = new RunNews(setup.events, setup.observer);
+    // A run that can no longer be recorded stops (RunEnding.recordingFailed), set below.
+    const news = new RunNews(setup.events, setup.observer, (reason) => this.#ending.recordingFailed(reason));
     const life = new RunLifecycle(setup.info, (event) => news.push(event));
-    const slots = new SolverSlots(setup.launcher, news);
+    const slots = new SolverSlots(setup.launcher);
     const timers = this.#timers;
     this.#news = news;
     this.#life = life;
@@ -142,6 +145,7 @@ export class Run {
         ? new TaskScheduler({
             plan,
             finished: setup.finished,
+            finishedCounts: setup.finishedCounts,
             limited: setup.limits !== undefined,
             maxTaskRetries: setup.maxTaskRetries,
             startedAt: this.#startedAt,

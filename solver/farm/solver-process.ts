@@ -143,22 +143,32 @@ export class SolverProcess {
     return this.#batches;
   }
 
-  /** Send the job's spec (once per process). */
-  setup(kind: string, spec: unknown, seed: number): void {
+  /**
+   * Send the job's spec (once per process). `solver` is the number the job sees
+   * (SolverContext.solver): the slot, or on a remote worker the farm-wide slot it stands for.
+   */
+  setup(kind: string, spec: unknown, seed: number, solver = this.slot): void {
     this.#setState('setup');
-    this.#post({ t: 'setup', kind, spec, solver: this.slot, seed });
+    this.#post({ t: 'setup', kind, spec, solver, seed });
   }
 
   sendBatch(batch: Batch): void {
     this.#batches.set(batch.id, batch);
     // Plan indices only: the process makes the parameters from its own copy of the plan.
     this.#post({ t: 'run', batch: batch.id, i: batch.tasks });
-    if (this.#state !== 'solving') this.refreshTask();
+    if (this.#state !== 'solving') this.#refreshTask();
   }
 
-  /** The process reported the end of a batch: it no longer holds it. */
-  completeBatch(id: number): void {
-    this.#batches.delete(id);
+  /**
+   * The process sent the rows of batch `id` up to position `upTo` (rows come in order), and
+   * with `done` the batch's end: it no longer holds it. The current task moves on.
+   */
+  answered(id: number, upTo: number, done: boolean): void {
+    const batch = this.#batches.get(id);
+    if (batch === undefined) return;
+    if (done) this.#batches.delete(id);
+    else if (upTo > batch.pos) batch.pos = upTo;
+    this.#refreshTask();
   }
 
   /** One more task of this slot has its result (`failed`: an error result). */
@@ -197,7 +207,7 @@ export class SolverProcess {
   }
 
   /** Re-derive the current task from the batches held (after results or a new batch). */
-  refreshTask(): void {
+  #refreshTask(): void {
     if (this.#state !== 'idle' && this.#state !== 'solving') return;
     let current: number | undefined;
     for (const batch of this.#batches.values()) {

@@ -1,12 +1,12 @@
 /**
- * A run's solver slots: one SolverProcess at a time per slot, and what a slot remembers
- * across the processes it had (restarts and counters, deaths before setup, crashes without
- * delivering, retirement). Questions about the pool as a whole (who is live, who has no work,
- * who is still setting up) are answered here; what to do about them is the Run's business.
+ * Solver slots: one SolverProcess at a time per slot, and what a slot remembers across the
+ * processes it had (restarts and counters, deaths before setup, crashes without delivering,
+ * retirement). The ONE restart policy lives here (afterCrash), for a farm's run and a remote
+ * worker's alike. Questions about the pool as a whole (who is live, who has no work, who is
+ * still setting up) are answered here; what to do about them is the owner's business.
  */
 import type { SolverStatus } from '../api.ts';
-import type { SolverLauncher } from './launcher.ts';
-import type { RunNews } from './run-news.ts';
+import type { SolverExit, SolverLauncher } from './launcher.ts';
 import { type SolverHost, SolverProcess } from './solver-process.ts';
 
 /** Per-slot bookkeeping that outlives the slot's processes (changed only here). */
@@ -28,14 +28,12 @@ export type Slot = Readonly<SlotRecord>;
 /** The slots of one run, each with its current process. */
 export class SolverSlots {
   readonly #launcher: SolverLauncher;
-  readonly #news: RunNews;
   readonly #slots: SlotRecord[] = [];
   /** Hears every process of the run (set at launch). */
   #host: SolverHost | undefined;
 
-  constructor(launcher: SolverLauncher, news: RunNews) {
+  constructor(launcher: SolverLauncher) {
     this.#launcher = launcher;
-    this.#news = news;
   }
 
   /** Start one process per slot, slots 0..count-1, each reporting to `host`. */
@@ -69,16 +67,24 @@ export class SolverSlots {
     if (slot) slot.crashStreak = 0;
   }
 
-  /** `p` died before setup finished: the slot's deaths in a row so far. */
-  diedEarly(p: SolverProcess): number {
+  /**
+   * The restart policy: what the crash of `p` (not asked to go) means for its slot. Returns
+   * why the slot is given up on, or undefined when a new process should take its place. Two
+   * deaths before setup in a row give it up (a process that cannot start is not restarted in
+   * a loop), and so do more crashes in a row without delivering anything than a task is
+   * retried (`crashRetries` + 1: past that, no task is to blame, the slot is).
+   */
+  afterCrash(p: SolverProcess, exit: SolverExit, crashRetries: number): string | undefined {
     const slot = this.#record(p);
-    return slot ? ++slot.earlyDeaths : 0;
-  }
-
-  /** `p` crashed after setup: the slot's crashes in a row without delivering. */
-  crashed(p: SolverProcess): number {
-    const slot = this.#record(p);
-    return slot ? ++slot.crashStreak : 0;
+    if (slot === undefined) return undefined;
+    if (!p.setUp) {
+      if (++slot.earlyDeaths < 2) return undefined;
+      const tail = p.stderrTail.length > 0 ? `: ${p.stderrTail.slice(-3).join(' | ')}` : '';
+      return `died before it was ready twice in a row (${exit.reason})${tail}`;
+    }
+    const streak = ++slot.crashStreak;
+    if (streak <= crashRetries + 1) return undefined;
+    return `crashed ${streak} times in a row without finishing anything (last: ${p.reason ?? exit.reason})`;
   }
 
   /** A new process in the slot of `old`, with its counters. */
@@ -87,7 +93,7 @@ export class SolverSlots {
     if (slot === undefined || this.#host === undefined) return;
     const carry = { restarts: old.restarts + 1, tasksDone: old.tasksDone, tasksFailed: old.tasksFailed };
     slot.process = new SolverProcess(old.slot, this.#launcher, this.#host, carry);
-    this.#news.solver(slot.process.status());
+    this.#host.changed(slot.process);
   }
 
   /** Leave `p`'s slot crashed for good, with the reason shown; false when it already was. */

@@ -99,9 +99,7 @@ export class SolverSupervisor implements SolverHost {
         this.#s.news.error(m.error, p.slot);
         this.#s.news.solver(p.status());
         return;
-      // `results` answers `tasks`, which only remote workers are sent (the farm's own solvers
-      // get `run` and answer in `rows`); `released` ends a warm-pool lease and stops there.
-      case 'results':
+      // `released` ends a warm-pool lease and stops there.
       case 'released':
         return;
     }
@@ -126,21 +124,20 @@ export class SolverSupervisor implements SolverHost {
       this.#s.ending.maybeEnd();
       return;
     }
-    // A crash while the run goes on.
-    if (!p.setUp && this.#s.slots.diedEarly(p) >= 2) {
-      const tail = p.stderrTail.length > 0 ? `: ${p.stderrTail.slice(-3).join(' | ')}` : '';
-      this.retire(p, `died before it was ready twice in a row (${exit.reason})${tail}`);
+    // A crash while the run goes on: the slot's restart policy first, then its tasks'.
+    const retirement = this.#s.slots.afterCrash(p, exit, this.#s.maxTaskRetries);
+    if (retirement !== undefined && !p.setUp) {
+      this.retire(p, retirement);
       return;
     }
-    const streak = p.setUp ? this.#s.slots.crashed(p) : slot.crashStreak;
     this.#s.tasks?.crashed(p, batches, exit);
     if (!this.#s.life.open) {
       // A failure it caused halted the run (RunLimits.halt): no replacement.
       this.#s.ending.maybeEnd();
       return;
     }
-    if (streak > this.#s.maxTaskRetries + 1) {
-      this.retire(p, `crashed ${streak} times in a row without finishing anything (last: ${p.reason ?? exit.reason})`);
+    if (retirement !== undefined) {
+      this.retire(p, retirement);
       return;
     }
     this.#s.slots.replace(p);

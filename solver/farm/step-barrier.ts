@@ -6,8 +6,8 @@
  */
 import type { Progress, SolverStatus, StepSummary } from '../api.ts';
 import type { AnyProblemKind, StepPlan } from '../problems/types.ts';
-import type { RemoteLink } from '../remote/farm-link.ts';
 import type { ProgressMoment } from './progress.ts';
+import type { RemoteLink } from './remote-port.ts';
 import type { RunControl } from './run-control.ts';
 import type { RunLifecycle } from './run-lifecycle.ts';
 import type { RunNews } from './run-news.ts';

@@ -7,17 +7,18 @@
  */
 import type { Progress, SerializedError, TaskResult } from '../api.ts';
 import type { TaskPlan } from '../problems/types.ts';
-import type { ResultRows, WireResult, WireTask } from '../protocol.ts';
-import type { RemoteLink } from '../remote/farm-link.ts';
+import type { ResultRows } from '../protocol.ts';
 import { BATCHES_IN_FLIGHT, BatchSizer, TaskQueue } from './batching.ts';
 import type { Disposables } from './disposables.ts';
 import type { SolverExit } from './launcher.ts';
 import type { LimitKill, LimitsWatch } from './limits-watch.ts';
 import { etaMs, type ProgressMoment, RateMeter } from './progress.ts';
+import type { RemoteLink } from './remote-port.ts';
 import type { ResultFactory } from './result-factory.ts';
 import type { RunControl } from './run-control.ts';
 import type { RunLifecycle } from './run-lifecycle.ts';
 import type { RunNews } from './run-news.ts';
+import type { FinishedCounts } from './run-types.ts';
 import type { Batch, SolverProcess } from './solver-process.ts';
 import type { SolverSlots } from './solver-slots.ts';
 import { StartGate } from './start-gate.ts';
@@ -27,6 +28,8 @@ export interface TaskSchedulerSetup {
   plan: TaskPlan<unknown>;
   /** Resume: per plan index, 1 = done and 2 = failed in an earlier run (not run again). */
   finished: Uint8Array | undefined;
+  /** With `finished`: its counts; the scheduler then owns that array (no copy, no walk over it). */
+  finishedCounts: FinishedCounts | undefined;
   /** The run has limits: tasks a limit kill left under suspicion travel alone. */
   limited: boolean;
   maxTaskRetries: number;
@@ -67,18 +70,30 @@ export class TaskScheduler {
     const plan = setup.plan;
     const count = plan.count;
     this.#plan = plan;
-    this.#finished = new Uint8Array(count);
     const earlier = setup.finished;
-    if (earlier) {
-      if (earlier.length !== count) {
-        throw new Error(`resume: the run has ${count} tasks but ${earlier.length} were given as finished`);
-      }
-      this.#finished.set(earlier);
-      for (const f of this.#finished) {
-        if (f === 1) this.#done++;
-        else if (f === 2) this.#failed++;
-      }
+    if (earlier && earlier.length !== count) {
+      throw new Error(`resume: the run has ${count} tasks but ${earlier.length} were given as finished`);
     }
+    const counts = setup.finishedCounts;
+    if (earlier && counts) {
+      // Ours now, counted by whoever made it: a resumed plan may have 10^8 tasks, and copying
+      // and counting them would keep the event loop (status) waiting.
+      this.#finished = earlier;
+      this.#done = counts.done;
+      this.#failed = counts.failed;
+    } else if (earlier) {
+      this.#finished = earlier.slice();
+      const finished = this.#finished;
+      let done = 0;
+      let failed = 0;
+      for (let i = 0; i < count; i++) {
+        const f = finished[i];
+        if (f === 1) done++;
+        else if (f === 2) failed++;
+      }
+      this.#done = done;
+      this.#failed = failed;
+    } else this.#finished = new Uint8Array(count);
     this.#attempts = new Uint8Array(count);
     this.#alone = new Uint8Array(setup.limited ? count : 0);
     const finished = this.#finished;
@@ -124,10 +139,10 @@ export class TaskScheduler {
     const attempts = this.#attempts;
     const alone = this.#alone;
     // Tail of a run with remote workers: this solver is idle and the queue is dry, so it
-    // takes back remote tasks not answered yet (the first answer counts; see farm-link.ts).
+    // takes back remote tasks not answered yet (the first answer counts; see remote-port.ts).
     if (this.#remote && queue.remaining === 0 && p.batches.size === 0) {
-      const back = this.#remote.takeBack().filter((t) => finished[t.i] === 0);
-      if (back.length > 0) queue.returnFront(back.map((t) => t.i));
+      const back = this.#remote.takeBack().filter((i) => finished[i] === 0);
+      if (back.length > 0) queue.returnFront(back);
     }
     // A race: one entrant per solver and no prefetch, so no entrant waits behind another.
     const race = this.#race;
@@ -168,14 +183,13 @@ export class TaskScheduler {
       this.#sizer.observe(count, solveMs);
       this.#s.slots.delivered(p);
     }
+    p.answered(m.batch, m.at + count, m.done);
     if (m.done) {
-      p.completeBatch(m.batch);
       // A batch that ended without some results (should not happen): those tasks go back.
       const missing: number[] = [];
       for (const i of batch.tasks) if (finished[i] === 0) missing.push(i);
       if (missing.length > 0 && this.#s.life.working) this.#queue.returnFront(missing);
     }
-    p.refreshTask();
     this.#s.news.progressChanged();
     if (this.#failed > failedBefore && this.checkHalt()) return;
     if (this.checkComplete()) return;
@@ -191,31 +205,67 @@ export class TaskScheduler {
    * in the oldest one. Charged tasks then travel alone (see feed), which isolates it.
    */
   crashed(p: SolverProcess, batches: readonly Batch[], exit: SolverExit): void {
-    const max = this.#s.maxTaskRetries;
     const back: number[] = [];
     for (const [b, batch] of batches.entries()) {
-      for (const i of batch.tasks) {
-        if (this.#finished[i] !== 0) continue;
-        if (b > 0) {
-          back.push(i);
-          continue;
-        }
-        const attempts = (this.#attempts[i] as number) + 1;
-        this.#attempts[i] = Math.min(255, attempts);
-        if (attempts <= max) {
-          back.push(i);
-          continue;
-        }
-        const why = p.reason ?? exit.reason;
-        this.#fail(i, p, {
-          name: 'SolverCrashed',
-          message: `the solver process died ${attempts} times while this task was in its hands (last time solver ${p.slot}: ${why}); gave up after ${max} retries`,
-        });
+      if (b === 0) {
+        this.#charge(batch.tasks, 0, p.slot, p.reason ?? exit.reason, p, back);
+        continue;
       }
+      for (const i of batch.tasks) if (this.#finished[i] === 0) back.push(i);
     }
     if (back.length > 0) this.#queue.returnFront(back);
     this.#s.news.progressChanged();
     this.checkHalt();
+  }
+
+  /**
+   * A remote solver process died in a batch (its worker reports it instead of passing the
+   * batch on): the same policy as a local crash. Its tasks from `at` on are charged and come
+   * back here, where retried tasks stay (see feedRemote), or fail past the retries.
+   */
+  remoteCrashed(slot: number, tasks: readonly number[], at: number, reason: string): void {
+    if (!this.#s.life.open) return;
+    const back: number[] = [];
+    const failedBefore = this.#failed;
+    this.#charge(tasks, at, slot, reason, undefined, back);
+    if (back.length > 0) this.#queue.returnFront(back);
+    this.#s.news.progressChanged();
+    if (this.#failed > failedBefore && this.checkHalt()) return;
+    if (this.checkComplete()) return;
+    this.feedAll();
+  }
+
+  /**
+   * The one crash policy for tasks: each unfinished task of `tasks` from `from` on was in the
+   * hands of a solver process that died (solver `slot`, held by `p` when local), so it is
+   * charged an attempt; within the retries it goes to `back`, past them it fails as `SolverCrashed`.
+   */
+  #charge(
+    tasks: readonly number[],
+    from: number,
+    slot: number,
+    why: string,
+    p: SolverProcess | undefined,
+    back: number[],
+  ): void {
+    const max = this.#s.maxTaskRetries;
+    for (let k = Math.max(0, from); k < tasks.length; k++) {
+      const i = tasks[k] as number;
+      if (this.#finished[i] !== 0) continue;
+      const attempts = (this.#attempts[i] as number) + 1;
+      this.#attempts[i] = Math.min(255, attempts);
+      if (attempts <= max) {
+        back.push(i);
+        continue;
+      }
+      this.#settle(
+        this.#s.results.failure(i, slot, {
+          name: 'SolverCrashed',
+          message: `the solver process died ${attempts} times while this task was in its hands (last time solver ${slot}: ${why}); gave up after ${max} retries`,
+        }),
+        p,
+      );
+    }
   }
 
   /**
@@ -266,29 +316,28 @@ export class TaskScheduler {
     const queue = this.#queue;
     for (let room = remote.capacity(); room > 0 && queue.remaining > 0; room--) {
       const size = this.#sizer.next(queue.remaining, this.#s.slots.live() + remote.capacity());
-      const tasks: WireTask[] = [];
+      const tasks: number[] = [];
       while (tasks.length < size) {
         const i = queue.peek();
         // Retried or suspect tasks stay local, where crashes and limits are watched.
         if (i < 0 || this.#attempts[i] !== 0 || this.#alone[i] === 1) break;
         queue.take();
-        if (this.#finished[i] === 0) tasks.push({ i, p: this.#plan.task(i) });
+        if (this.#finished[i] === 0) tasks.push(i);
       }
       if (tasks.length === 0) return;
       remote.submit(tasks);
     }
   }
 
-  /** Results of a remote solver (already deduplicated by the link against isFinished). */
-  remoteResults(slot: number, results: readonly WireResult[]): void {
+  /**
+   * Rows of a remote solver, for the batch of plan indices `tasks`: the same columns and the
+   * same factory as a local solver's; a task that has its result already is skipped (a batch
+   * the broker delivered again, or a task the local solvers took back).
+   */
+  remoteRows(slot: number, tasks: readonly number[], m: ResultRows): void {
     if (!this.#s.life.active) return;
-    const finished = this.#finished;
     const failedBefore = this.#failed;
-    for (const w of results) {
-      const i = w.i;
-      if (!(Number.isInteger(i) && i >= 0 && i < finished.length) || finished[i] !== 0) continue;
-      this.#settle(this.#s.results.fromWire(w, i, slot), undefined);
-    }
+    this.#s.results.fromRows(m, tasks, slot, this.#finished, (result) => this.#settle(result, undefined));
     this.#s.news.progressChanged();
     if (this.#failed > failedBefore && this.checkHalt()) return;
     if (this.checkComplete()) return;
@@ -322,7 +371,6 @@ export class TaskScheduler {
     if (failed) this.#failed++;
     else this.#done++;
     p?.countResult(failed);
-    this.#remote?.markDone(result.index);
     this.#s.news.result(result);
     // A race ends at its first answer (TaskPlan.race); an error or a time limit is no answer.
     if (this.#race && this.#s.life.open && !failed && result.status !== 'time-limit') this.#s.control.raceWon(result);

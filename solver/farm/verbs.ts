@@ -8,7 +8,7 @@
  */
 import type { FarmApi, FarmVerb, StartRequest } from '../api.ts';
 import { runDetailForPage } from './page-errors.ts';
-import type { JobAccess, PageFacingFarm } from './page-farm.ts';
+import type { JobAccess, PageFacingFarm, RecordedJob } from './page-farm.ts';
 import {
   checkModelFile,
   checkOpenRunOptions,
@@ -28,11 +28,15 @@ export interface PageAccess {
    * shell may answer with another request, e.g. the user's own copy of a job file it granted.
    */
   job(request: StartRequest): { request: StartRequest; access: JobAccess };
-  /** A job the farm reads back from a run folder because the page asked (resume). */
-  run(): JobAccess;
+  /**
+   * A job the farm reads back from a run folder because the page asked (resume), decided from
+   * what the folder records. The folder is no authority (anyone who can write in the data
+   * folder can edit it): only what the user gave the shell can lift the page's rules.
+   */
+  run(recorded: RecordedJob): JobAccess;
 }
 
-/** The same access for every request, whatever the page sends (browser mode). */
+/** The same access for every request, whatever the page sends or a run folder says (browser mode). */
 export function fixedAccess(access: JobAccess): PageAccess {
   return { job: (request) => ({ request, access }), run: () => access };
 }
@@ -74,8 +78,9 @@ export const VERBS: { readonly [V in FarmVerb]: Verb<V> } = {
   },
   resume: {
     guard: ([runId, options]) => [checkRunId('resume', runId), checkResumeOptions(options)],
-    // The run's job is read again from its folder: the page asks, so the page's access applies.
-    call: (farm, [runId, options], page) => farm.resume(runId, options, page.run()),
+    // The run's job is read again from its folder: the page asks, so the page's shell decides
+    // what it may do from what the folder records (never from a flag in it).
+    call: (farm, [runId, options], page) => farm.resume(runId, options, (recorded) => page.run(recorded)),
   },
   inspectModel: { guard: ([file]) => [checkModelFile(file)], call: (farm, args) => farm.inspectModel(...args) },
   preview: {

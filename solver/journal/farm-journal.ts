@@ -6,22 +6,12 @@
  */
 import type { RunJournal } from '../farm/journal-port.ts';
 import { prepareResume, recordInto } from './farm-recording.ts';
-import { readRunJob } from './run-dir.ts';
 import { openPastRun, pastRuns, runDirOf } from './run-history.ts';
 
 /** The journal of the runs under `dataDir` (desktop: Electron's userData folder; serve: the current folder). */
 export function farmJournal(dataDir: string): RunJournal {
   return {
     record: recordInto({ root: dataDir }),
-    fromJobFile(runId) {
-      const dir = runDirOf(dataDir, runId);
-      try {
-        return readRunJob(dir).fromJobFile === true;
-      } catch {
-        // An unreadable job.json: the resume itself says what is wrong with it.
-        return false;
-      }
-    },
     async prepareResume(runId, { kinds, access, retryFailed }) {
       const { request, options } = await prepareResume(runDirOf(dataDir, runId), kinds, { access, retryFailed });
       return { request, options };

@@ -15,7 +15,7 @@
 import type { RunInfo } from '../api.ts';
 import { type FailurePolicy, parseFailurePolicy } from '../farm/failure-policy.ts';
 import { type LoadedJob, loadJob } from '../farm/job.ts';
-import type { ResumeStart, RunContext, StartOptions } from '../farm/journal-port.ts';
+import type { ResumeAccess, ResumeStart, RunContext, StartOptions } from '../farm/journal-port.ts';
 import type { ResumeSteps } from '../farm/run-types.ts';
 import { specHash, taskIdHasher } from '../farm/task-id.ts';
 import { JOB_FILE_ACCESS, type JobAccess } from '../problems/job-access.ts';
@@ -54,7 +54,6 @@ export async function recordNewRun(r: NewRecording, options: RecorderOptions = {
       steps: plan.type === 'steps' ? plan.steps : null,
       specHash: specHash(r.job.kindName, r.job.spec),
       cores: r.cores,
-      fromJobFile: r.job.access.roots === null,
     },
     options,
   );
@@ -108,13 +107,24 @@ export interface ResumeOptions extends RecorderOptions {
   retryFailed?: boolean;
   /** Resolve the job's relative paths here instead of job.json's baseDir (the job folder moved). */
   baseDir?: string;
-  /** What the job may read and load, by who asked for the resume (default: a job file's rules). */
-  access?: JobAccess;
+  /**
+   * What the job may read and load, by who asked for the resume (default: a job file's rules,
+   * for a run folder the user named): fixed, or decided from what job.json records.
+   */
+  access?: JobAccess | ResumeAccess;
+}
+
+/** The access of a resume, decided on the job.json it loads (never on another read of it). */
+function accessFor(runJob: RunJob, access: JobAccess | ResumeAccess | undefined): JobAccess {
+  if (access === undefined) return JOB_FILE_ACCESS;
+  if (typeof access !== 'function') return access;
+  return access({ source: runJob.source, baseDir: runJob.baseDir, job: runJob.job });
 }
 
 /**
- * Re-loads a run for resume: reads job.json, re-parses and re-plans its job with the same
- * kinds, checks that the spec is unchanged, cuts a torn journal tail and works out which
+ * Re-loads a run for resume: reads job.json, decides what its job may do, re-parses and
+ * re-plans it with the same kinds (a module the access refuses is refused before it is
+ * imported), checks that the spec is unchanged, cuts a torn journal tail and works out which
  * tasks still have to run. Throws (with the file and the reason) when the run cannot be
  * resumed; the run's lock is released again in that case.
  */
@@ -124,7 +134,7 @@ export async function loadRunForResume(
   options: ResumeOptions = {},
 ): Promise<LoadedResume> {
   const runJob = readRunJob(dir);
-  const access = options.access ?? JOB_FILE_ACCESS;
+  const access = accessFor(runJob, options.access);
   const job = await loadJob(runJob.job, runJob.source, options.baseDir ?? runJob.baseDir, kinds, access);
   const plan = job.plan;
   const policy = parseFailurePolicy(runJob.job, runJob.source);
@@ -153,14 +163,12 @@ export async function loadRunForResume(
     specHash: hash,
     retryFailed: options.retryFailed ?? false,
   });
-  const finished = Uint8Array.from(resumed.plan.state);
-  for (const i of resumed.plan.remaining) finished[i] = 0;
   return {
     runJob,
     job,
     policy,
     resumed,
-    finished,
+    finished: resumed.plan.finished,
     done: resumed.plan.done,
     failed: resumed.plan.failed,
   };
@@ -181,7 +189,7 @@ export interface PreparedResume extends ResumeStart {
    * released without touching its summary.
    */
   options: Required<Pick<StartOptions, 'finished' | 'observe' | 'baseDir' | 'access' | 'abandon'>> &
-    Pick<StartOptions, 'resumeSteps'>;
+    Pick<StartOptions, 'resumeSteps' | 'finishedCounts'>;
   loaded: LoadedResume;
   /** Tasks this resume runs. */
   toRun: number;
@@ -218,14 +226,17 @@ export async function prepareResume(
     request: { job: loaded.runJob.job, source: loaded.runJob.source },
     options: {
       finished: loaded.finished,
+      // The farm takes `finished` over instead of copying and counting 10^8 bytes.
+      ...(loaded.resumed.plan ? { finishedCounts: { done: loaded.done, failed: loaded.failed } } : {}),
       observe,
       baseDir: loaded.job.baseDir,
-      access: options.access ?? JOB_FILE_ACCESS,
+      // What the stored job was loaded with: start() parses it again with the same.
+      access: loaded.job.access,
       abandon: () => recorder.abandon(),
       ...(loaded.steps ? { resumeSteps: startSteps(loaded.steps) } : {}),
     },
     loaded,
-    toRun: loaded.steps ? loaded.steps.total - loaded.steps.done : (loaded.resumed.plan?.remaining.length ?? 0),
+    toRun: loaded.steps ? loaded.steps.total - loaded.steps.done : (loaded.resumed.plan?.toRun ?? 0),
     warnings: loaded.resumed.warnings,
   };
 }

@@ -78,7 +78,10 @@ export interface ListRunsOptions {
   exact?: boolean;
 }
 
-/** Reads one run directory into a RunRecord; throws when job.json is missing or invalid. */
+/**
+ * Reads one run directory into a RunRecord; throws, naming the file, when job.json is missing
+ * or invalid, or job.json or summary.json is not a regular file or too big.
+ */
 export async function readRunRecord(dir: string, options: ListRunsOptions = {}): Promise<RunRecord> {
   const job: RunJob = readRunJob(dir);
   const summary = readSummary(dir);
@@ -103,14 +106,21 @@ export async function readRunRecord(dir: string, options: ListRunsOptions = {}):
   };
   if (summary?.reason !== undefined) record.reason = summary.reason;
   if (status === 'interrupted' && (options.exact === true || summary === null)) {
-    const scan = await readJournal(path.join(dir, RUN_FILES.journal));
+    const scan = await readJournal(
+      path.join(dir, RUN_FILES.journal),
+      job.taskCount === null ? {} : { count: job.taskCount },
+    );
     record.failed = scan.byStatus.error;
     record.done = scan.latest.size - scan.byStatus.error;
   }
   return record;
 }
 
-/** Past runs under a data root, newest first, and the folders that could not be read. */
+/**
+ * Past runs under a data root, newest first, and the folders that could not be read (each
+ * with why: a run whose files are not what the farm wrote is listed there, not an error of
+ * the whole list).
+ */
 export async function listRuns(
   root: string,
   options: ListRunsOptions = {},

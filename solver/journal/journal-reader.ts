@@ -1,6 +1,8 @@
 /**
  * Reads a results journal (`results.jsonl`: one TaskResult per line) as a stream, in
- * chunks, so a journal of millions of lines never sits in memory as text.
+ * chunks, so a journal of millions of lines never sits in memory as text: memory is one
+ * chunk, one line (at most MAX_LINE_BYTES) and a byte per task (task-statuses.ts). The file
+ * is opened through run-file.ts: only a regular file, never a blocking open.
  *
  * What it tolerates, and how (a journal must survive power cuts and stray edits):
  * - a torn last line, as an interrupted write leaves it — bytes without a newline at the
@@ -8,31 +10,35 @@
  *   short at the very end — is ignored and described in `torn`; `repairJournal` truncates
  *   it away so that appending again keeps the file valid JSONL. The rule only looks at the
  *   end, and a repaired journal has no torn tail, so repairing twice changes nothing;
- * - an invalid line in the middle is reported with its line number and skipped; the file is
- *   never rewritten there, so nothing a user might still want is destroyed;
- * - several lines for one task id: the last one counts. A line after an `error` line is a
- *   retry (`superseded`); a line after a successful one is a `duplicate` (a bug to report:
- *   exactly-once means duplicates stay 0).
+ * - an invalid line in the middle (or one longer than MAX_LINE_BYTES) is reported with its
+ *   line number and skipped; the file is never rewritten there, so nothing a user might
+ *   still want is destroyed;
+ * - several lines for one task (plan index): the last one counts. A line after an `error`
+ *   line is a retry (`superseded`); a line after a successful one is a `duplicate` (a bug to
+ *   report: exactly-once means duplicates stay 0). A line that is no task of the plan (its
+ *   index is outside it, or the caller's `belongs` says its id is another task's) is counted
+ *   in `foreign` and nowhere else.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { TaskResult, TaskStatus } from '../api.ts';
+import { openRunFile, openRunFileAsync } from './run-file.ts';
+import { TASK_STATUSES, TaskStatuses } from './task-statuses.ts';
 
-/** Every TaskStatus, for validation and counting. */
-export const TASK_STATUSES: readonly TaskStatus[] = [
-  'optimal',
-  'feasible',
-  'time-limit',
-  'infeasible',
-  'unbounded',
-  'error',
-];
+export { TASK_STATUSES } from './task-statuses.ts';
 
 /** How many invalid lines are kept with details (all are counted). */
 export const MAX_REPORTED_PROBLEMS = 100;
 
 const CHUNK_BYTES = 1 << 20;
 const NEWLINE = 0x0a;
+
+/**
+ * Longest journal line read. A line is one task's result (its values and duals as asked for,
+ * rarely more than a few MiB); a longer one is skipped as invalid without being kept, so a
+ * file of one endless line costs a chunk of memory, not its size.
+ */
+export const MAX_LINE_BYTES = 64 * 1024 * 1024;
 
 /** An invalid line in the middle of a journal. */
 export interface JournalProblem {
@@ -53,7 +59,7 @@ export interface TornTail {
   reason: string;
 }
 
-/** What a journal holds. Counts are over the latest line of each task id. */
+/** What a journal holds. Counts are over the latest line of each task (plan index). */
 export interface JournalScan {
   path: string;
   exists: boolean;
@@ -61,18 +67,20 @@ export interface JournalScan {
   size: number;
   /** Bytes up to the end of the last good line (size minus the torn tail). */
   validBytes: number;
-  /** Valid result lines read (every line, including superseded and duplicate ones). */
+  /** Valid result lines read (every line, including superseded, duplicate and foreign ones). */
   lines: number;
   torn: TornTail | null;
   /** Invalid lines in the middle, the first MAX_REPORTED_PROBLEMS of them. */
   invalid: JournalProblem[];
   invalidCount: number;
-  /** Lines for an id whose previous line was an error (a retry replaced it). */
+  /** Lines for a task whose previous line was an error (a retry replaced it). */
   superseded: number;
-  /** Lines for an id that already had a successful result (should never happen). */
+  /** Lines for a task that already had a successful result (should never happen). */
   duplicates: number;
-  /** The status of each task id's latest line (`error` = failed, anything else = done). */
-  latest: Map<string, TaskStatus>;
+  /** Valid lines that are no task of the plan (index outside it, or another task's id). */
+  foreign: number;
+  /** The status of each task's latest line (`error` = failed, anything else = done). */
+  latest: TaskStatuses;
   /** Latest results by status. */
   byStatus: Record<TaskStatus, number>;
 }
@@ -85,6 +93,13 @@ export interface ReadJournalOptions {
    * read lines back later without keeping them (e.g. a CSV in plan order).
    */
   onResult?: (result: TaskResult, line: number, offset: number, bytes: number) => void;
+  /** Tasks in the plan: lines of a higher index are foreign. Default: any index up to MAX_PLANNED_TASKS. */
+  count?: number;
+  /**
+   * Whether a line within the plan is that task's (e.g. its id is the id of the task at its
+   * index); a line for which it is false is foreign. Default: every line within the plan.
+   */
+  belongs?: (result: TaskResult) => boolean;
 }
 
 /**
@@ -114,9 +129,8 @@ function excerptOf(text: string): string {
   return clean.length > 80 ? `${clean.slice(0, 80)}…` : clean;
 }
 
-/** The line-by-line core of the readers, fed with chunks of the file in order. */
 /** The scan of a journal with no lines yet (also what a new journal writer starts from). */
-export function emptyScan(file: string): JournalScan {
+export function emptyScan(file: string, count?: number): JournalScan {
   return {
     path: file,
     exists: false,
@@ -128,82 +142,103 @@ export function emptyScan(file: string): JournalScan {
     invalidCount: 0,
     superseded: 0,
     duplicates: 0,
-    latest: new Map(),
+    foreign: 0,
+    latest: new TaskStatuses(count),
     byStatus: emptyCounts(),
   };
 }
 
+/** The line-by-line core of the readers, fed with chunks of the file in order. */
 class Scanner {
   readonly scan: JournalScan;
+  readonly #options: ReadJournalOptions;
+  /** The start of the line not ended yet: what comes before it was taken. */
   #carry: Buffer[] = [];
   #carryBytes = 0;
+  /** The line not ended yet is longer than MAX_LINE_BYTES: its bytes are skipped, not kept. */
+  #overlong = false;
+  /** Byte offset where the line not ended yet starts. */
+  #lineStart = 0;
   #position = 0;
-  #takeLine: (text: string, offset: number, bytes: number) => void;
-  #trailing: () => JournalProblem[];
-  #lineNo: () => number;
+  #lineNo = 0;
+  /**
+   * Lines that look like an interrupted write (empty, NUL bytes, JSON cut short), since the
+   * last line that did not: if nothing else follows them they are the torn tail.
+   */
+  #trailing: JournalProblem[] = [];
 
   constructor(file: string, options: ReadJournalOptions) {
-    const scan = emptyScan(file);
-    this.scan = scan;
-    const latestStatus = scan.latest;
-    let lineNo = 0;
-    // Lines that look like an interrupted write (empty, NUL bytes, JSON cut short), since the
-    // last line that did not: if nothing else follows them they are the torn tail.
-    let trailing: JournalProblem[] = [];
+    this.scan = emptyScan(file, options.count);
+    this.#options = options;
+  }
 
-    const report = (problem: JournalProblem): void => {
-      scan.invalidCount++;
-      if (scan.invalid.length < MAX_REPORTED_PROBLEMS) scan.invalid.push(problem);
-    };
-    const settleTrailing = (): void => {
-      for (const p of trailing) report(p);
-      trailing = [];
-    };
+  #report(problem: JournalProblem): void {
+    this.scan.invalidCount++;
+    if (this.scan.invalid.length < MAX_REPORTED_PROBLEMS) this.scan.invalid.push(problem);
+  }
 
-    const takeLine = (text: string, offset: number, bytes: number): void => {
-      lineNo++;
-      let reason: string | null;
-      let looksTorn = false;
-      let value: unknown;
-      if (text.replaceAll('\u0000', '').trim() === '') {
-        reason = text.includes('\u0000') ? 'NUL bytes (a write lost in a power cut)' : 'empty line';
-        looksTorn = true;
-      } else {
-        try {
-          value = JSON.parse(text);
-          reason = resultProblem(value);
-        } catch (err) {
-          const message = (err as Error).message;
-          reason = `not valid JSON (${message})`;
-          looksTorn = text.includes('\u0000') || /end of JSON input|Unterminated/i.test(message);
-        }
+  #settleTrailing(): void {
+    for (const p of this.#trailing) this.#report(p);
+    this.#trailing = [];
+  }
+
+  #takeLine(text: string, offset: number, bytes: number): void {
+    this.#lineNo++;
+    let reason: string | null;
+    let looksTorn = false;
+    let value: unknown;
+    if (text.replaceAll('\u0000', '').trim() === '') {
+      reason = text.includes('\u0000') ? 'NUL bytes (a write lost in a power cut)' : 'empty line';
+      looksTorn = true;
+    } else {
+      try {
+        value = JSON.parse(text);
+        reason = resultProblem(value);
+      } catch (err) {
+        const message = (err as Error).message;
+        reason = `not valid JSON (${message})`;
+        looksTorn = text.includes('\u0000') || /end of JSON input|Unterminated/i.test(message);
       }
-      if (reason !== null) {
-        const problem = { line: lineNo, offset, reason, excerpt: excerptOf(text) };
-        if (looksTorn) trailing.push(problem);
-        else {
-          settleTrailing();
-          report(problem);
-        }
-        return;
+    }
+    if (reason !== null) {
+      const problem = { line: this.#lineNo, offset, reason, excerpt: excerptOf(text) };
+      if (looksTorn) this.#trailing.push(problem);
+      else {
+        this.#settleTrailing();
+        this.#report(problem);
       }
-      settleTrailing();
-      const result = value as TaskResult;
-      scan.lines++;
-      const previous = latestStatus.get(result.id);
+      return;
+    }
+    this.#settleTrailing();
+    const result = value as TaskResult;
+    const scan = this.scan;
+    scan.lines++;
+    const { latest } = scan;
+    if (!latest.covers(result.index) || (this.#options.belongs !== undefined && !this.#options.belongs(result))) {
+      scan.foreign++;
+    } else {
+      const previous = latest.set(result.index, result.status);
       if (previous !== undefined) {
-        // The latest line of an id decides; status counts cover latest lines only.
+        // The latest line of a task decides; status counts cover latest lines only.
         if (previous === 'error') scan.superseded++;
         else scan.duplicates++;
         scan.byStatus[previous]--;
       }
-      latestStatus.set(result.id, result.status);
       scan.byStatus[result.status]++;
-      options.onResult?.(result, lineNo, offset, bytes);
-    };
-    this.#takeLine = takeLine;
-    this.#trailing = () => trailing;
-    this.#lineNo = () => lineNo;
+    }
+    this.#options.onResult?.(result, this.#lineNo, offset, bytes);
+  }
+
+  /** A line longer than MAX_LINE_BYTES ended: invalid, its bytes never kept. */
+  #takeOverlong(offset: number): void {
+    this.#lineNo++;
+    this.#settleTrailing();
+    this.#report({
+      line: this.#lineNo,
+      offset,
+      reason: `longer than ${MAX_LINE_BYTES / 2 ** 20} MiB (no task result is that long)`,
+      excerpt: '',
+    });
   }
 
   /** Takes the next `bytesRead` bytes of the file (the buffer may be reused afterwards). */
@@ -213,23 +248,32 @@ class Scanner {
     for (;;) {
       const nl = buffer.indexOf(NEWLINE, start);
       if (nl === -1 || nl >= bytesRead) break;
-      const lineOffset = position + start - this.#carryBytes;
-      let text: string;
-      if (this.#carryBytes > 0) {
+      const lineOffset = this.#lineStart;
+      if (this.#overlong || this.#carryBytes + nl - start > MAX_LINE_BYTES) {
+        this.#takeOverlong(lineOffset);
+      } else if (this.#carryBytes > 0) {
         this.#carry.push(buffer.subarray(start, nl));
-        text = Buffer.concat(this.#carry).toString('utf8');
-        this.#carry = [];
-        this.#carryBytes = 0;
+        this.#takeLine(Buffer.concat(this.#carry).toString('utf8'), lineOffset, position + nl - lineOffset);
       } else {
-        text = buffer.toString('utf8', start, nl);
+        this.#takeLine(buffer.toString('utf8', start, nl), lineOffset, position + nl - lineOffset);
       }
-      this.#takeLine(text, lineOffset, position + nl - lineOffset);
+      this.#carry = [];
+      this.#carryBytes = 0;
+      this.#overlong = false;
       start = nl + 1;
+      this.#lineStart = position + start;
     }
     if (start < bytesRead) {
-      // Copy: the buffer is reused by the next read.
-      this.#carry.push(Buffer.from(buffer.subarray(start, bytesRead)));
-      this.#carryBytes += bytesRead - start;
+      if (!this.#overlong && this.#carryBytes + bytesRead - start > MAX_LINE_BYTES) {
+        this.#overlong = true;
+        this.#carry = [];
+        this.#carryBytes = 0;
+      }
+      if (!this.#overlong) {
+        // Copy: the buffer is reused by the next read.
+        this.#carry.push(Buffer.from(buffer.subarray(start, bytesRead)));
+        this.#carryBytes += bytesRead - start;
+      }
     }
     this.#position += bytesRead;
   }
@@ -238,39 +282,38 @@ class Scanner {
   end(): JournalScan {
     const scan = this.scan;
     const position = this.#position;
-    const carryBytes = this.#carryBytes;
-    const trailing = this.#trailing();
+    const unended = position - this.#lineStart;
+    const trailing = this.#trailing;
     scan.size = position;
     scan.validBytes = position;
     const first = trailing[0];
-    if (first !== undefined || carryBytes > 0) {
-      const offset = first?.offset ?? position - carryBytes;
+    if (first !== undefined || unended > 0) {
+      const offset = first?.offset ?? this.#lineStart;
       let reason: string;
-      if (carryBytes > 0) {
-        const allNul = this.#carry.every((b) => b.every((byte) => byte === 0));
+      if (unended > 0) {
+        const allNul = !this.#overlong && this.#carry.every((b) => b.every((byte) => byte === 0));
         reason = allNul
           ? 'NUL bytes at the end (a write lost in a power cut)'
           : 'no newline at the end (an interrupted write)';
       } else reason = first?.reason ?? '';
-      const tornLines = trailing.length + (carryBytes > 0 ? 1 : 0);
+      const tornLines = trailing.length + (unended > 0 ? 1 : 0);
       if (tornLines > 1) reason += `; ${tornLines} lines`;
-      scan.torn = { line: first?.line ?? this.#lineNo() + 1, offset, bytes: position - offset, reason };
+      scan.torn = { line: first?.line ?? this.#lineNo + 1, offset, bytes: position - offset, reason };
       scan.validBytes = offset;
     }
     return scan;
   }
 }
 
-/** Reads a journal file; a missing file reads as an empty journal (`exists: false`). */
+/**
+ * Reads a journal file; a missing file reads as an empty journal (`exists: false`). Yields to
+ * the event loop between chunks. Throws, naming the file, when it is not a regular file.
+ */
 export async function readJournal(file: string, options: ReadJournalOptions = {}): Promise<JournalScan> {
   const scanner = new Scanner(file, options);
-  let handle: Awaited<ReturnType<typeof open>>;
-  try {
-    handle = await open(file, 'r');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return scanner.scan;
-    throw err;
-  }
+  const opened = await openRunFileAsync(file);
+  if (opened === null) return scanner.scan;
+  const { handle } = opened;
   scanner.scan.exists = true;
   try {
     const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
@@ -290,13 +333,9 @@ export async function readJournal(file: string, options: ReadJournalOptions = {}
 /** readJournal, synchronously (for a caller that must not yield, e.g. at the very end of a run). */
 export function readJournalSync(file: string, options: ReadJournalOptions = {}): JournalScan {
   const scanner = new Scanner(file, options);
-  let fd: number;
-  try {
-    fd = openSync(file, 'r');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return scanner.scan;
-    throw err;
-  }
+  const opened = openRunFile(file);
+  if (opened === null) return scanner.scan;
+  const { fd } = opened;
   scanner.scan.exists = true;
   try {
     const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
@@ -321,12 +360,13 @@ export function readJournalSync(file: string, options: ReadJournalOptions = {}):
 export async function repairJournal(file: string, options: ReadJournalOptions = {}): Promise<JournalScan> {
   const scan = await readJournal(file, options);
   if (scan.torn !== null) {
-    const handle = await open(file, 'r+');
+    // Non-blocking, and checked again: what was read a moment ago was a regular file.
+    const handle = await open(file, constants.O_RDWR | (constants.O_NONBLOCK ?? 0));
     try {
-      const { size } = await handle.stat();
-      // The file grew since the scan: someone else is writing it. Cutting now would destroy
-      // their lines, so refuse (the run lock should have prevented this).
-      if (size !== scan.size) {
+      const st = await handle.stat();
+      // The file grew since the scan (or is not the file read): someone else is writing it.
+      // Cutting now would destroy their lines, so refuse (the run lock should have prevented this).
+      if (!st.isFile() || st.size !== scan.size) {
         throw new Error(
           `${file}: the journal changed while it was being repaired; is another process writing this run?`,
         );

@@ -12,8 +12,16 @@
  * ```
  * For a resumed run see resume.ts (`resumeRun`), which returns a recorder prefilled with
  * what the journal already holds.
+ *
+ * Once the journal cannot be written (a full disk, its folder removed or replaced: see
+ * journal-writer.ts), every call that would record something throws its JournalFailure, so the
+ * farm stops the run (run-news.ts), and the counts keep only what the journal holds. At the
+ * end, summary.json and the lock are handled where the run folder really is: in its place,
+ * where it was moved to, or nowhere when it is gone (never in a folder that took its path).
  */
+import { dirname } from 'node:path';
 import type { StepSummary, TaskResult, TaskStatus } from '../api.ts';
+import { type FileIdentity, identityAt, stillAt } from './file-identity.ts';
 import { JournalWriter, type JournalWriterOptions } from './journal-writer.ts';
 import { type NewRun, RunDir, type RunStatus, type RunSummary, SUMMARY_FORMAT } from './run-dir.ts';
 import type { SolverLogOptions } from './solver-log.ts';
@@ -78,6 +86,8 @@ export interface RecorderStart {
   previous: RunSummary | null;
   /** Resume of a step job: the steps recorded so far and steps.jsonl opened for appending. */
   steps?: { done: StepSummary[]; writer: JournalWriter<StepSummary> };
+  /** TASK_DONE and TASK_FAILED entries of `state`, when known: spares a walk over every task. */
+  counts?: { done: number; failed: number };
 }
 
 function zeroCounts(): Record<TaskStatus, number> {
@@ -106,15 +116,28 @@ export class RunRecorder implements RunSink {
   #dirty = true;
   #finished: RunSummary | null = null;
   #abandoned = false;
+  /** The run folder's identity, to tell at the end whether its path still names it. */
+  readonly #home: FileIdentity | null;
+  /** The journal's unwritten results were taken out of the counts. */
+  #tookBack = false;
+  /** Told once when the journal is found failed between calls (RunObserver.watch). */
+  #onFailure: ((err: Error) => void) | null = null;
+  #told = false;
 
   constructor(start: RecorderStart, options: RecorderOptions = {}) {
     this.run = start.run;
     this.journal = start.journal;
     this.#state = start.state;
     this.#byStatus = start.byStatus;
-    for (const s of start.state) {
-      if (s === TASK_DONE) this.#done++;
-      else if (s === TASK_FAILED) this.#failed++;
+    if (start.counts !== undefined) {
+      this.#done = start.counts.done;
+      this.#failed = start.counts.failed;
+    } else {
+      const state = start.state;
+      for (let i = 0; i < state.length; i++) {
+        if (state[i] === TASK_DONE) this.#done++;
+        else if (state[i] === TASK_FAILED) this.#failed++;
+      }
     }
     this.#startedAt = start.previous?.startedAt ?? new Date(this.#sessionStart).toISOString();
     this.#previousMs = start.previous?.durationMs ?? 0;
@@ -123,10 +146,18 @@ export class RunRecorder implements RunSink {
       this.#stepWriter = start.steps.writer;
     }
     this.#resumes = start.previous === null ? 0 : start.previous.resumes + 1;
+    this.#home = identityAt(this.run.dir);
     this.run.writeSummary(this.summary('running'));
     const every = options.summaryRefreshMs ?? SUMMARY_REFRESH_MS;
     if (every > 0) {
       this.#timer = setInterval(() => {
+        // Also how a folder removed (or a timed flush that failed) while no result comes is
+        // noticed, and told at once; a summary is never written into whatever took its path.
+        const failure = this.journal.check();
+        if (failure !== null) {
+          this.#tell(failure);
+          return;
+        }
         if (!this.#dirty) return;
         this.#dirty = false;
         try {
@@ -147,7 +178,8 @@ export class RunRecorder implements RunSink {
     const run = RunDir.create(logs === undefined ? newRun : { ...newRun, logs });
     try {
       const journal = await JournalWriter.open<TaskResult>(run.file('journal'), options.writer);
-      return new RunRecorder({ run, journal, state, byStatus: zeroCounts(), previous: null }, options);
+      const counts = { done: 0, failed: 0 };
+      return new RunRecorder({ run, journal, state, byStatus: zeroCounts(), previous: null, counts }, options);
     } catch (err) {
       run.release();
       throw err;
@@ -156,6 +188,19 @@ export class RunRecorder implements RunSink {
 
   get dir(): string {
     return this.run.dir;
+  }
+
+  /** RunObserver.watch: how to tell the farm, between calls, that the journal failed. */
+  watch(failed: (err: Error) => void): void {
+    this.#onFailure = failed;
+  }
+
+  /** Tells the watcher (once) that the journal failed; the calls that follow throw it too. */
+  #tell(failure: Error): void {
+    if (this.#told || this.#onFailure === null) return;
+    this.#told = true;
+    this.#takeBackUnwritten();
+    this.#onFailure(failure);
   }
 
   get runId(): string {
@@ -182,6 +227,12 @@ export class RunRecorder implements RunSink {
    * a solver that was presumed dead) — or when its index is outside the plan.
    */
   result(r: TaskResult): boolean {
+    // Nothing is counted that the journal cannot keep: the run stops on this (run-news.ts).
+    const failure = this.journal.failure;
+    if (failure !== null) {
+      this.#takeBackUnwritten();
+      throw failure;
+    }
     const i = r.index;
     if (this.#state.length > 0) {
       if (!(i >= 0 && i < this.#state.length)) {
@@ -205,9 +256,30 @@ export class RunRecorder implements RunSink {
     } else if (r.status === 'error') this.#failed++;
     else this.#done++;
     this.#byStatus[r.status]++;
-    this.journal.append(r);
+    try {
+      this.journal.append(r);
+    } catch (err) {
+      this.#takeBackUnwritten();
+      throw err;
+    }
     this.#dirty = true;
     return true;
+  }
+
+  /**
+   * Takes the results that never reached a failed journal out of the counts (once): a resume
+   * runs them again. A lost retry of a failed task counts as not run, though the journal
+   * holds its earlier error (the resume reads the journal, not these counts).
+   */
+  #takeBackUnwritten(): void {
+    if (this.#tookBack || this.journal.failure === null) return;
+    this.#tookBack = true;
+    for (const r of this.journal.unwritten) {
+      if (this.#state.length > 0 && r.index >= 0 && r.index < this.#state.length) this.#state[r.index] = TASK_NONE;
+      if (r.status === 'error') this.#failed--;
+      else this.#done--;
+      this.#byStatus[r.status]--;
+    }
   }
 
   /** Journals several results; returns how many were written. */
@@ -234,8 +306,14 @@ export class RunRecorder implements RunSink {
    * skips it (readStepSummaries keeps the last line of a step).
    */
   step(summary: StepSummary, next?: unknown): void {
+    // Not into a folder that took the run's path (the results journal tells).
+    const failure = this.journal.check();
+    if (failure !== null) throw failure;
     if (this.#stepWriter === null) {
-      this.#stepWriter = JournalWriter.create<StepSummary>(this.run.file('steps'), { maxLines: 1 });
+      this.#stepWriter = JournalWriter.create<StepSummary>(this.run.file('steps'), {
+        maxLines: 1,
+        noun: ['step', 'steps'],
+      });
     }
     this.#steps.push(summary);
     this.#stepWriter.append(summary);
@@ -313,6 +391,7 @@ export class RunRecorder implements RunSink {
     };
     attempt(() => this.journal.close());
     attempt(() => this.#stepWriter?.close());
+    this.#takeBackUnwritten();
     const extra: Omit<FinishInfo, 'status'> = { ...info };
     let status = info.status;
     if (errors.length > 0) {
@@ -320,10 +399,27 @@ export class RunRecorder implements RunSink {
       extra.reason = errors.map((e) => e.message).join('; ');
     }
     const summary = this.summary(status, extra);
-    attempt(() => this.run.writeSummary(summary));
+    const home = this.#whereIsHome();
+    if (home !== this.run.dir) this.run.relocate(home);
+    if (home !== null) attempt(() => this.run.writeSummary(summary));
     attempt(() => this.run.release());
     this.#finished = summary;
     if (errors.length > 0) throw new Error(errors.map((e) => e.message).join('; '), { cause: errors[0] });
+    // Logs that stopped at the very end (e.g. found gone when closed): news, once, not a failure.
+    const logProblems = this.run.takeLogProblems();
+    if (logProblems.length > 0) throw new RecorderWarning(logProblems.join('; '));
     return summary;
+  }
+
+  /**
+   * Where the run folder is now: its own path if that still names it, the folder its journal
+   * was moved with, or null when it is gone (removed, or its path taken by something else).
+   */
+  #whereIsHome(): string | null {
+    const home = this.#home;
+    if (home === null || stillAt(this.run.dir, home)) return this.run.dir;
+    const moved = this.journal.failure?.movedTo;
+    if (moved !== null && moved !== undefined && stillAt(dirname(moved), home)) return dirname(moved);
+    return null;
   }
 }

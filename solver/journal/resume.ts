@@ -2,96 +2,113 @@
  * Resume: run exactly the tasks of a run that have no result yet (plus the failed ones with
  * `retryFailed`), appending to the same journal.
  *
- * Tasks are matched by id (solver/farm/task-id.ts), not by position: the farm re-parses the job stored
- * in job.json, plans it, and gives `idOf(i)`; a journal line counts for plan index i only if
- * its id is the id of task i. Two steps, because parsing and planning belong to the farm:
+ * Tasks are matched by id (solver/farm/task-id.ts), not by position alone: the farm re-parses
+ * the job stored in job.json, plans it, and gives `idOf(i)`; a journal line counts for plan
+ * index i only if it says index i and its id is the id of task i. Two steps, because parsing
+ * and planning belong to the farm:
  *
  * ```ts
  * const job = readRunJob(dir);                   // job document, source, baseDir, kind …
  * // … the farm parses job.job, plans it, builds its task id function …
  * const { recorder, plan } = await resumeRun(dir, { count, idOf, specHash, retryFailed });
- * // run plan.remaining; recorder.result(...) for each result; recorder.finish(...)
+ * // run the tasks plan.finished leaves at 0; recorder.result(...) for each; recorder.finish(...)
  * ```
+ * What it costs does not grow with the ids: one pass over the journal, checking each line's id
+ * against the task at its index, and a byte or two per task of the plan (never a Set or Map of
+ * ids, which hold at most 2^24 entries, while a plan may have MAX_PLANNED_TASKS tasks). Both
+ * the pass and the walk over the plan yield to the event loop as they go.
  */
-import type { StepSummary, TaskStatus } from '../api.ts';
+import type { StepSummary, TaskResult, TaskStatus } from '../api.ts';
 import { describeJournalProblems, type JournalScan } from './journal-reader.ts';
 import { JournalWriter } from './journal-writer.ts';
 import { type RecorderOptions, RunRecorder, TASK_DONE, TASK_FAILED } from './recorder.ts';
 import { RunDir, readStepInput, readStepSummaries } from './run-dir.ts';
+import { ERROR_CODE } from './task-statuses.ts';
+
+/** Plan indices walked between two looks at the event loop (a few ms of work). */
+const SLICE = 1 << 22;
 
 /** Which tasks a resumed run still has to run. */
 export interface ResumePlan {
   /** Tasks in the plan. */
   total: number;
-  /** Plan indices to run, ascending. */
-  remaining: Uint32Array;
+  /** Tasks to run: those without a result, and the retried failed ones. */
+  toRun: number;
   /** Tasks with a successful result already. */
   done: number;
   /** Tasks whose latest result is an error and that stay failed (no retryFailed). */
   failed: number;
   /** Failed tasks that run again (retryFailed). */
   retried: number;
-  /** Distinct task ids in the journal that are not in this plan (the job changed?). */
+  /** Journal lines that are no task of this plan (another id at their index, or past its end: the job changed?). */
   unknown: number;
-  /** Per plan index: 0 = no result, TASK_DONE, TASK_FAILED. */
+  /** Per plan index, as the recorder counts: 0 = no result, TASK_DONE, TASK_FAILED. */
   state: Uint8Array;
+  /**
+   * Per plan index, as Farm.start skips: 0 = to run, 1 = done, 2 = failed and staying failed.
+   * Its own array, for the farm to take over (`done` and `failed` are its counts).
+   */
+  finished: Uint8Array;
   /** Latest results of plan tasks by status. */
   byStatus: Record<TaskStatus, number>;
 }
 
-/** Pure: compares a plan (count + ids) with what a journal holds. */
-export function planResume(
-  latest: ReadonlyMap<string, TaskStatus>,
+/** The indices a plan runs, ascending (walks the whole plan: for tests and small plans). */
+export function* remainingTasks(plan: ResumePlan): Generator<number> {
+  for (let i = 0; i < plan.total; i++) if (plan.finished[i] === 0) yield i;
+}
+
+/** Lets the event loop run (timers, sockets: a status request) before going on. */
+function breather(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Turns a scan of the journal against a plan of `count` tasks (readJournal with that count and
+ * a `belongs` that checks each line's id) into what to run. Walks the plan once, in slices
+ * that let the event loop run between them.
+ */
+export async function planResume(
+  scan: Pick<JournalScan, 'latest' | 'byStatus' | 'foreign'>,
   count: number,
-  idOf: (index: number) => string,
   options: { retryFailed?: boolean } = {},
-): ResumePlan {
+): Promise<ResumePlan> {
+  const codes = scan.latest.codes;
+  const retry = options.retryFailed === true;
+  // Two arrays: the recorder's and the one the farm takes over (StartOptions.finishedCounts).
+  // Written only where the journal has a result: pages of neither are touched elsewhere.
   const state = new Uint8Array(count);
-  const byStatus: Record<TaskStatus, number> = {
-    optimal: 0,
-    feasible: 0,
-    'time-limit': 0,
-    infeasible: 0,
-    unbounded: 0,
-    error: 0,
-  };
-  const remaining: number[] = [];
+  const finished = new Uint8Array(count);
   let done = 0;
   let failed = 0;
-  let retried = 0;
-  let matched = 0;
-  const seen = new Set<string>();
-  for (let i = 0; i < count; i++) {
-    const id = idOf(i);
-    const status = seen.has(id) ? undefined : latest.get(id);
-    // Two plan entries with equal inputs share an id; the journal's line counts for the first.
-    seen.add(id);
-    if (status === undefined) {
-      remaining.push(i);
-      continue;
-    }
-    matched++;
-    byStatus[status]++;
-    if (status !== 'error') {
-      state[i] = TASK_DONE;
-      done++;
-    } else {
-      state[i] = TASK_FAILED;
-      if (options.retryFailed === true) {
-        remaining.push(i);
-        retried++;
-      } else failed++;
+  const end = Math.min(count, codes.length);
+  for (let from = 0; from < end; from += SLICE) {
+    if (from > 0) await breather();
+    const to = Math.min(end, from + SLICE);
+    for (let i = from; i < to; i++) {
+      const code = codes[i] as number;
+      if (code === 0) continue;
+      if (code === ERROR_CODE) {
+        state[i] = TASK_FAILED;
+        if (!retry) finished[i] = TASK_FAILED;
+        failed++;
+      } else {
+        state[i] = TASK_DONE;
+        finished[i] = TASK_DONE;
+        done++;
+      }
     }
   }
   return {
     total: count,
-    remaining: Uint32Array.from(remaining),
+    toRun: count - done - (retry ? 0 : failed),
     done,
-    failed,
-    retried,
-    unknown: latest.size - matched,
+    failed: retry ? 0 : failed,
+    retried: retry ? failed : 0,
+    unknown: scan.foreign,
     state,
-    byStatus,
+    finished,
+    byStatus: { ...scan.byStatus },
   };
 }
 
@@ -134,17 +151,30 @@ export async function resumeRun(dir: string, request: ResumeRequest): Promise<Re
     if (run.job.taskCount === null) {
       throw new Error(`${run.dir}: a ${run.job.kind} run has barrier steps, not tasks; resume it with resumeStepRun`);
     }
-    journal = await JournalWriter.open(run.file('journal'), request.writer);
+    // One pass: the journal's lines are matched with the plan as it is read (and its torn tail cut).
+    const { count, idOf } = request;
+    journal = await JournalWriter.open(run.file('journal'), request.writer, {
+      count,
+      belongs: (r: TaskResult) => idOf(r.index) === r.id,
+    });
     const scan = journal.opened;
-    const plan = planResume(scan.latest, request.count, request.idOf, { retryFailed: request.retryFailed ?? false });
+    const plan = await planResume(scan, count, { retryFailed: request.retryFailed ?? false });
     const warnings = [describeJournalProblems(scan)];
     if (plan.unknown > 0) {
       warnings.push(
-        `${scan.path}: ${plan.unknown} task ids in the journal are not in this job's plan; they are kept but not counted`,
+        `${scan.path}: ${plan.unknown} lines in the journal are no task of this job's plan; they are kept but not counted`,
       );
     }
     const recorder = new RunRecorder(
-      { run, journal, state: plan.state, byStatus: plan.byStatus, previous: run.readSummary() },
+      {
+        run,
+        journal,
+        state: plan.state,
+        byStatus: plan.byStatus,
+        previous: run.readSummary(),
+        // The recorder counts what state holds: a retried failure is failed until it succeeds.
+        counts: { done: plan.done, failed: plan.failed + plan.retried },
+      },
       request,
     );
     return { recorder, plan, scan, warnings: warnings.filter((w) => w !== '').join('\n') };

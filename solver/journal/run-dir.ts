@@ -13,7 +13,8 @@
  * ```
  * Run ids sort by time: `20261122-031500-ab12cd` (UTC date, time, random hex digits).
  * job.json and summary.json are replaced atomically (write, fsync, rename), so a crash
- * leaves either the old or the new file, never half of one.
+ * leaves either the old or the new file, never half of one. Every file here is read back
+ * through run-file.ts: only regular files, each with its size limit.
  */
 import { randomBytes } from 'node:crypto';
 import {
@@ -23,7 +24,6 @@ import {
   ftruncateSync,
   openSync,
   readdirSync,
-  readFileSync,
   renameSync,
   rmSync,
   statSync,
@@ -36,6 +36,16 @@ import type { StepSummary, TaskStatus } from '../api.ts';
 import { MAX_PLANNED_TASKS } from '../farm/plan-check.ts';
 import { Reader, ValidationError } from '../problems/validate.ts';
 import { fileError } from './os-error.ts';
+import {
+  MAX_LOCK_BYTES,
+  MAX_RUN_JOB_BYTES,
+  MAX_STEP_INPUT_BYTES,
+  MAX_STEPS_BYTES,
+  MAX_SUMMARY_BYTES,
+  notAFolder,
+  RunFileError,
+  readRunFile,
+} from './run-file.ts';
 import { makeDirs } from './run-folder.ts';
 import { SolverLog, type SolverLogOptions } from './solver-log.ts';
 
@@ -80,12 +90,11 @@ export interface RunJob {
   /** Solver processes the run was started with. */
   cores?: number;
   /**
-   * The job came from a job file the user gave (command line, a file the desktop app opened),
-   * not from a page: a resume asked for by a page may load its custom module again, from the
-   * job's own folder, as the first start did. Absent: a page's job (or an older run).
+   * The job document itself, as given (including its `policy` block). Nothing in this file
+   * decides what a resume may read or load: anyone who can write in the data folder can edit
+   * it (older versions wrote a `fromJobFile` flag; it is ignored). Who asks for the resume
+   * decides (solver/farm/journal-port.ts ResumeAccess).
    */
-  fromJobFile?: boolean;
-  /** The job document itself, as given (including its `policy` block). */
   job: unknown;
 }
 
@@ -137,11 +146,24 @@ export function isRunId(s: string): boolean {
 
 /** Writes JSON so that a crash leaves the old file or the new one, never a mix. */
 export function writeJsonAtomic(file: string, value: unknown): void {
+  writeTextAtomic(file, jsonText(value));
+}
+
+/** JSON text as run files hold it (indented, one newline at the end). */
+function jsonText(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+/** Writes a file so that a crash leaves the old file or the new one, never a mix. */
+function writeTextAtomic(file: string, text: string): void {
   const tmp = `${file}.${process.pid}.tmp`;
-  const fd = openSync(tmp, 'w');
+  // Whatever holds the temp name (a leftover, or a FIFO or link someone put there, which a
+  // plain open would block on or write through) goes first; 'wx' then makes a new file or fails.
+  rmSync(tmp, { force: true });
+  const fd = openSync(tmp, 'wx');
   try {
     try {
-      writeSync(fd, `${JSON.stringify(value, null, 2)}\n`);
+      writeSync(fd, text);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
@@ -168,18 +190,16 @@ export function syncDir(dir: string): void {
   }
 }
 
-/** Reads and checks a run's job.json; errors name the file and the JSON path. */
+/**
+ * Reads and checks a run's job.json; errors name the file and the JSON path, or say that
+ * `dir` is no run folder at all.
+ */
 export function readRunJob(dir: string): RunJob {
+  const notFolder = notAFolder(dir);
+  if (notFolder !== null) throw new RunFileError(notFolder);
   const file = path.join(dir, RUN_FILES.job);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new Error(`${dir}: not a run directory (it has no ${RUN_FILES.job})`);
-    }
-    throw err;
-  }
+  const text = readRunFile(file, MAX_RUN_JOB_BYTES, 'a job.json');
+  if (text === null) throw new Error(`${dir}: not a run directory (it has no ${RUN_FILES.job})`);
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -208,14 +228,18 @@ export function readRunJob(dir: string): RunJob {
     job: r.at('job').value,
   };
   if (r.has('cores')) out.cores = r.at('cores').integer(1);
-  if (r.has('fromJobFile')) out.fromJobFile = r.at('fromJobFile').boolean();
   return out;
 }
 
-/** Reads summary.json, or null when it is missing or unreadable (a run killed before writing it). */
+/**
+ * Reads summary.json: null when it is missing or holds no summary (a run killed before
+ * writing it). Throws, naming the file, when it is not a regular file or too big.
+ */
 export function readSummary(dir: string): RunSummary | null {
+  const text = readRunFile(path.join(dir, RUN_FILES.summary), MAX_SUMMARY_BYTES, 'a summary.json');
+  if (text === null) return null;
   try {
-    const doc = JSON.parse(readFileSync(path.join(dir, RUN_FILES.summary), 'utf8')) as RunSummary;
+    const doc = JSON.parse(text) as RunSummary;
     return doc !== null && typeof doc === 'object' && doc.format === SUMMARY_FORMAT ? doc : null;
   } catch {
     return null;
@@ -224,15 +248,12 @@ export function readSummary(dir: string): RunSummary | null {
 
 /**
  * steps.jsonl: one StepSummary per line, in step order. A torn or invalid line is skipped; a
- * step recorded twice (it ran again after a resume) counts once, with its last line.
+ * step recorded twice (it ran again after a resume) counts once, with its last line. Throws,
+ * naming the file, when it is not a regular file or too big.
  */
 export function readStepSummaries(dir: string): StepSummary[] {
-  let text: string;
-  try {
-    text = readFileSync(path.join(dir, RUN_FILES.steps), 'utf8');
-  } catch {
-    return [];
-  }
+  const text = readRunFile(path.join(dir, RUN_FILES.steps), MAX_STEPS_BYTES, 'a steps.jsonl');
+  if (text === null) return [];
   const byStep = new Map<number, StepSummary>();
   for (const line of text.split('\n')) {
     if (line.trim() === '') continue;
@@ -260,16 +281,12 @@ export interface StepInputFile {
 /**
  * Reads step-input.json: null when there is none (no step finished yet). Throws, naming the
  * file, when it is there but not a step input (it is replaced atomically, so a crash cannot
- * leave half of one).
+ * leave half of one), not a regular file or too big.
  */
 export function readStepInput(dir: string): StepInputFile | null {
   const file = path.join(dir, RUN_FILES.stepInput);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return null;
-  }
+  const text = readRunFile(file, MAX_STEP_INPUT_BYTES, 'a step-input.json');
+  if (text === null) return null;
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -291,11 +308,15 @@ export interface LockInfo {
   since: string;
 }
 
-/** The holder of a run's lock if that process is still alive on this host, else null. */
+/**
+ * The holder of a run's lock if that process is still alive on this host, else null. A lock
+ * that cannot be read (not JSON, not a regular file, too big) holds nothing: no process of
+ * ours wrote it, so acquiring the run replaces it.
+ */
 export function liveLockHolder(dir: string): LockInfo | null {
   let info: LockInfo;
   try {
-    info = JSON.parse(readFileSync(path.join(dir, RUN_FILES.lock), 'utf8')) as LockInfo;
+    info = JSON.parse(readRunFile(path.join(dir, RUN_FILES.lock), MAX_LOCK_BYTES, 'a run.lock') ?? '') as LockInfo;
   } catch {
     return null;
   }
@@ -357,6 +378,24 @@ function acquireLock(dir: string): void {
   throw new Error(`${dir}: could not lock the run (${RUN_FILES.lock} keeps reappearing)`);
 }
 
+/**
+ * Undoes a RunDir.create that failed half-way, so that each failed attempt leaves nothing
+ * behind: the run folder when it made it, else (a folder the user named, empty before) what
+ * it put in it. The lock only when it took it: a lock held by someone else stays.
+ */
+function removeCreated(dir: string, made: boolean, locked: boolean): void {
+  try {
+    if (made) {
+      rmSync(dir, { recursive: true, force: true });
+      return;
+    }
+    if (locked) rmSync(path.join(dir, RUN_FILES.lock), { force: true });
+    rmSync(path.join(dir, RUN_FILES.logs), { recursive: true, force: true });
+  } catch {
+    // Best effort: the error that made the create fail is the one to report.
+  }
+}
+
 /** What createRunDir needs to know about the job. */
 export interface NewRun {
   /** `<root>/runs/<run id>` is created under this root… */
@@ -373,8 +412,6 @@ export interface NewRun {
   steps: number | null;
   specHash: string;
   cores?: number;
-  /** See RunJob.fromJobFile. */
-  fromJobFile?: boolean;
   /** Run id to use (tests); default newRunId(). */
   runId?: string;
   logs?: SolverLogOptions;
@@ -382,7 +419,9 @@ export interface NewRun {
 
 /** An open run directory: owns its lock and its per-solver log files. */
 export class RunDir {
-  readonly dir: string;
+  #dir: string;
+  /** The folder is gone (see relocate): no lock is let go by path any more. */
+  #gone = false;
   readonly job: RunJob;
   readonly #logOptions: SolverLogOptions;
   readonly #logs = new Map<number, SolverLog>();
@@ -391,13 +430,28 @@ export class RunDir {
   #released = false;
 
   private constructor(dir: string, job: RunJob, logOptions: SolverLogOptions) {
-    this.dir = dir;
+    this.#dir = dir;
     this.job = job;
     this.#logOptions = logOptions;
   }
 
   get runId(): string {
     return this.job.runId;
+  }
+
+  /** The run folder (where it is now, after relocate()). */
+  get dir(): string {
+    return this.#dir;
+  }
+
+  /**
+   * The run folder was moved while the run was recorded (the recorder found it by its
+   * identity): its files are at `dir` now. Null: it is gone (removed, or something else stands
+   * at its path), so release() lets go of no lock there: that lock would not be this run's.
+   */
+  relocate(dir: string | null): void {
+    if (dir === null) this.#gone = true;
+    else this.#dir = dir;
   }
 
   /** Path of a file of this run (RUN_FILES key). */
@@ -430,8 +484,6 @@ export class RunDir {
     } else {
       throw new Error('createRunDir: give a root or a dir');
     }
-    makeDirs(path.join(dir, RUN_FILES.logs));
-    acquireLock(dir);
     const job: RunJob = {
       format: JOB_FORMAT,
       runId,
@@ -446,12 +498,35 @@ export class RunDir {
       job: options.job,
     };
     if (options.cores !== undefined) job.cores = options.cores;
-    if (options.fromJobFile === true) job.fromJobFile = true;
+    const jobFile = path.join(dir, RUN_FILES.job);
+    // The text first: a job that cannot be written (a BigInt, a cycle) or read back (too big)
+    // is refused before any folder is made.
+    let text: string;
     try {
-      writeJsonAtomic(path.join(dir, RUN_FILES.job), job);
+      text = jsonText(job);
     } catch (err) {
-      rmSync(path.join(dir, RUN_FILES.lock), { force: true });
-      throw fileError('write', path.join(dir, RUN_FILES.job), err);
+      throw fileError('write', jobFile, err);
+    }
+    const bytes = Buffer.byteLength(text);
+    if (bytes > MAX_RUN_JOB_BYTES) {
+      throw new Error(
+        `cannot write ${jobFile}: the job would take ${Math.ceil(bytes / 2 ** 20)} MiB there, more than the ${MAX_RUN_JOB_BYTES / 2 ** 20} MiB a run's job.json may be; put big models in files of their own`,
+      );
+    }
+    const made = !existsSync(dir);
+    let locked = false;
+    try {
+      makeDirs(path.join(dir, RUN_FILES.logs));
+      acquireLock(dir);
+      locked = true;
+      try {
+        writeTextAtomic(jobFile, text);
+      } catch (err) {
+        throw fileError('write', jobFile, err);
+      }
+    } catch (err) {
+      removeCreated(dir, made, locked);
+      throw err;
     }
     return new RunDir(dir, job, options.logs ?? {});
   }
@@ -517,6 +592,6 @@ export class RunDir {
     this.#released = true;
     for (const log of this.#logs.values()) log.close();
     this.#logs.clear();
-    releaseLock(this.file('lock'));
+    if (!this.#gone) releaseLock(this.file('lock'));
   }
 }

@@ -3,16 +3,22 @@
  * port: farm-journal.ts): the list of past runs under a data folder, and one run opened for
  * viewing — a page of its results in plan order, the tails of its solver logs, its barrier
  * steps, and what to draw (re-derived from job.json through the kind's view()).
+ *
+ * Every file is read through run-file.ts (only regular files, each with a limit): a run
+ * folder whose files are not what the farm wrote is refused by name, or, in the list, left
+ * out, and the server goes on answering. Opening a run of millions of tasks reads its journal
+ * in chunks, letting the event loop run between them.
  */
-import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { existsSync, opendirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { PastRun, PastRunDetail, RunView, TaskResult } from '../api.ts';
+import type { PastRun, PastRunDetail, RunView } from '../api.ts';
 import { previewJob } from '../farm/job.ts';
 import { JOB_FILE_ACCESS } from '../problems/job-access.ts';
 import type { AnyProblemKind } from '../problems/types.ts';
 import { listRuns, type RunRecord, readRunRecord, runsFolder } from './history.ts';
-import { indexJournal, type JournalIndex } from './journal-index.ts';
+import { indexJournal, type JournalIndex, pageOfIndex, readIndexedResults } from './journal-index.ts';
 import { RUN_FILES, readRunJob, readStepSummaries } from './run-dir.ts';
+import { readRunFileTail } from './run-file.ts';
 
 /** Results per openRun page when the caller gives no limit. */
 export const DEFAULT_RESULT_PAGE = 5000;
@@ -22,6 +28,10 @@ export const MAX_RESULT_PAGE = 50_000;
 export const LOG_TAIL_LINES = 200;
 /** Bytes read from the end of a log file for its tail (long GLPK lines fit many times over). */
 const LOG_TAIL_BYTES = 64 * 1024;
+/** Largest page of results in bytes of journal: however many results were asked for, a page stops here. */
+export const MAX_PAGE_BYTES = 64 * 1024 * 1024;
+/** Entries of logs/ looked at: a run has a log (and a rotated one) per solver, at most 1,024 solvers. */
+const MAX_LOG_ENTRIES = 4096;
 
 /** A journal record as the API shows it; `resumable` as FarmApi defines it. */
 export function toPastRun(r: RunRecord): PastRun {
@@ -47,7 +57,7 @@ export function toPastRun(r: RunRecord): PastRun {
   return run;
 }
 
-/** Past runs under a data folder, newest first (unreadable folders are left out). */
+/** Past runs under a data folder, newest first (folders that are not readable runs are left out). */
 export async function pastRuns(dataDir: string): Promise<PastRun[]> {
   const { runs } = await listRuns(dataDir);
   return runs.map(toPastRun);
@@ -62,79 +72,49 @@ export function runDirOf(dataDir: string, runId: string): string {
   return dir;
 }
 
-/** Reads the given results of a journal index, in plan order, from `offset` (0-based, among results). */
-function pageOfResults(index: JournalIndex, offset: number, limit: number): TaskResult[] {
-  const out: TaskResult[] = [];
-  if (!index.scan.exists || limit === 0) return out;
-  const wanted: { at: number; length: number }[] = [];
-  let seen = 0;
-  const take = (at: number, length: number): boolean => {
-    if (seen++ >= offset) wanted.push({ at, length });
-    return wanted.length >= limit;
-  };
-  let full = false;
-  for (let i = 0; i < index.offsets.length && !full; i++) {
-    const at = index.offsets[i] ?? 0;
-    if (at !== 0) full = take(at - 1, index.lengths[i] ?? 0);
-  }
-  for (const e of index.extra) {
-    if (full) break;
-    full = take(e.offset, e.length);
-  }
-  const fd = openSync(index.file, 'r');
-  try {
-    let buffer = Buffer.allocUnsafe(4096);
-    for (const { at, length } of wanted) {
-      if (buffer.length < length) buffer = Buffer.allocUnsafe(length * 2);
-      readSync(fd, buffer, 0, length, at);
-      out.push(JSON.parse(buffer.toString('utf8', 0, length)) as TaskResult);
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return out;
-}
-
-function countResults(index: JournalIndex): number {
-  let n = index.extra.length;
-  for (const at of index.offsets) if (at !== 0) n++;
-  return n;
-}
-
-/** The last `lines` lines of a file, reading at most LOG_TAIL_BYTES from its end. */
+/** The last `lines` lines of a log file, read from at most LOG_TAIL_BYTES of its end. */
 function tailOf(file: string, lines: number): string[] {
-  let size: number;
+  let tail: { text: string; cut: boolean } | null;
   try {
-    size = statSync(file).size;
-  } catch {
-    return [];
+    tail = readRunFileTail(file, LOG_TAIL_BYTES);
+  } catch (err) {
+    // Not a log the farm wrote (a FIFO, a device): say so where its lines would be.
+    return [(err as Error).message];
   }
-  const length = Math.min(size, LOG_TAIL_BYTES);
-  const buffer = Buffer.allocUnsafe(length);
-  const fd = openSync(file, 'r');
-  try {
-    readSync(fd, buffer, 0, length, size - length);
-  } finally {
-    closeSync(fd);
-  }
-  const all = buffer.toString('utf8').split('\n');
+  if (tail === null) return [];
+  const all = tail.text.split('\n');
   if (all.at(-1) === '') all.pop();
   // A tail that starts mid-file starts mid-line: drop the partial first line.
-  if (length < size) all.shift();
+  if (tail.cut) all.shift();
   return all.slice(-lines);
+}
+
+/** Names in logs/, at most MAX_LOG_ENTRIES of them (none when it is no folder). */
+function logNames(logs: string): string[] {
+  const names: string[] = [];
+  let dir: ReturnType<typeof opendirSync>;
+  try {
+    dir = opendirSync(logs);
+  } catch {
+    return names;
+  }
+  try {
+    for (let entry = dir.readSync(); entry !== null && names.length < MAX_LOG_ENTRIES; entry = dir.readSync()) {
+      names.push(entry.name);
+    }
+  } catch {
+    // A folder that cannot be read further: the logs found so far.
+  } finally {
+    dir.closeSync();
+  }
+  return names;
 }
 
 /** Each solver's log tail: the current file, topped up from the rotated `.1` when short. */
 function logTails(dir: string): { solver: number; lines: string[] }[] {
-  const logs = path.join(dir, RUN_FILES.logs);
-  let names: string[];
-  try {
-    names = readdirSync(logs);
-  } catch {
-    return [];
-  }
   const out: { solver: number; lines: string[] }[] = [];
-  for (const name of names) {
+  const logs = path.join(dir, RUN_FILES.logs);
+  for (const name of logNames(logs)) {
     const m = /^solver-(\d+)\.log$/.exec(name);
     if (m?.[1] === undefined) continue;
     let lines = tailOf(path.join(logs, name), LOG_TAIL_LINES);
@@ -200,9 +180,10 @@ async function cachedIndex(
   const hit = lastOpened;
   if (hit !== null && hit.dir === dir && hit.size === size && hit.mtimeMs === mtimeMs) return hit;
   const { view, params, count } = await viewOf(dir, kinds);
-  const index = indexJournal(file, count ?? 0);
-  lastOpened = { dir, size, mtimeMs, view, index, ...(params !== undefined ? { params } : {}) };
-  return lastOpened;
+  const index = await indexJournal(file, count ?? 0);
+  const opened = { dir, size, mtimeMs, view, index, ...(params !== undefined ? { params } : {}) };
+  lastOpened = opened;
+  return opened;
 }
 
 /** Opens a past run: a page of its results in plan order, its log tails, steps and view. */
@@ -216,10 +197,11 @@ export async function openPastRun(
   const run = toPastRun(await readRunRecord(dir));
   const { view, params, index } = await cachedIndex(dir, kinds);
   const limit = Math.min(options.limit ?? DEFAULT_RESULT_PAGE, MAX_RESULT_PAGE);
+  const page = pageOfIndex(index, options.offset ?? 0, limit, MAX_PAGE_BYTES);
   const detail: PastRunDetail = {
     run,
-    results: pageOfResults(index, options.offset ?? 0, limit),
-    resultCount: countResults(index),
+    results: readIndexedResults(index, page),
+    resultCount: index.results,
     logs: logTails(dir),
     steps: readStepSummaries(dir),
     view,

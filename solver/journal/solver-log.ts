@@ -8,13 +8,16 @@
  * are not fsynced — they help explain a run, the journal is what must survive.
  *
  * A log never stops a run. If its file cannot be opened, or a rotation fails (the folder made
- * read-only, the disk gone), the log stops for good: a last line in the file says why, the
+ * read-only, the disk gone), or the file is not at its path any more (logs/ removed or
+ * replaced: checked at each flush and at close, since writes to a removed file "work" and are
+ * lost), the log stops for good: a last line in the file says why, the
  * descriptor is closed once, and `onProblem` hears about it once. It does not keep writing to
  * the old file instead, because that file would then grow past the cap without end.
  * This object is the only owner of its descriptor: it closes it exactly once and never uses
  * the number afterwards (it could by then belong to another file or a solver's IPC socket).
  */
-import { closeSync, fstatSync, openSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, renameSync, statSync, writeSync } from 'node:fs';
+import { type FileIdentity, identityOf, stillAt } from './file-identity.ts';
 import { describeOsError } from './os-error.ts';
 
 /** Default cap of one log file before rotation: 5 MiB. */
@@ -41,6 +44,8 @@ export class SolverLog {
   readonly #onProblem: ((message: string) => void) | undefined;
   /** The open file; null once the log stopped or closed (then the number is never used again). */
   #fd: number | null = null;
+  /** Device and inode of the open file (changes at each rotation). */
+  #id: FileIdentity | null = null;
   #size = 0;
   #buffer: string[] = [];
   #bufferBytes = 0;
@@ -59,8 +64,9 @@ export class SolverLog {
     this.#onProblem = options.onProblem;
     let fd: number | null = null;
     try {
-      fd = openSync(file, 'a');
+      fd = openForAppend(file);
       this.#size = fstatSync(fd).size;
+      this.#id = identityOf(fd);
       this.#fd = fd;
     } catch (err) {
       if (fd !== null) closeQuietly(fd);
@@ -96,7 +102,7 @@ export class SolverLog {
     const lines = this.#buffer;
     this.#buffer = [];
     this.#bufferBytes = 0;
-    if (lines.length === 0 || this.#fd === null) return;
+    if (lines.length === 0 || this.#fd === null || !this.#inPlace()) return;
     try {
       let chunk: string[] = [];
       let chunkBytes = 0;
@@ -139,7 +145,7 @@ export class SolverLog {
     }
     let fresh: number;
     try {
-      fresh = openSync(this.path, 'a');
+      fresh = openForAppend(this.path);
     } catch (err) {
       // The old descriptor now writes to .1; keeping it would grow .1 past the cap.
       this.#stop(`cannot open a new log after rotating it: ${describeOsError(err)}`);
@@ -148,9 +154,21 @@ export class SolverLog {
     const old = this.#fd;
     this.#fd = fresh;
     this.#size = 0;
+    try {
+      this.#id = identityOf(fresh);
+    } catch {
+      this.#id = null;
+    }
     this.rotations++;
     if (old !== null) closeQuietly(old);
     return true;
+  }
+
+  /** Whether the file is still at its path; if not, the log stops (its lines would be lost unseen). */
+  #inPlace(): boolean {
+    if (this.#id === null || stillAt(this.path, this.#id)) return true;
+    this.#stop('the log file was removed or replaced');
+    return false;
   }
 
   /** Stops logging for good: says why in a last line, gives up the descriptor, tells onProblem once. */
@@ -176,6 +194,8 @@ export class SolverLog {
   close(): void {
     if (this.#closed) return;
     this.flush();
+    // Nothing waited: still say that the file went, once, rather than list it as written.
+    if (this.#fd !== null) this.#inPlace();
     this.#closed = true;
     const fd = this.#fd;
     this.#fd = null;
@@ -184,6 +204,29 @@ export class SolverLog {
 }
 
 /** Closes a descriptor this code owns. On error (EIO) the number is released all the same. */
+/**
+ * Opens a log for appending, if it is (or will be) a regular file: a FIFO put in its place
+ * would block a plain open until a reader comes (the farm would stop answering), a device
+ * would take the lines. Checked on the path first and on the descriptor again; non-blocking.
+ */
+function openForAppend(file: string): number {
+  let st: ReturnType<typeof statSync> | undefined;
+  try {
+    st = statSync(file);
+  } catch {
+    // none yet: created below
+  }
+  if (st !== undefined && !st.isFile())
+    throw new Error(`not a regular file (${st.isFIFO() ? 'a FIFO' : 'not a file'})`);
+  const flags = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | (constants.O_NONBLOCK ?? 0);
+  const fd = openSync(file, flags, 0o666);
+  if (!fstatSync(fd).isFile()) {
+    closeQuietly(fd);
+    throw new Error('not a regular file');
+  }
+  return fd;
+}
+
 function closeQuietly(fd: number): void {
   try {
     closeSync(fd);

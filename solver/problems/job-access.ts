@@ -13,8 +13,8 @@
  * Containment is checked on real paths, so a symbolic link inside an exposed folder that
  * points outside it is refused like the path it points to.
  */
-import { realpathSync } from 'node:fs';
-import { extname, isAbsolute, relative, resolve } from 'node:path';
+import { lstatSync, readlinkSync, realpathSync } from 'node:fs';
+import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Reader } from './validate.ts';
 
 /**
@@ -44,13 +44,35 @@ export const JOB_FILE_ACCESS: JobAccess = Object.freeze({ roots: null, modules: 
 /** File endings a kind module may have: what Node imports as code. */
 const MODULE_ENDINGS = new Set(['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts']);
 
-/** The path with symbolic links resolved; for a path that does not exist (yet), its lexical form. */
-function realOrLexical(path: string): string {
+/** Links followed at most while resolving one path (Linux's own limit, MAXSYMLINKS, is 40). */
+const MAX_LINKS = 40;
+
+/**
+ * The path with symbolic links resolved, also for a path that does not exist (yet): the real
+ * path of its nearest existing folder with the rest appended, and a link that leads nowhere
+ * followed to its target. So a path through a link that leads outside is placed outside
+ * whether or not its file exists: a refusal never tells a page what exists out there. Null
+ * for a loop of links (nothing could be read there anyway).
+ */
+function realOrLexical(path: string, links = 0): string | null {
   try {
     return realpathSync(path);
   } catch {
-    return path;
+    // not there, or not reachable: resolve what is there, below
   }
+  if (links > MAX_LINKS) return null;
+  const parent = dirname(path);
+  if (parent === path) return path;
+  const realParent = realOrLexical(parent, links);
+  if (realParent === null) return null;
+  let target: string | null = null;
+  try {
+    if (lstatSync(path).isSymbolicLink()) target = readlinkSync(path);
+  } catch {
+    // no such entry: the name is appended as it is
+  }
+  if (target !== null) return realOrLexical(resolve(realParent, target), links + 1);
+  return join(realParent, basename(path));
 }
 
 /** Whether `path` is `root` or lies beneath it. */
@@ -62,8 +84,9 @@ export function isWithin(root: string, path: string): boolean {
 /** Whether both the lexical and the real form of `path` lie within one of `roots` (checked on real paths too). */
 function allowedBy(roots: readonly string[], path: string): boolean {
   const real = realOrLexical(path);
+  if (real === null) return false;
   return roots.some((root) => {
-    const realRoot = realOrLexical(resolve(root));
+    const realRoot = realOrLexical(resolve(root)) ?? resolve(root);
     return (isWithin(resolve(root), path) || isWithin(realRoot, path)) && isWithin(realRoot, real);
   });
 }

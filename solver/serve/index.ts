@@ -262,11 +262,12 @@ async function ensureRendererBuilt(dir: string, isDefault: boolean, log: (line: 
 }
 
 async function createFarm(options: ServeOptions): Promise<ClosableFarm> {
-  const [{ Farm }, { NodeLauncher }, { SOLVER_PRIORITIES }, { farmJournal }] = await Promise.all([
+  const [{ Farm }, { NodeLauncher }, { SOLVER_PRIORITIES }, { farmJournal }, { BrokerWorkers }] = await Promise.all([
     import('../farm/farm.ts'),
     import('../farm/node-launcher.ts'),
     import('../farm/priority-launcher.ts'),
     import('../journal/farm-journal.ts'),
+    import('../remote/broker-workers.ts'),
   ]);
   const farmOptions: ConstructorParameters<typeof Farm>[0] = {
     launcher: new NodeLauncher(),
@@ -276,9 +277,8 @@ async function createFarm(options: ServeOptions): Promise<ClosableFarm> {
   if (options.examplesDir !== undefined) farmOptions.examplesDir = options.examplesDir;
   if (options.dataDir !== undefined) farmOptions.journal = farmJournal(options.dataDir);
   if (options.broker !== undefined) {
-    farmOptions.broker = options.broker;
     const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
-    farmOptions.onBrokerLog = (line) => log(`broker: ${line}`);
+    farmOptions.remote = new BrokerWorkers(options.broker, { log: (line) => log(`broker: ${line}`) });
   }
   return new Farm(farmOptions);
 }

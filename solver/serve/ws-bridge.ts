@@ -2,18 +2,26 @@
  * FarmApi over WebSocket text frames (the wire types are WsRequest / WsServerMessage in
  * solver/api.ts): each request is answered by id, through the verb table (farm/verbs.ts,
  * which checks the arguments); every connected client gets every event batch the farm emits
- * (the farm already batches at ≤ 60 Hz, one frame per batch).
+ * (the farm already batches at ≤ 60 Hz, one frame per batch). What one client may cost is
+ * bounded: its requests by request-gate.ts, its unsent bytes by MAX_BUFFERED_BYTES.
  */
 import type { WebSocket } from 'ws';
 import type { FarmEvent, WsServerMessage } from '../api.ts';
 import { eventsForPage, pageError, stackOf, worthLogging } from '../farm/page-errors.ts';
 import type { JobAccess, PageFacingFarm } from '../farm/page-farm.ts';
 import { callVerb, fixedAccess, isFarmVerb, type PageAccess, VERBS } from '../farm/verbs.ts';
+import { RequestGate } from './request-gate.ts';
 
 /** Frames bigger than this are refused: a job document is small, a flood is not. */
 const MAX_FRAME_BYTES = 8 * 1024 * 1024;
-/** Unsent bytes after which a client that does not read is dropped. */
-const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
+/**
+ * Unsent bytes after which a client that does not read is dropped, whatever is sent to it:
+ * event batches and replies alike (a paused client asking for big pages would otherwise make
+ * the server hold every reply: 300 pages of 12 MB took it to 4.3 GB). Its page reconnects
+ * and re-reads status().
+ */
+export const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
+
 /**
  * Unsent bytes after which a client gets no log lines until it has caught up. Logs are most
  * of the traffic of a chatty run (256k lines/s over 2 cores is ~15 MB/s), and a page that
@@ -35,6 +43,8 @@ export class WsBridge {
   readonly #clients = new Set<WebSocket>();
   /** Log lines held back from a lagging client, per solver slot, until it catches up. */
   readonly #skipped = new Map<WebSocket, Map<number, number>>();
+  /** How much work each socket may ask for at a time (request-gate.ts). */
+  readonly #gates = new Map<WebSocket, RequestGate>();
   readonly #unsubscribe: () => void;
   /** The server's log: where the stacks of failed requests go, since the page gets none. */
   readonly #log: (line: string) => void;
@@ -59,6 +69,7 @@ export class WsBridge {
   /** Take over a freshly upgraded socket. */
   attach(socket: WebSocket): void {
     this.#clients.add(socket);
+    this.#gates.set(socket, new RequestGate(socket));
     socket.on('message', (data, isBinary) => {
       if (isBinary) {
         socket.close(1003, 'text frames only');
@@ -83,11 +94,43 @@ export class WsBridge {
     }
     this.#clients.clear();
     this.#skipped.clear();
+    for (const gate of this.#gates.values()) gate.close();
+    this.#gates.clear();
   }
 
   #forget(socket: WebSocket): void {
     this.#clients.delete(socket);
     this.#skipped.delete(socket);
+    this.#gates.get(socket)?.close();
+    this.#gates.delete(socket);
+  }
+
+  /**
+   * Sends a frame; once it is written out, the socket's waiting requests may start (every frame
+   * wakes them, so a backlog of events alone never leaves a request waiting for good).
+   */
+  #send(socket: WebSocket, text: string): void {
+    const gate = this.#gates.get(socket);
+    socket.send(text, gate === undefined ? undefined : () => gate.wake());
+  }
+
+  /**
+   * Whether `socket` is behind by more than MAX_BUFFERED_BYTES; if so it is cut off here, before
+   * anything more is made for it.
+   */
+  #dropIfBehind(socket: WebSocket): boolean {
+    if (socket.bufferedAmount <= MAX_BUFFERED_BYTES) return false;
+    socket.terminate();
+    this.#forget(socket);
+    return true;
+  }
+
+  /** Sends a reply, unless the socket is closed or too far behind (then it is dropped). */
+  #reply(socket: WebSocket, message: WsServerMessage): void {
+    if (socket.readyState !== socket.OPEN || this.#dropIfBehind(socket)) return;
+    this.#send(socket, JSON.stringify(message));
+    // One big reply can take it over the cap: what it cannot take is not kept either.
+    this.#dropIfBehind(socket);
   }
 
   #broadcast(events: FarmEvent[]): void {
@@ -98,18 +141,14 @@ export class WsBridge {
       if (socket.readyState !== socket.OPEN) continue;
       // A client that stopped reading (a frozen tab) would make the server buffer every
       // event forever; drop it instead. Its page reconnects and re-reads status().
-      if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
-        socket.terminate();
-        this.#forget(socket);
-        continue;
-      }
+      if (this.#dropIfBehind(socket)) continue;
       if (socket.bufferedAmount > LOG_SHED_BYTES) {
         // Behind: everything but log lines, which are counted to be owned up to later.
         lean ??= withoutLogs(events);
         const skipped = this.#skipped.get(socket) ?? new Map<number, number>();
         for (const [solver, n] of lean.lines) skipped.set(solver, (skipped.get(solver) ?? 0) + n);
         this.#skipped.set(socket, skipped);
-        if (lean.events.length > 0) socket.send(JSON.stringify({ type: 'events', events: lean.events }));
+        if (lean.events.length > 0) this.#send(socket, JSON.stringify({ type: 'events', events: lean.events }));
         continue;
       }
       const skipped = this.#skipped.get(socket);
@@ -123,11 +162,11 @@ export class WsBridge {
             `… ${n.toLocaleString('en-US')} log line${n === 1 ? '' : 's'} not shown: this page fell behind the stream`,
           ],
         }));
-        socket.send(JSON.stringify({ type: 'events', events: [...notes, ...events] } satisfies WsServerMessage));
+        this.#send(socket, JSON.stringify({ type: 'events', events: [...notes, ...events] } satisfies WsServerMessage));
         continue;
       }
       frame ??= JSON.stringify({ type: 'events', events } satisfies WsServerMessage);
-      socket.send(frame);
+      this.#send(socket, frame);
     }
   }
 
@@ -138,12 +177,16 @@ export class WsBridge {
       const request = parseRequest(text);
       id = request.id;
       verb = request.verb;
-      const value = await this.#dispatch(request.verb, request.args);
-      send(socket, { type: 'reply', id, ok: true, value });
+      const gate = this.#gates.get(socket);
+      // A socket already forgotten (closed, or dropped for not reading), or too far behind to
+      // be kept, gets nothing more done.
+      if (gate === undefined || this.#dropIfBehind(socket)) return;
+      const done = await gate.run(() => this.#dispatch(request.verb, request.args));
+      if (done !== null) this.#reply(socket, { type: 'reply', id, ok: true, value: done.value });
     } catch (err) {
       const error = pageError(err);
       if (worthLogging(error.code)) this.#log(`serve: ${verb} failed: ${stackOf(err)}`);
-      send(socket, { type: 'reply', id, ok: false, error });
+      this.#reply(socket, { type: 'reply', id, ok: false, error });
     }
   }
 
@@ -166,10 +209,6 @@ function withoutLogs(events: readonly FarmEvent[]): { events: FarmEvent[]; lines
     else kept.push(ev);
   }
   return { events: kept, lines };
-}
-
-function send(socket: WebSocket, message: WsServerMessage): void {
-  if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
 }
 
 /** Check the shape of a request frame; the farm itself validates the arguments' content. */

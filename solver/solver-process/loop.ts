@@ -1,5 +1,5 @@
 /**
- * The command loop of a solver process: `ready` → `setup` (once) → `tasks` batches or
+ * The command loop of a solver process: `ready` → `setup` (once) → `run` batches or
  * barrier `step`s → `shutdown`. Solves are synchronous by design; between them the loop
  * reports results at least every ~16 ms and yields to the event loop so that new
  * batches and `shutdown` are read while a long batch is still running.
@@ -7,7 +7,7 @@
 
 import type { AnyProblemKind, SolveResult, SolverContext, TaskPlan } from '../problems/types.ts';
 import type { FromSolver, ToSolver } from '../protocol.ts';
-import { serializeError, type WireResult, type WireTask } from '../protocol.ts';
+import { serializeError } from '../protocol.ts';
 import type { SolverChannel } from './channel.ts';
 import { LOG_FLUSH_MS, LogCapture } from './log-capture.ts';
 import { RowsWriter } from './rows.ts';
@@ -18,14 +18,11 @@ const LONG_TASK_MS = 4;
 /** `rss` rides on messages at most this often (measuring is cheap, sending it every time is not free). */
 const RSS_EVERY_MS = 250;
 
-/** A batch waiting or running: plan indices (`run`, answered in rows) or tasks with parameters (`tasks`). */
+/** A `run` batch waiting or running: plan indices; the parameters come from this process's own plan. */
 interface QueuedBatch {
   batch: number;
-  /** `run`: plan indices; the parameters come from this process's own plan. */
-  indices: number[] | null;
-  /** `tasks`: the tasks with their parameters. */
-  tasks: WireTask[] | null;
-  length: number;
+  indices: number[];
+  /** Position of the next task to run. */
   pos: number;
 }
 
@@ -68,7 +65,6 @@ export class SolverLoop {
   #lastRss = Number.NEGATIVE_INFINITY;
   /** The job's task plan, made here from the spec at setup (task parameters by index). */
   #plan: TaskPlan<unknown> | undefined;
-  #pending: WireResult[] = [];
   readonly #rows = new RowsWriter();
   #lastResultsFlush = 0;
 
@@ -94,17 +90,7 @@ export class SolverLoop {
         void this.#setup(message);
         return;
       case 'run':
-        this.#queue.push({ batch: message.batch, indices: message.i, tasks: null, length: message.i.length, pos: 0 });
-        if (!this.#running) void this.#runQueue();
-        return;
-      case 'tasks':
-        this.#queue.push({
-          batch: message.batch,
-          indices: null,
-          tasks: message.tasks,
-          length: message.tasks.length,
-          pos: 0,
-        });
+        this.#queue.push({ batch: message.batch, indices: message.i, pos: 0 });
         if (!this.#running) void this.#runQueue();
         return;
       case 'step':
@@ -202,44 +188,35 @@ export class SolverLoop {
       if (!kind || !ctx) throw new Error('tasks arrived before setup finished');
       const solve = kind.solve;
       if (!solve) throw new Error(`job kind "${kind.kind}" has no solve(): it cannot run independent tasks`);
+      const plan = this.#plan;
+      if (!plan) throw new Error(`job kind "${kind.kind}" made no task plan in the solver`);
       this.#lastResultsFlush = performance.now();
       while (!this.#stopping && !this.#releasing && this.#queue.length > 0) {
         const batch = this.#queue[0] as QueuedBatch;
-        let yieldNow = false;
         const indices = batch.indices;
-        const plan = this.#plan;
-        if (indices !== null && !plan) throw new Error(`job kind "${kind.kind}" made no task plan in the solver`);
+        const length = indices.length;
+        let yieldNow = false;
         const rows = this.#rows;
-        while (batch.pos < batch.length && !yieldNow) {
-          const task = indices === null ? ((batch.tasks as WireTask[])[batch.pos] as WireTask) : undefined;
-          const index = task === undefined ? (indices as number[])[batch.pos] : task.i;
+        while (batch.pos < length && !yieldNow) {
+          const index = indices[batch.pos] as number;
           batch.pos++;
           const t0 = performance.now();
           let result: SolveResult;
           try {
-            const params = task === undefined ? (plan as TaskPlan<unknown>).task(index as number) : task.p;
-            result = solve(this.#state, params, ctx);
+            result = solve(this.#state, plan.task(index), ctx);
           } catch (err) {
             result = { status: 'error', objective: null, timeMs: performance.now() - t0, error: serializeError(err) };
           }
           const now = performance.now();
-          const timeMs = Number.isFinite(result.timeMs) ? result.timeMs : now - t0;
-          if (indices !== null) {
-            rows.add(result, timeMs);
-          } else {
-            const wire = { ...result, i: index } as WireResult;
-            // µs precision is plenty, and shorter JSON is cheaper for the parent to parse.
-            wire.timeMs = Math.round(timeMs * 1000) / 1000;
-            this.#pending.push(wire);
-          }
+          rows.add(result, Number.isFinite(result.timeMs) ? result.timeMs : now - t0);
           // Long tasks report at once (and let a stop in before the next one); short ones
           // every ~16 ms (a message per task would cost the parent more than the solve).
           if (now - t0 >= LONG_TASK_MS || now - this.#lastResultsFlush >= RESULTS_FLUSH_MS) {
-            if (batch.pos < batch.length) this.#flushResults(batch, false, now);
+            if (batch.pos < length) this.#flushResults(batch, false, now);
             yieldNow = true;
           }
         }
-        if (batch.pos >= batch.length) {
+        if (batch.pos >= length) {
           this.#queue.shift();
           this.#flushResults(batch, true, performance.now());
         }
@@ -275,7 +252,6 @@ export class SolverLoop {
     this.#ctx = undefined;
     this.#plan = undefined;
     this.#queue = [];
-    this.#pending = [];
     this.#rows.take(0, false, 0);
   }
 
@@ -290,24 +266,14 @@ export class SolverLoop {
     this.#channel.send({ t: 'released' });
   }
 
-  /**
-   * Send what `batch` produced since the last flush, in the form its message asked for
-   * (`run` → rows, `tasks` → results). A batch's end is always sent; otherwise only news.
-   */
+  /** Send the rows `batch` produced since the last flush. A batch's end is always sent; otherwise only news. */
   #flushResults(batch: QueuedBatch, done: boolean, now: number): void {
     this.#lastResultsFlush = now;
     this.logs.flush(now);
-    if (batch.indices !== null) {
-      const rows = this.#rows;
-      // Rows are the tasks just before `pos`: every task run adds exactly one row.
-      if (rows.length > 0 || done)
-        this.#channel.send(this.#withRss(rows.take(batch.batch, done, batch.pos - rows.length)));
-      return;
-    }
-    if (this.#pending.length === 0 && !done) return;
-    const results = this.#pending;
-    this.#pending = [];
-    this.#channel.send(this.#withRss({ t: 'results', batch: batch.batch, results, done }));
+    const rows = this.#rows;
+    // Rows are the tasks just before `pos`: every task run adds exactly one row.
+    if (rows.length > 0 || done)
+      this.#channel.send(this.#withRss(rows.take(batch.batch, done, batch.pos - rows.length)));
   }
 
   async #finish(): Promise<void> {

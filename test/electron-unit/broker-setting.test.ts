@@ -1,12 +1,13 @@
 /**
  * The desktop broker setting: `--broker=URL` / `--broker URL` on the command line, else
- * SOLVER_FARM_BROKER; and startDesktop hands it to the Farm as FarmOptions.broker.
+ * SOLVER_FARM_BROKER; and startDesktop hands it to the Farm as its remote workers (FarmOptions.remote).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { brokerSetting } from '../../electron/broker-setting.ts';
+import { BrokerWorkers } from '../../solver/remote/broker-workers.ts';
 import { fakeState } from './fake-electron.ts';
 
 vi.mock('electron', async () => (await import('./fake-electron.ts')).electron);
@@ -56,7 +57,7 @@ describe('startDesktop with a broker', () => {
     rmSync(userData, { recursive: true, force: true });
   });
 
-  it('gives the Farm the broker from SOLVER_FARM_BROKER, with a sink for its connection news', async () => {
+  it('gives the Farm remote workers on the broker from SOLVER_FARM_BROKER', async () => {
     process.env.SOLVER_FARM_BROKER = url;
     const { startDesktop } = await import('../../electron/desktop.ts');
     const { Farm } = (await import('../../solver/farm/farm.ts')) as unknown as {
@@ -65,7 +66,8 @@ describe('startDesktop with a broker', () => {
     startDesktop({ bundleDir: '/app/.vite/build', devServerUrl: undefined, rendererName: 'main_window' });
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(Farm.instances).toHaveLength(1);
-    expect(Farm.instances[0]?.options.broker).toBe(url);
-    expect(typeof Farm.instances[0]?.options.onBrokerLog).toBe('function');
+    const remote = Farm.instances[0]?.options.remote;
+    expect(remote).toBeInstanceOf(BrokerWorkers);
+    expect((remote as BrokerWorkers).url).toBe(url);
   });
 });

@@ -7,13 +7,14 @@
  * when it is imported (SOLVER_FARM_IMPORT_MARK), so "never imported" is observed, not assumed.
  */
 import { EventEmitter } from 'node:events';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CHANNELS } from '../../solver/channels.ts';
 import { Farm } from '../../solver/farm/farm.ts';
 import { NodeLauncher } from '../../solver/farm/node-launcher.ts';
+import { farmJournal } from '../../solver/journal/farm-journal.ts';
 import { FakeBrowserWindow, ipcEvent, ipcMain } from './fake-electron.ts';
 
 vi.mock('electron', async () => (await import('./fake-electron.ts')).electron);
@@ -54,10 +55,10 @@ afterEach(async () => {
   delete process.env.SOLVER_FARM_IMPORT_MARK;
 });
 
-/** The desktop app's main side: a Farm, the IPC handlers, and the files the OS opens (argv). */
-function desktop(argv: string[] = []) {
+/** The desktop app's main side: a Farm (keeping runs in `dataDir`), the IPC handlers, and the files the OS opens (argv). */
+function desktop(argv: string[] = [], dataDir?: string) {
   ipcMain.handlers.clear();
-  farm = new Farm({ launcher: new NodeLauncher(), cores: 1 });
+  farm = new Farm({ launcher: new NodeLauncher(), cores: 1, ...(dataDir ? { journal: farmJournal(dataDir) } : {}) });
   const window = new FakeBrowserWindow({});
   const grants = new UserGrants();
   const app = new EventEmitter();
@@ -75,8 +76,8 @@ function desktop(argv: string[] = []) {
   dispose.push(openFiles.dispose, registerFarmIpc({ ...options, farm, grants }));
   const event = ipcEvent(window.webContents, { url: APP_URL });
   /** The page calls a verb. */
-  const call = async (verb: 'start' | 'preview', request: unknown): Promise<Reply> =>
-    (await ipcMain.handlers.get(CHANNELS[verb])?.(event, request)) as Reply;
+  const call = async (verb: 'start' | 'preview' | 'resume', ...args: unknown[]): Promise<Reply> =>
+    (await ipcMain.handlers.get(CHANNELS[verb])?.(event, ...args)) as Reply;
   /** The page listens for opened files and gets the first `count` the OS opened. */
   const opened = async (count = 1): Promise<Opened[]> => {
     ipcMain.emit(SHELL_CHANNELS.openFileListening, event, true);
@@ -184,5 +185,69 @@ describe('jobs from the desktop page', () => {
     expect(await call('preview', engine)).toMatchObject({ ok: true, value: { total: 1 } });
     const beside = await call('preview', { ...job, job: { kind: 'batch', files: ['beside.lp'] } });
     expect(beside.error?.message).toMatch(/expected a path inside the folders this farm exposes/);
+  });
+});
+
+describe('resume from the desktop page', () => {
+  /** The run a job file's start recorded under `data`: its folder, with job.json parsed. */
+  function recorded(data: string, runId: string): { dir: string; job: Record<string, unknown> } {
+    const dir = path.join(data, 'runs', runId);
+    return { dir, job: JSON.parse(readFileSync(path.join(dir, 'job.json'), 'utf8')) as Record<string, unknown> };
+  }
+
+  /** Starts the user's custom job file over IPC, lets it finish, and forgets its results (so a resume has work). */
+  async function finishedRun(data: string): Promise<{ runId: string; call: ReturnType<typeof desktop>['call'] }> {
+    const file = customJobFile();
+    const { call, opened } = desktop([file], data);
+    const [job] = await opened();
+    const started = await call('start', job);
+    expect(started).toMatchObject({ ok: true, value: { kind: 'custom', total: 2 } });
+    expect(await farm.finished()).toBe('done');
+    const runId = (started.value as { runId: string }).runId;
+    rmSync(path.join(recorded(data, runId).dir, 'results.jsonl'));
+    rmSync(mark);
+    return { runId, call };
+  }
+
+  it("resumes the user's job file run with its module, beside the file", async () => {
+    const data = path.join(dir, 'data');
+    const { runId, call } = await finishedRun(data);
+    const resumed = await call('resume', runId);
+    expect(resumed).toMatchObject({ ok: true, value: { runId, total: 2 } });
+    expect(await farm.finished()).toBe('done');
+    const lines = readFileSync(path.join(recorded(data, runId).dir, 'results.jsonl'), 'utf8')
+      .trim()
+      .split('\n');
+    expect(lines).toHaveLength(2);
+  });
+
+  it('refuses a run whose job.json was edited (a module elsewhere, another document or folder), importing nothing', async () => {
+    const data = path.join(dir, 'data');
+    const { runId, call } = await finishedRun(data);
+    const { dir: runDir, job } = recorded(data, runId);
+    const evil = path.join(dir, 'evil');
+    mkdirSync(evil);
+    copyFileSync(MARKS_IMPORT, path.join(evil, 'evil.ts'));
+    const doc = job.job as Record<string, unknown>;
+    const edits: Record<string, unknown>[] = [
+      // The attacker's: a module in another folder, and the flag older versions trusted.
+      { fromJobFile: true, baseDir: evil, job: { ...doc, module: './evil.ts' } },
+      // The granted document, but resolved from another folder.
+      { baseDir: evil },
+      // Another document under the granted file's name (its module beside the file, even).
+      { job: { ...doc, module: './y.ts' } },
+      // The granted document and folder, but claimed for another file.
+      { source: path.join(evil, 'custom.sfjob') },
+    ];
+    for (const edit of edits) {
+      writeFileSync(path.join(runDir, 'job.json'), JSON.stringify({ ...job, ...edit }));
+      const reply = await call('resume', runId);
+      expect(reply.ok, JSON.stringify(edit)).toBe(false);
+      expect(reply.error?.message, JSON.stringify(edit)).toMatch(
+        /\$\.module: expected no custom kind here: .*File ▸ Open/,
+      );
+      expect(existsSync(mark), JSON.stringify(edit)).toBe(false);
+    }
+    expect((await farm.status()).state).not.toBe('running');
   });
 });

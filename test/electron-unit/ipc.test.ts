@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FarmApi, FarmEvent, FarmListener } from '../../solver/api.ts';
 import { CHANNELS } from '../../solver/channels.ts';
+import type { ResumeAccess } from '../../solver/farm/page-farm.ts';
 import { FakeBrowserWindow, ipcEvent, ipcMain } from './fake-electron.ts';
 
 vi.mock('electron', async () => (await import('./fake-electron.ts')).electron);
@@ -62,8 +63,13 @@ function recordingFarm(): FarmApi & { calls: { verb: string; args: unknown[] }[]
       calls.push({ verb: 'openRun', args });
       throw new Error('There is no run 20261122-031500-ab12cd');
     },
-    resume: async (...args) => {
-      calls.push({ verb: 'resume', args });
+    // A resume's access is decided from the run's recorded job: recorded as decided for the
+    // user's own job file, and for the same run with its job.json edited.
+    resume: async (...args: unknown[]) => {
+      const [runId, options, access] = args as [string, unknown, ResumeAccess];
+      const granted = { source: JOB_FILE, baseDir: '/home/ana/jobs', job: JOB_DOC };
+      const edited = { ...granted, job: { ...JOB_DOC, module: './other.ts' } };
+      calls.push({ verb: 'resume', args: [runId, options, access(granted), access(edited)] });
       throw new Error('not resumable');
     },
     inspectModel: async (...args) => {
@@ -152,7 +158,7 @@ describe('electron/ipc.ts', () => {
     expect(farm.calls.map((c) => [c.verb, c.args])).toEqual([
       ['runs', []],
       ['openRun', ['20261122-031500-ab12cd', { offset: 5, limit: 10 }]],
-      ['resume', ['20261122-031500-ab12cd', { retryFailed: true, cores: 2 }, PAGE_ACCESS]],
+      ['resume', ['20261122-031500-ab12cd', { retryFailed: true, cores: 2 }, JOB_FILE_ACCESS, PAGE_ACCESS]],
       ['inspectModel', [{ name: 'a.lp', text: 'max\n x\nend\n' }]],
       ['preview', [{ example: 'wyndor-sweep' }, PAGE_ACCESS]],
     ]);

@@ -6,9 +6,11 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
+import type { TaskResult } from '../../solver/api.ts';
+import { ResultFactory } from '../../solver/farm/result-factory.ts';
 import { sweep } from '../../solver/problems/sweep.ts';
 import type { TaskPlan } from '../../solver/problems/types.ts';
-import type { FromSolver, ToSolver, WireResult } from '../../solver/protocol.ts';
+import type { FromSolver, ToSolver } from '../../solver/protocol.ts';
 
 /** A forked solver entry and what it has said so far. */
 export interface SolverEntry {
@@ -80,20 +82,26 @@ export async function wyndorSweep(examplesDir: string): Promise<{ spec: unknown;
 
 /**
  * The farm protocol's handshake and one batch: ready, set up for the sweep, solve the tasks at
- * `indices`; returns every result.
+ * `indices` (a `run` batch); returns every result, read from the `rows` as the farm reads them.
  */
 export async function solveSweepBatch(
   solver: SolverEntry,
   spec: unknown,
   plan: TaskPlan<unknown>,
   indices: readonly number[],
-): Promise<WireResult[]> {
+): Promise<(TaskResult & { i: number })[]> {
   expect(await solver.next('ready')).toMatchObject({ t: 'ready', pid: solver.child.pid });
   solver.send({ t: 'setup', kind: 'sweep', spec, solver: 0, seed: 1 });
   await solver.next('setup-done');
-  solver.send({ t: 'tasks', batch: 1, tasks: indices.map((i) => ({ i, p: plan.task(i) })) });
-  await solver.next('results', (m) => m.t === 'results' && m.done);
-  return solver.messages.flatMap((m) => (m.t === 'results' ? m.results : [])) as WireResult[];
+  solver.send({ t: 'run', batch: 1, i: [...indices] });
+  await solver.next('rows', (m) => m.t === 'rows' && m.done);
+  const factory = new ResultFactory(plan, () => '');
+  const finished = new Uint8Array(plan.count);
+  const results: (TaskResult & { i: number })[] = [];
+  for (const m of solver.messages) {
+    if (m.t === 'rows') factory.fromRows(m, indices, 0, finished, (r) => results.push({ ...r, i: r.index }));
+  }
+  return results;
 }
 
 /** Asks the solver to shut down; resolves with its exit code. */

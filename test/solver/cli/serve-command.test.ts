@@ -147,6 +147,17 @@ describe('solver-farm serve', () => {
     );
   });
 
+  it('an empty --root or --allow-modules is refused in one line, exit 2 (it used to mean this folder)', async () => {
+    for (const option of ['--root', '--allow-modules']) {
+      const run = startCli(['serve', '--port', '0', '--cores', '1', option, '']);
+      const timer = setTimeout(() => run.child.kill('SIGINT'), 15_000);
+      const r = await run.done;
+      clearTimeout(timer);
+      expect(r.code, r.stdout).toBe(2);
+      expect(r.stderr).toBe(`solver-farm: ${option} "": expected a folder name, got an empty one\n`);
+    }
+  });
+
   it('a port in use is one clear line and exit 2', async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  afterCrash,
   crashRetriesFor,
   DEFAULT_POLICY,
   HALT_PERCENT_MIN_FINISHED,
@@ -89,19 +88,6 @@ describe('halt decisions', () => {
 
   it('never halts without a limit', () => {
     expect(haltReason(DEFAULT_POLICY, { done: 0, failed: 1_000_000, total: 1_000_000 })).toBeNull();
-  });
-
-  it('retries a crashed task crashRetries times, then fails it with the reason', () => {
-    const policy = parseFailurePolicy({}, 'j');
-    expect(afterCrash(policy, 1, 'killed by SIGKILL')).toEqual({ retry: true });
-    expect(afterCrash(policy, 2, 'killed by SIGKILL')).toEqual({ retry: true });
-    const third = afterCrash(policy, 3, 'killed by SIGKILL');
-    expect(third.retry).toBe(false);
-    expect(third.retry === false && third.message).toBe(
-      'the solver died 3 times while solving this task (last: killed by SIGKILL); policy.crashRetries is 2',
-    );
-    const none = parseFailurePolicy({ policy: { crashRetries: 0 } }, 'j');
-    expect(afterCrash(none, 1, 'exit code 1').retry).toBe(false);
   });
 
   it("uses the job's crashRetries only when the job sets it", () => {

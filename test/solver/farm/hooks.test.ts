@@ -83,4 +83,31 @@ describe('start() hooks', () => {
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ error: { message: 'recording the run failed: disk full' } });
   });
+
+  it('an observer that cannot record a result stops the run at once: failed, one error event saying so', async () => {
+    h = new FarmHarness({ cores: 2 });
+    const recording = new Recording();
+    let seen = 0;
+    recording.result = () => {
+      seen++;
+      if (seen > 3) throw Object.assign(new Error('no room'), { code: 'journal-full' });
+      return true;
+    };
+    await h.farm.start(customJob('spin.ts', { tasks: 400, ms: 10 }), { observe: () => recording });
+    expect(await h.farm.finished()).toBe('failed');
+    const errors = h.events().filter((e) => e.type === 'error');
+    expect(errors).toEqual([
+      {
+        type: 'error',
+        error: {
+          name: 'RecorderError',
+          message: 'recording the run failed: no room; the run was stopped',
+          code: 'journal-full',
+        },
+      },
+    ]);
+    const progress = (await h.farm.status()).progress;
+    expect((progress?.done ?? 0) + (progress?.failed ?? 0)).toBeLessThan(400);
+    expect(recording.end).toMatchObject({ status: 'failed', reason: 'recording the run failed: no room' });
+  });
 });

@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { maxCores } from '../../../solver/farm/farm.ts';
 import { farmJournal } from '../../../solver/journal/farm-journal.ts';
 import { listModelFiles, WalkLimitError } from '../../../solver/problems/batch.ts';
-import type { JobAccess } from '../../../solver/problems/job-access.ts';
+import { JOB_FILE_ACCESS, type JobAccess } from '../../../solver/problems/job-access.ts';
 import { CountingLauncher, FarmHarness, JOB_SOURCE, KINDS_DIR, waitFor } from './helpers.ts';
 
 const EXAMPLES = join(import.meta.dirname, '..', '..', '..', 'examples');
@@ -147,6 +147,39 @@ describe('jobs from a page', () => {
     ).rejects.toThrow(/\$\.instance: expected a path inside the folders/);
   });
 
+  it('refuses a path through a link that leads outside whether or not the file exists (no probing)', async () => {
+    const root = tempDir();
+    const outside = tempDir();
+    writeFileSync(join(outside, 'secret.lp'), WYNDOR_LP);
+    symlinkSync(outside, join(root, 'linkdir'));
+    // A link that leads nowhere (yet): its target decides, not the link's own place.
+    symlinkSync(join(outside, 'none.lp'), join(root, 'dangling.lp'));
+    symlinkSync(join(outside, 'secret.lp'), join(root, 'to-secret.lp'));
+    // A loop of links: refused, never followed for ever.
+    symlinkSync(join(root, 'loop-b'), join(root, 'loop-a'));
+    symlinkSync(join(root, 'loop-a'), join(root, 'loop-b'));
+    h = new FarmHarness();
+    const access = page([root]);
+    const sweep = (modelFile: string) => ({
+      job: { kind: 'sweep', modelFile, grid: [{ objective: 'doors', values: [1, 2] }] },
+      source: 'page.json',
+    });
+    for (const path of [
+      'linkdir/secret.lp',
+      'linkdir/nope.lp',
+      'linkdir/deeper/still/nope.lp',
+      'dangling.lp',
+      'to-secret.lp',
+      'loop-a',
+    ]) {
+      await expect(h.farm.preview(sweep(path), access), path).rejects.toThrow(
+        /\$\.modelFile: expected a path inside the folders this farm exposes .* is outside them/,
+      );
+    }
+    // A file that does not exist beneath the root itself is still just missing.
+    await expect(h.farm.preview(sweep('missing/nope.lp'), access)).rejects.toThrow(/no such file|ENOENT|not found/i);
+  });
+
   it('may resume a run of a built-in example (its files are the farm’s own)', async () => {
     const data = tempDir();
     h = new FarmHarness({ journal: farmJournal(data), examplesDir: EXAMPLES });
@@ -160,7 +193,7 @@ describe('jobs from a page', () => {
 });
 
 describe('resume', () => {
-  it('resumes a run started from a job file with that file’s rules, whoever asks', async () => {
+  it('takes its rules from who asks, never from the run folder; a page’s shell decides from the recorded job', async () => {
     const data = tempDir();
     h = new FarmHarness({ journal: farmJournal(data) });
     const job = { kind: 'custom', module: './spin.ts', spec: { tasks: 40, ms: 200 } };
@@ -168,18 +201,24 @@ describe('resume', () => {
     await waitFor('a result', () => h?.results().length);
     await h.farm.terminate({ force: true });
     await h.farm.finished();
-    // A page may resume it (its module loads from the job's folder, as at its start)…
-    const resumed = await h.farm.resume(info.runId, {}, page([tempDir()]));
+    // A page's rules: no module, although the run was started from a job file.
+    await expect(h.farm.resume(info.runId, {}, page([tempDir()]))).rejects.toThrow(/no custom kind here/);
+    // A shell that sees the job file it was given in the record grants that file's rules.
+    const seen: unknown[] = [];
+    const resumed = await h.farm.resume(info.runId, {}, (recorded) => {
+      seen.push(recorded);
+      return recorded.source === JOB_SOURCE ? JOB_FILE_ACCESS : page([tempDir()]);
+    });
+    expect(seen).toEqual([{ source: JOB_SOURCE, baseDir: KINDS_DIR.replace(/\/$/, ''), job }]);
     expect(resumed.runId).toBe(info.runId);
     expect(await h.farm.finished()).toBe('done');
-    // …but a page's own run keeps the page's rules: no module without an allowed folder.
-    const own = await h.farm.start(
-      { job: { ...job, module: join(KINDS_DIR, 'spin.ts') }, source: 'page.json' },
-      { access: page([tempDir()], [KINDS_DIR]) },
-    );
+    // The user's own resume (the CLI's, a trusted caller's) keeps a job file's rules.
+    const again = await h.farm.start({ job, source: JOB_SOURCE });
     await h.farm.terminate({ force: true });
     await h.farm.finished();
-    await expect(h.farm.resume(own.runId, {}, page([tempDir()]))).rejects.toThrow(/no custom kind here/);
+    expect((await h.farm.resume(again.runId)).runId).toBe(again.runId);
+    await h.farm.terminate({ force: true });
+    await h.farm.finished();
   });
 });
 

@@ -2,10 +2,11 @@
  * Starting runs: bad jobs are refused with located messages, examples come from
  * examples/index.json, one run at a time.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { farmJournal } from '../../../solver/journal/farm-journal.ts';
 import { CountingLauncher, customJob, FarmHarness, JOB_SOURCE, KINDS_DIR } from './helpers.ts';
 
 let h: FarmHarness | undefined;
@@ -57,6 +58,28 @@ describe('start() with a bad job', () => {
     await expect(h.farm.start(customJob('strict.ts', { tasks: -3 }))).rejects.toThrow(
       `${JOB_SOURCE}: $.spec.tasks: expected an integer from 1 to 1000, got -3`,
     );
+  });
+
+  it('refuses a job nested deeper than 64 levels where it is read, leaving no run folder behind', async () => {
+    const data = mkdtempSync(join(tmpdir(), 'deep-job-'));
+    tmpDirs.push(data);
+    h = new FarmHarness({ launcher: new CountingLauncher(), journal: farmJournal(data) });
+    // 100,000 arrays inside each other: JSON.parse takes it; writing job.json overflowed the stack.
+    const description = JSON.parse(`${'['.repeat(100_000)}${']'.repeat(100_000)}`) as unknown;
+    const modelFile = join(data, 'wyndor.lp');
+    writeFileSync(modelFile, 'maximize\n obj: 3 doors + 5 windows\nsubject to\n p1: doors <= 4\nend\n');
+    const grid = [{ objective: 'doors', values: [1, 2] }];
+    const job = { kind: 'sweep', modelFile, grid, description };
+    const where = `${JOB_SOURCE}: $.description${'[0]'.repeat(63)}: expected at most 64 levels of arrays and objects inside each other`;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      await expect(h.farm.start({ job, source: JOB_SOURCE })).rejects.toThrow(where);
+    }
+    await expect(h.farm.preview({ job, source: JOB_SOURCE })).rejects.toThrow(where);
+    expect(h.launcher.launched).toHaveLength(0);
+    expect(existsSync(join(data, 'runs')) ? readdirSync(join(data, 'runs')) : []).toEqual([]);
+    // 64 levels are fine.
+    const deepest = JSON.parse(`${'['.repeat(63)}${']'.repeat(63)}`) as unknown;
+    expect((await h.farm.preview({ job: { ...job, description: deepest }, source: JOB_SOURCE })).total).toBe(2);
   });
 
   it('rejects a second start while a run is active', async () => {

@@ -49,7 +49,7 @@ describe('ResultFactory', () => {
     }
   });
 
-  it('makes failures and remote results with the plan’s id, label and params', () => {
+  it('makes failures with the plan’s id, label and params', () => {
     const factory = new ResultFactory(plan as TaskPlan<unknown>, taskId);
     expect(factory.failure(4, 1, { name: 'SolverCrashed', message: 'gone' })).toEqual({
       id: taskId(4),
@@ -61,17 +61,6 @@ describe('ResultFactory', () => {
       params: { i: 4 },
       timeMs: 0,
       error: { name: 'SolverCrashed', message: 'gone' },
-    });
-    expect(factory.fromWire({ i: 5, status: 'optimal', objective: 2, timeMs: 3, engine: 'glpk' }, 5, 7)).toEqual({
-      id: taskId(5),
-      index: 5,
-      label: 't5',
-      solver: 7,
-      status: 'optimal',
-      objective: 2,
-      params: { i: 5 },
-      timeMs: 3,
-      engine: 'glpk',
     });
   });
 });

@@ -7,12 +7,14 @@
 import { describe, expect, it } from 'vitest';
 import type { FarmVerb, PastRunDetail, StartRequest } from '../../../solver/api.ts';
 import { FARM_VERBS } from '../../../solver/channels.ts';
-import type { JobAccess, PageFacingFarm } from '../../../solver/farm/page-farm.ts';
+import type { JobAccess, PageFacingFarm, RecordedJob, ResumeAccess } from '../../../solver/farm/page-farm.ts';
 import { callVerb, fixedAccess, isFarmVerb, type PageAccess, VERBS } from '../../../solver/farm/verbs.ts';
 
 const RUN_ID = '20261122-031500-ab12cd';
 const ACCESS: JobAccess = { roots: ['/srv/jobs'], modules: [] };
 const GRANTED: JobAccess = { roots: null, modules: 'job-folder' };
+/** What a run folder records, as the farm hands it to a resume's access. */
+const RECORDED: RecordedJob = { source: '/home/ana/a.json', baseDir: '/home/ana', job: { kind: 'sweep' } };
 
 /** A farm that records every call and answers with the verb's name (openRun: a detail with a stack). */
 function recordingFarm(): { farm: PageFacingFarm; calls: [string, unknown[]][] } {
@@ -36,7 +38,11 @@ function recordingFarm(): { farm: PageFacingFarm; calls: [string, unknown[]][] }
       calls.push(['openRun', args]);
       return detail;
     },
-    resume: record('resume'),
+    // The access of a resume is decided from the recorded job: recorded as it decides for RECORDED.
+    resume: async (runId: string, options: unknown, access: ResumeAccess) => {
+      calls.push(['resume', [runId, options, access(RECORDED)]]);
+      return 'resume';
+    },
     inspectModel: record('inspectModel'),
     preview: record('preview'),
     subscribe: () => () => {},
@@ -113,13 +119,17 @@ describe('the verb table', () => {
   it("asks the page's access for each job, and hands the farm the request it answers with", async () => {
     const { farm, calls } = recordingFarm();
     const asked: StartRequest[] = [];
+    const recorded: RecordedJob[] = [];
     const granted: StartRequest = { job: { kind: 'sweep', granted: true }, source: '/home/ana/a.json' };
     const page: PageAccess = {
       job: (request) => {
         asked.push(request);
         return { request: granted, access: GRANTED };
       },
-      run: () => GRANTED,
+      run: (record) => {
+        recorded.push(record);
+        return GRANTED;
+      },
     };
     const sent = { job: { kind: 'sweep' }, source: '/home/ana/a.json' };
     await callVerb(farm, 'start', [sent], page);
@@ -127,6 +137,8 @@ describe('the verb table', () => {
     await callVerb(farm, 'resume', [RUN_ID], page);
     expect(asked).toEqual([sent, sent]);
     expect(asked[0]).toBe(sent);
+    // A resume's access is the page's decision on what the run folder records.
+    expect(recorded).toEqual([RECORDED]);
     expect(calls).toEqual([
       ['start', [granted, { access: GRANTED }]],
       ['preview', [granted, GRANTED]],

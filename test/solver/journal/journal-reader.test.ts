@@ -48,7 +48,7 @@ describe('readJournal', () => {
     expect(doneCount(scan)).toBe(3);
     expect(scan.byStatus.error).toBe(1);
     expect(scan.byStatus.infeasible).toBe(1);
-    expect(scan.latest.get('t2')).toBe('error');
+    expect(scan.latest.get(2)).toBe('error');
     expect(scan.torn).toBeNull();
     expect(scan.validBytes).toBe(statSync(file).size);
   });
@@ -58,7 +58,7 @@ describe('readJournal', () => {
     const scan = await readJournal(file);
     expect(scan.superseded).toBe(1);
     expect(scan.duplicates).toBe(1);
-    expect(scan.latest.get('t0')).toBe('optimal');
+    expect(scan.latest.get(0)).toBe('optimal');
     expect(scan.byStatus.error).toBe(0);
     expect(scan.byStatus.optimal).toBe(2);
   });
@@ -69,7 +69,7 @@ describe('readJournal', () => {
     writeFileSync(file, good + torn);
     const scan = await readJournal(file);
     expect(scan.lines).toBe(2);
-    expect(scan.latest.has('t2')).toBe(false);
+    expect(scan.latest.has(2)).toBe(false);
     expect(scan.torn).toMatchObject({ line: 3, offset: Buffer.byteLength(good), bytes: 37 });
     expect(scan.torn?.reason).toMatch(/no newline/);
     expect(scan.invalidCount).toBe(0);

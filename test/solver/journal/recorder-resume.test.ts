@@ -1,13 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { appendFileSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TaskResult } from '../../../solver/api.ts';
 import { taskIdHasher } from '../../../solver/farm/task-id.ts';
 import { readJournal } from '../../../solver/journal/journal-reader.ts';
 import { RunRecorder } from '../../../solver/journal/recorder.ts';
-import { planResume, resumeRun } from '../../../solver/journal/resume.ts';
+import { planResume, remainingTasks, resumeRun } from '../../../solver/journal/resume.ts';
 import { type NewRun, readSummary } from '../../../solver/journal/run-dir.ts';
+import { TaskStatuses } from '../../../solver/journal/task-statuses.ts';
 import { tempDir } from './helpers.ts';
 
 let tmp: ReturnType<typeof tempDir>;
@@ -114,19 +115,39 @@ describe('RunRecorder for step jobs', () => {
 });
 
 describe('planResume', () => {
-  it('runs exactly the missing tasks, plus the failed ones with retryFailed', () => {
-    const latest = new Map([
-      [ids.id(0), 'optimal' as const],
-      [ids.id(2), 'error' as const],
-      [ids.id(3), 'infeasible' as const],
-      ['not-in-plan', 'optimal' as const],
-    ]);
-    const plain = planResume(latest, 5, (i) => ids.id(i));
-    expect([...plain.remaining]).toEqual([1, 4]);
-    expect(plain).toMatchObject({ done: 2, failed: 1, retried: 0, unknown: 1 });
-    const retry = planResume(latest, 5, (i) => ids.id(i), { retryFailed: true });
-    expect([...retry.remaining]).toEqual([1, 2, 4]);
-    expect(retry).toMatchObject({ done: 2, failed: 0, retried: 1 });
+  it('runs exactly the missing tasks, plus the failed ones with retryFailed; lines of other tasks are unknown', async () => {
+    const file = path.join(tmp.dir, 'results.jsonl');
+    // Task 4 has a line with another task's id: not its result.
+    const lines = [
+      taskResult(0),
+      taskResult(2, 'error'),
+      taskResult(3, 'infeasible'),
+      { ...taskResult(4), id: ids.id(9) },
+    ];
+    writeFileSync(file, lines.map((r) => `${JSON.stringify(r)}\n`).join(''));
+    const scan = await readJournal(file, { count: 5, belongs: (r) => r.id === ids.id(r.index) });
+    const plain = await planResume(scan, 5);
+    expect([...remainingTasks(plain)]).toEqual([1, 4]);
+    expect(plain).toMatchObject({ toRun: 2, done: 2, failed: 1, retried: 0, unknown: 1 });
+    expect([...plain.state]).toEqual([1, 0, 2, 1, 0]);
+    expect(plain.byStatus).toMatchObject({ optimal: 1, error: 1, infeasible: 1 });
+    const retry = await planResume(scan, 5, { retryFailed: true });
+    expect([...remainingTasks(retry)]).toEqual([1, 2, 4]);
+    expect(retry).toMatchObject({ toRun: 3, done: 2, failed: 0, retried: 1 });
+    // The recorder still sees the retried task as failed until it succeeds.
+    expect([...retry.state]).toEqual([1, 0, 2, 1, 0]);
+  });
+
+  it(`plans past 2^24 tasks (a Set's limit) with a byte per task`, async () => {
+    const count = 2 ** 24 + 1000;
+    const latest = new TaskStatuses(count);
+    for (let i = 0; i < count; i += 2) latest.set(i, i % 1000 === 0 ? 'error' : 'optimal');
+    const byStatus = { optimal: 0, feasible: 0, 'time-limit': 0, infeasible: 0, unbounded: 0, error: 0 };
+    const plan = await planResume({ latest, byStatus, foreign: 0 }, count);
+    const failed = Math.ceil(count / 1000);
+    expect(plan).toMatchObject({ total: count, done: count / 2 - failed, failed, toRun: count / 2 });
+    expect(plan.state[2 ** 24 + 998]).toBe(1);
+    expect(plan.state[2 ** 24 + 999]).toBe(0);
   });
 });
 
@@ -157,8 +178,8 @@ describe('resumeRun', () => {
     });
     expect(statSync(journal).size).toBe(goodSize);
     expect(warnings).toMatch(/line 7: ignored a torn last line \(30 bytes/);
-    expect([...plan.remaining]).toEqual([6, 7, 8, 9]);
-    for (const i of plan.remaining) recorder.result(taskResult(i));
+    expect([...remainingTasks(plan)]).toEqual([6, 7, 8, 9]);
+    for (const i of remainingTasks(plan)) recorder.result(taskResult(i));
     const summary = recorder.finish({ status: 'done' });
     expect(summary).toMatchObject({ status: 'done', done: 10, failed: 0, resumes: 1 });
     // The first session's reason ('terminated') belongs to it, not to the finished run.
@@ -208,9 +229,9 @@ describe('resumeRun', () => {
       specHash: 'fixture',
       summaryRefreshMs: 0,
     });
-    expect(plan.done + plan.failed + plan.remaining.length).toBe(count);
+    expect(plan.done + plan.failed + plan.toRun).toBe(count);
     expect(plan.done + plan.failed).toBe(before.latest.size);
-    for (const i of plan.remaining) recorder.result(taskResult(i, i % 97 === 0 ? 'error' : 'optimal'));
+    for (const i of remainingTasks(plan)) recorder.result(taskResult(i, i % 97 === 0 ? 'error' : 'optimal'));
     const summary = recorder.finish({ status: 'done' });
     expect(summary.done + summary.failed).toBe(count);
     expect(summary.failed).toBe(Math.ceil(count / 97));

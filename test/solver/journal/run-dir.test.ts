@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -142,6 +142,28 @@ describe('RunDir', () => {
     expect(() => readRunJob(run.dir)).toThrow(
       /job\.json: \$\.taskCount: expected an integer from 0 to 100000000, got 1000000000000000$/,
     );
+  });
+
+  it('leaves nothing behind when job.json cannot be written, and takes the same folder afterwards', () => {
+    const runId = '20261122-031500-dead';
+    // A job whose JSON text cannot be made (a BigInt; before, 100,000 nested arrays): no folder at all.
+    expect(() => RunDir.create(newRun({ runId, job: { kind: 'sweep', n: 1n } }))).toThrow(
+      /cannot write .*job\.json: Do not know how to serialize a BigInt/,
+    );
+    expect(existsSync(path.join(tmp.dir, 'runs'))).toBe(false);
+    const out = path.join(tmp.dir, 'out');
+    mkdirSync(out);
+    expect(() => RunDir.create(newRun({ dir: out, job: { kind: 'sweep', n: 1n } }))).toThrow(/BigInt/);
+    // The folder the user named stays, empty, and can take the run.
+    expect(readdirSync(out)).toEqual([]);
+    RunDir.create(newRun({ dir: out })).release();
+    expect(readdirSync(out).sort()).toEqual(['job.json', 'logs']);
+    // A write that fails once the folder is made (here job.json cannot replace a folder):
+    // the logs folder and the lock it made go again.
+    const dir = path.join(tmp.dir, 'runs', runId);
+    mkdirSync(path.join(dir, 'job.json', 'x'), { recursive: true });
+    expect(() => RunDir.create(newRun({ runId }))).toThrow(/cannot write .*job\.json: E/);
+    expect(readdirSync(dir)).toEqual(['job.json']);
   });
 
   it('a recorder for a plan too big to hold creates no folder', async () => {

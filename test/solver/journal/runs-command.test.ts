@@ -1,6 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { UserError } from '../../../solver/cli/errors.ts';
 import { runsCommand } from '../../../solver/cli/runs-command.ts';
 import { RunRecorder } from '../../../solver/journal/recorder.ts';
 import { result, tempDir } from './helpers.ts';
@@ -47,6 +48,14 @@ async function makeRun(runId: string, status: 'done' | 'stopped') {
 }
 
 describe('solver-farm runs', () => {
+  it('a --root that is a file: one clear line, exit 2, not an internal error', async () => {
+    const file = path.join(tmp.dir, 'a-file');
+    writeFileSync(file, 'x');
+    await expect(runsCommand({ root: file }, io().io)).rejects.toThrow(
+      new UserError(`--root ${file}: cannot list its runs: ${path.join(file, 'runs')}: ENOTDIR (not a directory)`),
+    );
+  });
+
   it('says so when there are no runs', async () => {
     const { out, io: streams } = io();
     expect(await runsCommand({ root: tmp.dir }, streams)).toBe(0);

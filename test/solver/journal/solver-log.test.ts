@@ -1,4 +1,14 @@
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_LOG_MAX_BYTES, SolverLog } from '../../../solver/journal/solver-log.ts';
@@ -106,5 +116,34 @@ describe('SolverLog', () => {
     expect(problems).toEqual([
       `${file}: cannot open the log: ENOTDIR (not a directory); logging for this solver stops here`,
     ]);
+  });
+});
+
+describe('SolverLog when its file is taken away (issue 11, bug 10)', () => {
+  it('a removed log file stops the log with one problem at the next write, instead of writing into nothing', () => {
+    const file = path.join(tmp.dir, 'solver-7.log');
+    const problems: string[] = [];
+    const log = new SolverLog(file, { onProblem: (m) => problems.push(m) });
+    log.write(['before']);
+    log.flush();
+    rmSync(file);
+    log.write(['after']);
+    log.flush();
+    log.write(['later']);
+    log.close();
+    expect(problems).toEqual([`${file}: the log file was removed or replaced; logging for this solver stops here`]);
+    expect(log.problem).toBe(problems[0]);
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it('notices at close too', () => {
+    const file = path.join(tmp.dir, 'solver-8.log');
+    const problems: string[] = [];
+    const log = new SolverLog(file, { onProblem: (m) => problems.push(m) });
+    log.write(['one']);
+    log.flush();
+    rmSync(file);
+    log.close();
+    expect(problems).toHaveLength(1);
   });
 });

@@ -13,6 +13,7 @@ import { Farm } from '../../../solver/farm/farm.ts';
 import { NodeLauncher } from '../../../solver/farm/node-launcher.ts';
 import { SOLVER_PRIORITIES } from '../../../solver/farm/priority-launcher.ts';
 import { farmJournal } from '../../../solver/journal/farm-journal.ts';
+import { BrokerWorkers } from '../../../solver/remote/broker-workers.ts';
 import { kindModuleIn } from '../../support/kind-module.ts';
 import { rabbitAvailable } from '../../support/rabbitmq.ts';
 import { SQUARE_JOB, SQUARE_KIND, startWorker } from './harness.ts';
@@ -21,9 +22,10 @@ import { brokerFarmSuite } from './helpers.ts';
 const CLI = fileURLToPath(new URL('../../../bin/solver-farm.js', import.meta.url));
 const skip = !rabbitAvailable() && process.env.CI === undefined;
 
-function squareJob(count: number, delayMs: number) {
+function squareJob(count: number, delayMs: number, crashFromSolver?: number) {
   // A job file beside the fixture kind: its module loads only from the job's own folder.
-  return { job: { kind: 'custom', module: './square-kind.ts', spec: { count, delayMs } }, source: SQUARE_JOB };
+  const spec = crashFromSolver === undefined ? { count, delayMs } : { count, delayMs, crashFromSolver };
+  return { job: { kind: 'custom', module: './square-kind.ts', spec }, source: SQUARE_JOB };
 }
 
 /** Every index 0..count-1 exactly once, with the right answer. */
@@ -107,6 +109,44 @@ describe.skipIf(skip)('a farm with remote workers', () => {
     expectExactlyOnce(journal(info), 300);
   });
 
+  it("a remote solver's crash is the farm's to judge: its tasks come back and run locally, the worker gives the slot up", async () => {
+    const w1 = startWorker(suite.broker.url, 1);
+    await w1.waitFor(/waiting for runs/);
+    const { farm, events } = openFarm();
+    // Every solver past the local slot 0 dies at its first task.
+    const info = await farm.start(squareJob(400, 5, 1));
+    expect(await farm.finished()).toBe('done');
+    // Each crash was reported, charged by the farm's policy and retried on the local core.
+    const results = resultsOf(events);
+    expectExactlyOnce(results, 400);
+    expectExactlyOnce(journal(info), 400);
+    expect(results.every((r) => r.status === 'optimal' && r.solver === 0)).toBe(true);
+    // The worker restarted its solver by the farm's rule, then gave the slot up and left the run.
+    await w1.waitFor(/leaving run \S+: no solver left: .*crashed 4 times in a row/);
+    expect(w1.output().match(/solver 1 \(pid \d+\) died/g)?.length).toBe(4);
+    expect(w1.child.exitCode).toBeNull();
+  });
+
+  it('fails the tasks of a remote crash past the retries as SolverCrashed, like a local one', async () => {
+    const w1 = startWorker(suite.broker.url, 1);
+    await w1.waitFor(/waiting for runs/);
+    const { farm, events } = suite.openFarm({ maxTaskRetries: 0 });
+    await farm.start(squareJob(400, 5, 1));
+    expect(await farm.finished()).toBe('done');
+    const results = resultsOf(events);
+    expect(results.map((r) => r.index).sort((a, b) => a - b)).toEqual(Array.from({ length: 400 }, (_, i) => i));
+    const failed = results.filter((r) => r.status === 'error');
+    expect(failed.length).toBeGreaterThan(0);
+    for (const r of failed) {
+      expect(r.solver).toBe(1);
+      expect(r.error?.name).toBe('SolverCrashed');
+      expect(r.error?.message).toMatch(
+        /^the solver process died 1 times .*\(last time solver 1: .*\); gave up after 0 retries$/,
+      );
+    }
+    for (const r of results.filter((x) => x.status !== 'error')) expect(r.objective).toBe(r.index * r.index);
+  });
+
   it('solver-farm run --broker: two workers, one SIGKILLed mid-run, every result exactly once', async () => {
     const w1 = startWorker(suite.broker.url, 1);
     const w2 = startWorker(suite.broker.url, 1);
@@ -172,7 +212,8 @@ describe.skipIf(skip)('a farm with remote workers', () => {
   });
 
   it('refuses to start with a clear error when the broker cannot be reached', async () => {
-    const farm = suite.track(new Farm({ launcher: new NodeLauncher(), cores: 1, broker: 'amqp://u:p@127.0.0.1:1/x' }));
+    const remote = new BrokerWorkers('amqp://u:p@127.0.0.1:1/x');
+    const farm = suite.track(new Farm({ launcher: new NodeLauncher(), cores: 1, remote }));
     await expect(farm.start(squareJob(3, 0))).rejects.toThrow(
       /^cannot reach the broker at amqp:\/\/127\.0\.0\.1:1\/x \(connection refused/,
     );

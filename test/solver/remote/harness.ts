@@ -1,14 +1,15 @@
 /**
  * Helpers of the remote tests: worker processes started like `solver-farm worker`, and a
  * small farm stand-in that plans a custom kind, publishes its tasks through a
- * RemoteDispatcher and collects the results.
+ * RemoteDispatcher and collects the results, keeping each task's first one as a run does.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { TaskResult } from '../../../solver/api.ts';
+import { ResultFactory } from '../../../solver/farm/result-factory.ts';
 import { kinds } from '../../../solver/problems/registry.ts';
 import type { TaskPlan } from '../../../solver/problems/types.ts';
-import type { WireResult, WireTask } from '../../../solver/protocol.ts';
 import { RemoteDispatcher } from '../../../solver/remote/remote-dispatcher.ts';
 
 export const SQUARE_KIND = fileURLToPath(new URL('./fixtures/square-kind.ts', import.meta.url));
@@ -105,8 +106,12 @@ export async function killAllWorkers(): Promise<void> {
 /** What a stand-in farm run collected. */
 export interface RemoteRun {
   dispatcher: RemoteDispatcher;
-  /** Every result the dispatcher handed over, in arrival order (duplicates would show here). */
-  results: { slot: number; result: WireResult }[];
+  /** Every first result of a task, in arrival order. */
+  results: { slot: number; result: TaskResult }[];
+  /** The stand-in's record of answered tasks (1 = has its result), which the dispatcher asks. */
+  finished: Uint8Array;
+  /** Crashes the workers reported: the tasks from `at` on had no result. */
+  crashes: { slot: number; tasks: readonly number[]; at: number; reason: string }[];
   logs: Map<number, string[]>;
   count: number;
   /** Resolves when `count` results arrived (rejects after timeoutMs). */
@@ -149,22 +154,31 @@ export async function startRemoteRun(
   const access = { roots: null, modules: [dirname(SQUARE_KIND)] };
   const spec = await kind.parse(job.doc, { source: job.source, baseDir: job.baseDir, access });
   const plan = kind.plan(spec) as TaskPlan<unknown>;
-  const results: { slot: number; result: WireResult }[] = [];
+  const results: { slot: number; result: TaskResult }[] = [];
+  const finished = new Uint8Array(plan.count);
+  const crashes: RemoteRun['crashes'] = [];
   const logs = new Map<number, string[]>();
   const lines: string[] = [];
   const waiters: { n: number; resolve(): void }[] = [];
+  const factory = new ResultFactory(plan, (task) => JSON.stringify(task));
   const dispatcher = await RemoteDispatcher.open({
     url,
     runId: options.runId ?? `t${Date.now().toString(36)}`,
-    kind: job.doc.kind,
+    kindName: job.doc.kind,
     name: 'remote test',
-    label: (i) => plan.label(i),
     spec,
     firstSlot: 0,
+    maxTaskRetries: 2,
     backoff: { initialMs: 100, maxMs: 1000 },
     ...(options.lostAfterMs === undefined ? {} : { lostAfterMs: options.lostAfterMs }),
-    onResults(slot, batch) {
-      for (const result of batch) results.push({ slot, result });
+    log: (line) => lines.push(line),
+  });
+  dispatcher.attach({
+    remoteRows(slot, tasks, rows) {
+      factory.fromRows(rows, tasks, slot, finished, (result) => {
+        finished[result.index] = 1;
+        results.push({ slot, result });
+      });
       for (const waiter of [...waiters]) {
         if (results.length >= waiter.n) {
           waiters.splice(waiters.indexOf(waiter), 1);
@@ -172,16 +186,21 @@ export async function startRemoteRun(
         }
       }
     },
-    onLog(slot, got) {
+    remoteCrashed: (slot, tasks, at, reason) => crashes.push({ slot, tasks, at, reason }),
+    isFinished: (i) => finished[i] !== 0,
+    label: (i) => plan.label(i),
+    remoteSolver: () => {},
+    remoteLog(slot, got) {
       const list = logs.get(slot) ?? [];
       list.push(...got);
       logs.set(slot, list);
     },
-    log: (line) => lines.push(line),
+    remoteCapacity: () => {},
+    remoteStepDone: () => {},
   });
   for (let start = 0; start < plan.count; start += options.batchSize) {
-    const tasks: WireTask[] = [];
-    for (let i = start; i < Math.min(plan.count, start + options.batchSize); i++) tasks.push({ i, p: plan.task(i) });
+    const tasks: number[] = [];
+    for (let i = start; i < Math.min(plan.count, start + options.batchSize); i++) tasks.push(i);
     dispatcher.submit(tasks);
   }
   const reached = (n: number, timeoutMs = 60_000): Promise<void> =>
@@ -208,6 +227,8 @@ export async function startRemoteRun(
   return {
     dispatcher,
     results,
+    finished,
+    crashes,
     logs,
     count: plan.count,
     done: (t) => reached(plan.count, t),

@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { FarmEvent } from '../../../solver/api.ts';
 import { Farm, type FarmOptions } from '../../../solver/farm/farm.ts';
 import { NodeLauncher } from '../../../solver/farm/node-launcher.ts';
+import { BrokerWorkers } from '../../../solver/remote/broker-workers.ts';
 import { startRabbit, type TestBroker } from '../../support/rabbitmq.ts';
 import { killAllWorkers } from './harness.ts';
 
@@ -56,8 +57,7 @@ export function brokerFarmSuite(): BrokerFarmSuite {
         new Farm({
           launcher: new NodeLauncher(),
           cores: 1,
-          broker: suite.broker.url,
-          onBrokerLog: (line) => lines.push(line),
+          remote: new BrokerWorkers(suite.broker.url, { log: (line) => lines.push(line) }),
           ...options,
         }),
       );

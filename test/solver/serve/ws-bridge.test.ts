@@ -7,7 +7,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type WebSocket from 'ws';
 import type { FarmApi, FarmEvent, TaskResult, WsServerMessage } from '../../../solver/api.ts';
 import type { JobAccess } from '../../../solver/problems/job-access.ts';
-import { LOG_SHED_BYTES, WsBridge } from '../../../solver/serve/ws-bridge.ts';
+import { LOG_SHED_BYTES, MAX_BUFFERED_BYTES, WsBridge } from '../../../solver/serve/ws-bridge.ts';
 
 /** Just enough of a farm: subscribe, and a way to emit event batches. */
 function fakeFarm(): { farm: FarmApi; emit(events: FarmEvent[]): void } {
@@ -163,6 +163,24 @@ describe('WsBridge requests', () => {
       ['terminate', { force: true }],
       ['preview', { example: 'wyndor-sweep' }, PAGE_ACCESS],
     ]);
+    bridge.close();
+  });
+});
+
+describe('WsBridge replies to a client that does not read', () => {
+  it('cuts the client off instead of queueing a reply past the cap', async () => {
+    const { farm } = fakeFarm();
+    Object.assign(farm, { status: async () => ({ state: 'idle' }) });
+    const bridge = new WsBridge(farm, PAGE_ACCESS, () => {});
+    const socket = new FakeSocket();
+    bridge.attach(socket as unknown as WebSocket);
+    socket.receive({ id: 1, verb: 'status', args: [] });
+    await vi.waitFor(() => expect(socket.replies).toHaveLength(1));
+    socket.bufferedAmount = MAX_BUFFERED_BYTES + 1;
+    socket.receive({ id: 2, verb: 'status', args: [] });
+    await vi.waitFor(() => expect(socket.readyState).toBe(3));
+    expect(socket.replies).toHaveLength(1);
+    expect(bridge.size).toBe(0);
     bridge.close();
   });
 });

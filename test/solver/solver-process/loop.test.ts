@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { AnyProblemKind, SolverContext } from '../../../solver/problems/types.ts';
-import type { FromSolver, ToSolver } from '../../../solver/protocol.ts';
+import { type FromSolver, STATUS_CODES, type ToSolver } from '../../../solver/protocol.ts';
 import type { SolverChannel } from '../../../solver/solver-process/channel.ts';
 import { droppedLine, LogCapture, MAX_HELD_LINES } from '../../../solver/solver-process/log-capture.ts';
 import { SolverLoop } from '../../../solver/solver-process/loop.ts';
@@ -16,11 +16,14 @@ function spin(ms: number): void {
   }
 }
 
-/** A kind whose task is "spin `ms`, log a line, return ms"; task 13 throws. */
+/** A kind whose spec is a list of milliseconds and whose task i is "spin spec[i] ms, log a line, return it"; 13 throws. */
 const spinKind: AnyProblemKind = {
   kind: 'spin',
   parse: (doc: unknown) => doc,
-  plan: () => ({ type: 'tasks', count: 0, task: () => 0, label: () => '', params: () => ({}) }),
+  plan: (spec: unknown) => {
+    const ms = spec as number[];
+    return { type: 'tasks', count: ms.length, task: (i) => ms[i], label: (i) => `task ${i}`, params: () => ({}) };
+  },
   setup: (_spec: unknown, ctx: SolverContext) => ({ solver: ctx.solver }),
   solve(_state: unknown, ms: number, ctx: SolverContext) {
     if (ms === 13) throw new Error('unlucky task');
@@ -72,20 +75,24 @@ describe('SolverLoop', () => {
     expect(channel.of('setup-done')[0]?.rss).toBeGreaterThan(0);
   });
 
-  it('reports results of a long batch at least every ~16 ms, then the batch end', async () => {
+  it('reports the rows of a long batch at least every ~16 ms, then the batch end', async () => {
     const { loop, channel } = start();
-    loop.handle({ t: 'setup', kind: 'spin', spec: {}, solver: 0, seed: 1 });
+    loop.handle({ t: 'setup', kind: 'spin', spec: Array.from({ length: 100 }, () => 1), solver: 0, seed: 1 });
     await until(() => channel.of('setup-done').length === 1);
-    const tasks = Array.from({ length: 100 }, (_, i) => ({ i, p: 1 })); // 100 × 1 ms
-    loop.handle({ t: 'tasks', batch: 7, tasks } satisfies ToSolver);
-    await until(() => channel.of('results').some((r) => r.done));
-    const results = channel.sent.filter((s) => s.message.t === 'results');
+    const indices = Array.from({ length: 100 }, (_, i) => i); // 100 × 1 ms
+    loop.handle({ t: 'run', batch: 7, i: indices } satisfies ToSolver);
+    await until(() => channel.of('rows').some((r) => r.done));
+    const results = channel.sent.filter((s) => s.message.t === 'rows');
     expect(results.length).toBeGreaterThanOrEqual(4); // ~100 ms of work, reported as it goes
-    expect(results.at(-1)?.message).toMatchObject({ t: 'results', batch: 7, done: true });
+    expect(results.at(-1)?.message).toMatchObject({ t: 'rows', batch: 7, done: true });
     for (const r of results.slice(0, -1)) expect(r.message).toMatchObject({ done: false });
-    // Each task once, in order.
-    const indices = channel.of('results').flatMap((r) => r.results.map((w) => w.i));
-    expect(indices).toEqual(tasks.map((t) => t.i));
+    // Each task once, in order: each message's rows start where the last one's ended.
+    let next = 0;
+    for (const r of channel.of('rows')) {
+      expect(r.at).toBe(next);
+      next += r.s.length;
+    }
+    expect(next).toBe(indices.length);
     // No gap between reports much longer than the flush interval plus one task.
     for (let k = 1; k < results.length; k++) {
       expect((results[k] as { at: number }).at - (results[k - 1] as { at: number }).at).toBeLessThan(200);
@@ -94,30 +101,31 @@ describe('SolverLoop', () => {
 
   it("turns a task's exception into an error result and goes on", async () => {
     const { loop, channel } = start();
-    loop.handle({ t: 'setup', kind: 'spin', spec: {}, solver: 0, seed: 1 });
+    loop.handle({ t: 'setup', kind: 'spin', spec: [0, 13, 0], solver: 0, seed: 1 });
     await until(() => channel.of('setup-done').length === 1);
-    loop.handle({ t: 'tasks', batch: 1, tasks: [0, 13, 0].map((p, i) => ({ i, p })) });
-    await until(() => channel.of('results').some((r) => r.done));
-    const all = channel.of('results').flatMap((r) => r.results);
-    expect(all.map((w) => w.status)).toEqual(['optimal', 'error', 'optimal']);
-    expect(all[1]?.error?.message).toBe('unlucky task');
-    expect(all[1]?.objective).toBeNull();
+    loop.handle({ t: 'run', batch: 1, i: [0, 1, 2] });
+    await until(() => channel.of('rows').some((r) => r.done));
+    const rows = channel.of('rows');
+    expect(rows.flatMap((r) => r.s.map((code) => STATUS_CODES[code]))).toEqual(['optimal', 'error', 'optimal']);
+    expect(rows.flatMap((r) => r.o)).toEqual([0, null, 0]);
+    const extra = rows.flatMap((r) => (r.x ?? []).map((x) => ({ ...x, r: r.at + x.r })));
+    expect(extra).toEqual([{ r: 1, error: expect.objectContaining({ message: 'unlucky task' }) }]);
   });
 
   it('on shutdown mid-batch, finishes the running task, starts no other, and exits 0', async () => {
     const { loop, channel, exits } = start();
-    loop.handle({ t: 'setup', kind: 'spin', spec: {}, solver: 0, seed: 1 });
+    loop.handle({ t: 'setup', kind: 'spin', spec: Array.from({ length: 50 }, () => 20), solver: 0, seed: 1 });
     await until(() => channel.of('setup-done').length === 1);
-    loop.handle({ t: 'tasks', batch: 1, tasks: Array.from({ length: 50 }, (_, i) => ({ i, p: 20 })) });
+    loop.handle({ t: 'run', batch: 1, i: Array.from({ length: 50 }, (_, i) => i) });
     // The loop yields after each ≥ 4 ms task; shutdown arrives between tasks.
     await new Promise((resolve) => setTimeout(resolve, 70));
     loop.handle({ t: 'shutdown' });
     await until(() => exits.length > 0);
     expect(exits).toEqual([0]);
-    const done = channel.of('results').flatMap((r) => r.results);
+    const done = channel.of('rows').flatMap((r) => r.s);
     expect(done.length).toBeGreaterThan(0);
     expect(done.length).toBeLessThan(10);
-    expect(channel.of('results').some((r) => r.done)).toBe(false);
+    expect(channel.of('rows').some((r) => r.done)).toBe(false);
   });
 });
 
