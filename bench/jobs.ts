@@ -32,7 +32,8 @@ export const tinyJob = {
 export const mediumSpec = { size: 60, tasks: MEDIUM, seed: 1 };
 export const mediumJob = {
   kind: 'custom',
-  module: fileURLToPath(new URL('./transport-kind.ts', import.meta.url)),
+  // Relative to the job's source (bench/medium.json): a job's module loads only from its own folder.
+  module: './transport-kind.ts',
   spec: mediumSpec,
 };
 
