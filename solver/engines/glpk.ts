@@ -94,7 +94,7 @@ export function glpkEngine(
       let message: string | undefined;
       if (mip && out.glpkStatus === GLP.UNDEF && status === 'error') {
         // Ambiguous end of the MIP presolver: decide with a zero objective.
-        let probe: Pick<ReturnType<GlpkRuntime['solve']>, 'status'>;
+        let probe: Pick<ReturnType<GlpkRuntime['solve']>, 'status'> & { vars?: Record<string, number> };
         try {
           const left =
             options.timeLimitSec === undefined ? undefined : options.timeLimitSec - (performance.now() - t0) / 1000;
@@ -110,8 +110,17 @@ export function glpkEngine(
           status = 'infeasible';
           message = 'GLPK returned no MIP solution; the model with a zero objective is infeasible';
         } else if (probe.status === 'optimal' || probe.status === 'feasible') {
-          status = 'unbounded';
-          message = 'GLPK returned no MIP solution; the model is feasible with a zero objective, so it is unbounded';
+          // The probe is a GLPK MIP answer too, with the same preprocessor: its point must satisfy
+          // the model before "feasible" means anything (1 ≤ 3·v1 ≤ 2, v1 binary came back feasible).
+          const point = model.variables.map((_, j) => probe.vars?.[`x${j}`] ?? 0);
+          const broken = violation(model, point);
+          if (broken === null) {
+            status = 'unbounded';
+            message = 'GLPK returned no MIP solution; the model is feasible with a zero objective, so it is unbounded';
+          } else {
+            status = 'error';
+            message = `GLPK returned no MIP solution, and its feasibility probe's answer breaks the model: ${broken}. This is a GLPK 5.0 preprocessor defect; solve this model with the highs engine`;
+          }
         } else if (probe.status === 'time-limit' || probe.status === 'error') {
           // Branch and bound over unbounded integer columns may not end: undecided in time.
           status = 'time-limit';

@@ -95,3 +95,35 @@ describe('glpk and highs', () => {
     );
   });
 });
+
+describe('glpk on an infeasible MIP its presolver cannot decide', () => {
+  // Found by the property above: 1 ≤ 3·v1 ≤ 2 with v1 binary has no integer point. GLPK's MIP
+  // answers UNDEF; the zero-objective probe then came back "feasible" (the same preprocessor
+  // defect), and the engine called the model unbounded. The probe's point is now checked.
+  const model = {
+    name: 'cross',
+    sense: 'min' as const,
+    objectiveName: 'obj',
+    objective: [0, 0, -1, 0, 0],
+    objectiveConstant: 0,
+    variables: [
+      { name: 'v0', lb: 0, ub: INF, integer: false },
+      { name: 'v1', lb: 0, ub: 1, integer: true },
+      { name: 'v2', lb: 0, ub: INF, integer: false },
+      { name: 'v3', lb: 0, ub: 0, integer: false },
+      { name: 'v4', lb: 0, ub: 0, integer: false },
+    ],
+    rows: [{ name: 'c0', lb: 1, ub: 2, cols: [1], coefs: [3] }],
+    warnings: [],
+  };
+
+  it('never calls it unbounded; HiGHS and auto say infeasible', async () => {
+    const a = glpk.solve(model, { timeLimitSec: 2 });
+    expect(a.status).not.toBe('unbounded');
+    if (a.status === 'error') expect(a.message).toMatch(/breaks the model/);
+    else expect(a.status).toBe('infeasible');
+    expect(highs.solve(model, { timeLimitSec: 2 }).status).toBe('infeasible');
+    const auto = await loadEngine('auto');
+    expect(auto.solve(model, { timeLimitSec: 2 }).status).toBe('infeasible');
+  });
+});
