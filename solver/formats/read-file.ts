@@ -57,8 +57,8 @@ export interface ReadUserFileOptions {
   what?: { noun: string; raise: string };
 }
 
-/** What a non-regular file is, in words. */
-function kindOf(st: Stats): string {
+/** What a non-regular file is, in words (also for the run folder's own checked reads, journal/run-file.ts). */
+export function kindOf(st: Stats): string {
   if (st.isDirectory()) return 'a folder';
   if (st.isFIFO()) return 'a FIFO';
   if (st.isCharacterDevice()) return 'a character device';
@@ -67,10 +67,17 @@ function kindOf(st: Stats): string {
   return 'not a file';
 }
 
-function mib(bytes: number): string {
+/** A byte count in MiB for messages: whole from 10 MiB, else one decimal (`1.5 MiB`, `0.1 MiB`). */
+export function mib(bytes: number): string {
   const x = bytes / MiB;
   return `${Number.isInteger(x) || x >= 10 ? Math.floor(x) : x.toFixed(1).replace(/\.0$/, '')} MiB`;
 }
+
+/**
+ * Flags of every checked read: O_NONBLOCK, so a FIFO swapped in after the stat cannot block the
+ * open; O_NOCTTY, so a terminal swapped in cannot become ours. (Both undefined, so 0, on Windows.)
+ */
+export const CHECKED_READ_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0);
 
 const MODEL_FILE = { noun: 'a model file', raise: `set ${MAX_MODEL_MB_ENV} to raise it` };
 
@@ -110,9 +117,7 @@ export function readUserFile(path: string, label: string, options: ReadUserFileO
   }
   let fd: number;
   try {
-    // O_NONBLOCK: a FIFO swapped in after the stat must not block the open; O_NOCTTY: a
-    // terminal swapped in must not become ours. (Both undefined, so 0, on Windows.)
-    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0));
+    fd = openSync(path, CHECKED_READ_FLAGS);
   } catch (err) {
     throw osError(label, err);
   }

@@ -15,8 +15,9 @@
  *
  * Refusals name the file: `<run>/summary.json: not a regular file (a FIFO)`.
  */
-import { closeSync, constants, fstatSync, openSync, readSync, type Stats, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, type Stats, statSync } from 'node:fs';
 import { type FileHandle, open, stat } from 'node:fs/promises';
+import { CHECKED_READ_FLAGS, kindOf, mib } from '../formats/read-file.ts';
 import { fileError } from './os-error.ts';
 
 const MiB = 1024 * 1024;
@@ -41,21 +42,6 @@ export class RunFileError extends Error {
   override name = 'RunFileError';
 }
 
-/** What a file that is not a regular file is, in words. */
-function kindOf(st: Stats): string {
-  if (st.isDirectory()) return 'a folder';
-  if (st.isFIFO()) return 'a FIFO';
-  if (st.isCharacterDevice()) return 'a character device';
-  if (st.isBlockDevice()) return 'a block device';
-  if (st.isSocket()) return 'a socket';
-  return 'not a file';
-}
-
-function mib(bytes: number): string {
-  const x = bytes / MiB;
-  return x >= 10 || Number.isInteger(x) ? `${Math.floor(x)} MiB` : `${x.toFixed(1)} MiB`;
-}
-
 /** Throws unless `st` is a regular file. */
 function checkRegular(file: string, st: Stats): void {
   if (!st.isFile()) throw new RunFileError(`${file}: not a regular file (${kindOf(st)})`);
@@ -64,9 +50,6 @@ function checkRegular(file: string, st: Stats): void {
 function isMissing(err: unknown): boolean {
   return (err as NodeJS.ErrnoException).code === 'ENOENT';
 }
-
-/** O_NONBLOCK: a FIFO swapped in after the stat must not block the open; O_NOCTTY: nor a terminal become ours. */
-const READ_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0);
 
 /** An open regular file of a run folder: its descriptor (the caller closes it) and size when opened. */
 export interface OpenRunFile {
@@ -88,7 +71,7 @@ export function openRunFile(file: string): OpenRunFile | null {
   }
   let fd: number;
   try {
-    fd = openSync(file, READ_FLAGS);
+    fd = openSync(file, CHECKED_READ_FLAGS);
   } catch (err) {
     if (isMissing(err)) return null;
     throw fileError('read', file, err);
@@ -113,7 +96,7 @@ export async function openRunFileAsync(file: string): Promise<{ handle: FileHand
   }
   let handle: FileHandle;
   try {
-    handle = await open(file, READ_FLAGS);
+    handle = await open(file, CHECKED_READ_FLAGS);
   } catch (err) {
     if (isMissing(err)) return null;
     throw fileError('read', file, err);

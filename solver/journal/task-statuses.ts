@@ -6,16 +6,10 @@
  */
 import type { TaskStatus } from '../api.ts';
 import { MAX_PLANNED_TASKS } from '../farm/plan-check.ts';
+import { STATUS_CODES } from '../protocol.ts';
 
-/** Every TaskStatus, for validation and counting; a status's code is its position + 1. */
-export const TASK_STATUSES: readonly TaskStatus[] = [
-  'optimal',
-  'feasible',
-  'time-limit',
-  'infeasible',
-  'unbounded',
-  'error',
-];
+/** Every TaskStatus in the wire's order (protocol.ts), for validation and counting; a status's code here is its position + 1 (0: no result). */
+export const TASK_STATUSES: readonly TaskStatus[] = STATUS_CODES;
 
 /** The code of `error` (the one failed status). */
 export const ERROR_CODE = TASK_STATUSES.indexOf('error') + 1;
