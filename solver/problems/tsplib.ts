@@ -150,6 +150,14 @@ export function parseTsplib(text: string, file: string): TspInstance {
         const n = Number(value);
         if (!Number.isInteger(n) || n < 1)
           fail(l.no, `expected DIMENSION to be a positive integer, got ${show(value)}`);
+        // Every node takes at least a character of the file: a DIMENSION past the file's length
+        // cannot be true, and arrays are sized by it (1e9 made the server run out of memory).
+        if (n > text.length) {
+          fail(
+            l.no,
+            `expected a DIMENSION this file can describe (at most ${text.length} for its ${text.length} characters), got ${n}`,
+          );
+        }
         dimension = n;
       }
     }

@@ -184,3 +184,13 @@ describe('located reader errors', () => {
     );
   });
 });
+
+describe('a DIMENSION the file cannot describe', () => {
+  it('is refused before anything is sized by it (DIMENSION 1e9 ran serve out of memory)', () => {
+    const text =
+      'NAME: huge\nTYPE: TSP\nDIMENSION: 1000000000\nEDGE_WEIGHT_TYPE: EUC_2D\nNODE_COORD_SECTION\n1 0 0\nEOF\n';
+    expect(() => parseTsplib(text, 'huge.tsp')).toThrow(
+      /huge\.tsp:3: expected a DIMENSION this file can describe \(at most \d+ for its \d+ characters\), got 1000000000/,
+    );
+  });
+});
